@@ -1,0 +1,52 @@
+/* libsigmac: compile detection rules (Sigma YAML today; native EQL next) into one IR, and print it.
+ *
+ * A session holds one run: every file added, the rules compiled from them, and the diagnostics.
+ * Everything the session hands out stays valid until sigmac_session_free(). Strings returned as
+ * `char *` are malloc'd and owned by the caller (free them); `const` results are the session's. */
+#ifndef SIGMAC_SIGMAC_H
+#define SIGMAC_SIGMAC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sigmac/ir.h"
+
+typedef struct SigmacSession SigmacSession;
+
+/* A new, empty session; never NULL (aborts on out-of-memory). */
+SigmacSession *sigmac_session_new(void);
+/* Frees the session and everything it handed out as const. NULL is allowed. */
+void sigmac_session_free(SigmacSession *session);
+
+/* Reads placeholder values for the 'expand' modifier (a YAML map of name -> list of values) from
+ * path; later files are compiled with them. False (with diagnostics) when the file is unusable. */
+bool sigmac_load_placeholders(SigmacSession *session, const char *path);
+
+/* Compiles the Sigma file at path (every YAML document in it) and adds its rules. False when the
+ * file had errors (reported as diagnostics) or could not be read. */
+bool sigmac_add_file(SigmacSession *session, const char *path);
+
+/* The same for len bytes of text, reported under the name path. The text is copied. */
+bool sigmac_add_text(SigmacSession *session, const char *path, const char *text, size_t len);
+
+/* Resolves references between rules (correlations and filters name rules by id or name) once
+ * every file is added. False when a reference names no rule. */
+bool sigmac_finish(SigmacSession *session);
+
+/* The rules compiled so far, in the order of files and documents. */
+const IrRuleSet *sigmac_rules(const SigmacSession *session);
+
+/* Counts of diagnostics reported so far. */
+size_t sigmac_error_count(const SigmacSession *session);
+size_t sigmac_warning_count(const SigmacSession *session);
+
+/* Every diagnostic as text: "file:line:col: error: message [id]", the source line, a caret line. */
+char *sigmac_render_diagnostics(const SigmacSession *session);
+
+/* The rules as the IR's JSON form (docs/ir.md). */
+char *sigmac_ir_json(const SigmacSession *session);
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+const char *sigmac_version(void);
+
+#endif

@@ -1,0 +1,160 @@
+/* JSON writer. */
+#include "base/json_out.h"
+
+#include <math.h>
+#include <string.h>
+
+void json_init(JsonOut *j, StrBuf *out, bool compact) {
+  memset(j, 0, sizeof *j);
+  j->out = out;
+  j->compact = compact;
+  j->first[0] = true;
+}
+
+static void newline(JsonOut *j) {
+  if (j->compact)
+    return;
+  sb_putc(j->out, '\n');
+  sb_repeat(j->out, ' ', j->depth * 2);
+}
+
+/* Before any value: a comma and a new line unless it follows its key or opens the container. */
+static void before_value(JsonOut *j) {
+  if (j->pending_key) {
+    j->pending_key = false;
+    return;
+  }
+  if (j->depth == 0)
+    return;
+  if (!j->first[j->depth])
+    sb_putc(j->out, ',');
+  j->first[j->depth] = false;
+  newline(j);
+}
+
+static void open_container(JsonOut *j, char c) {
+  before_value(j);
+  sb_putc(j->out, c);
+  if (j->depth + 1 < JSON_MAX_DEPTH)
+    j->depth++;
+  j->first[j->depth] = true;
+}
+
+static void close_container(JsonOut *j, char c) {
+  bool empty = j->first[j->depth];
+  if (j->depth > 0)
+    j->depth--;
+  if (!empty)
+    newline(j);
+  sb_putc(j->out, c);
+}
+
+void json_object_begin(JsonOut *j) { open_container(j, '{'); }
+void json_object_end(JsonOut *j) { close_container(j, '}'); }
+void json_array_begin(JsonOut *j) { open_container(j, '['); }
+void json_array_end(JsonOut *j) { close_container(j, ']'); }
+
+void json_key(JsonOut *j, const char *key) {
+  before_value(j);
+  sb_putc(j->out, '"');
+  json_escape_into(j->out, key, strlen(key));
+  sb_puts(j->out, j->compact ? "\":" : "\": ");
+  j->pending_key = true;
+}
+
+/* Length of the valid UTF-8 sequence at text (1..4), or 0 when it is not valid UTF-8. */
+static size_t utf8_length(const unsigned char *text, size_t len) {
+  unsigned char c = text[0];
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || n > len)
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((text[i] & 0xC0) != 0x80)
+      return 0;
+  unsigned code = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+  for (size_t i = 1; i < n; i++)
+    code = (code << 6) | (text[i] & 0x3F);
+  static const unsigned minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < minimum[n] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+void json_escape_into(StrBuf *out, const char *text, size_t len) {
+  const unsigned char *p = (const unsigned char *)text;
+  for (size_t i = 0; i < len;) {
+    unsigned char c = p[i];
+    if (c == '"' || c == '\\') {
+      sb_putc(out, '\\');
+      sb_putc(out, (char)c);
+      i++;
+    } else if (c == '\n' || c == '\t' || c == '\r') {
+      sb_puts(out, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r");
+      i++;
+    } else if (c < 0x20 || c == 0x7F) {
+      sb_printf(out, "\\u%04x", c);
+      i++;
+    } else {
+      size_t n = utf8_length(p + i, len - i);
+      if (n == 0) {
+        sb_printf(out, "\\u%04x", c);
+        i++;
+      } else {
+        sb_putn(out, text + i, n);
+        i += n;
+      }
+    }
+  }
+}
+
+void json_string_n(JsonOut *j, const char *text, size_t len) {
+  before_value(j);
+  sb_putc(j->out, '"');
+  json_escape_into(j->out, text, len);
+  sb_putc(j->out, '"');
+}
+
+void json_string(JsonOut *j, const char *text) {
+  if (!text)
+    json_null(j);
+  else
+    json_string_n(j, text, strlen(text));
+}
+
+void json_int(JsonOut *j, long long value) {
+  before_value(j);
+  sb_printf(j->out, "%lld", value);
+}
+
+void json_double(JsonOut *j, double value) {
+  before_value(j);
+  if (isfinite(value))
+    sb_printf(j->out, "%.17g", value);
+  else
+    sb_puts(j->out, isnan(value) ? "\"nan\"" : value > 0 ? "\"inf\"" : "\"-inf\"");
+}
+
+void json_bool(JsonOut *j, bool value) {
+  before_value(j);
+  sb_puts(j->out, value ? "true" : "false");
+}
+
+void json_null(JsonOut *j) {
+  before_value(j);
+  sb_puts(j->out, "null");
+}
+
+void json_kv_string(JsonOut *j, const char *key, const char *value) {
+  json_key(j, key);
+  json_string(j, value);
+}
+
+void json_kv_int(JsonOut *j, const char *key, long long value) {
+  json_key(j, key);
+  json_int(j, value);
+}
+
+void json_kv_bool(JsonOut *j, const char *key, bool value) {
+  json_key(j, key);
+  json_bool(j, value);
+}

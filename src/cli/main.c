@@ -1,0 +1,129 @@
+/* sigmac: the command line. The only code that prints to the terminal or exits; everything else
+ * is libsigmac (include/sigmac/sigmac.h).
+ *
+ *   sigmac -t TARGET [--placeholders FILE] [-o OUT] FILE|DIR...
+ *
+ * Exit codes: 0 every rule compiled, 1 errors in the input, 2 usage or I/O errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "sigmac/sigmac.h"
+
+static const char usage_text[] =
+    "usage: sigmac -t TARGET [options] FILE|DIR...\n"
+    "\n"
+    "Compiles Sigma rules (.yml, .yaml; directories are searched recursively).\n"
+    "\n"
+    "targets:\n"
+    "  ir            the sigmac IR as JSON (docs/ir.md)\n"
+    "\n"
+    "options:\n"
+    "  -t, --target TARGET     what to produce\n"
+    "  -o, --output FILE       write the output to FILE (only when every rule compiled)\n"
+    "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
+    "  -h, --help              this text\n"
+    "      --version           the version\n"
+    "\n"
+    "exit status: 0 all rules compiled, 1 errors in the input, 2 usage or I/O error\n";
+
+typedef struct Options {
+  const char *target;
+  const char *output;
+  const char *placeholders;
+  const char **inputs;
+  size_t input_count;
+} Options;
+
+static int usage_error(const char *message, const char *arg) {
+  fprintf(stderr, "sigmac: %s%s%s\n", message, arg ? " " : "", arg ? arg : "");
+  fputs("try 'sigmac --help'\n", stderr);
+  return 2;
+}
+
+/* Returns -1 to go on, or the exit code to stop with. */
+static int parse_args(int argc, char **argv, Options *opts) {
+  opts->inputs = calloc((size_t)argc, sizeof(char *));
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    const char **slot = NULL;
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+      printf(usage_text);
+      return 0;
+    }
+    if (strcmp(arg, "--version") == 0) {
+      printf("sigmac %s\n", sigmac_version());
+      return 0;
+    }
+    if (strcmp(arg, "-t") == 0 || strcmp(arg, "--target") == 0)
+      slot = &opts->target;
+    else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)
+      slot = &opts->output;
+    else if (strcmp(arg, "--placeholders") == 0)
+      slot = &opts->placeholders;
+    else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0)
+      return usage_error("unknown option", arg);
+    if (slot) {
+      if (i + 1 >= argc)
+        return usage_error("missing value after", arg);
+      *slot = argv[++i];
+      continue;
+    }
+    if (strcmp(arg, "--") == 0) {
+      while (++i < argc)
+        opts->inputs[opts->input_count++] = argv[i];
+      break;
+    }
+    opts->inputs[opts->input_count++] = arg;
+  }
+  if (!opts->target)
+    return usage_error("no target given; use -t ir", NULL);
+  if (strcmp(opts->target, "ir") != 0)
+    return usage_error("unknown target (available: ir):", opts->target);
+  if (opts->input_count == 0)
+    return usage_error("no input files", NULL);
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  Options opts = {0};
+  int stop = parse_args(argc, argv, &opts);
+  if (stop >= 0) {
+    free(opts.inputs);
+    return stop;
+  }
+  PathList paths = {0};
+  int status = 0;
+  for (size_t i = 0; i < opts.input_count; i++)
+    if (!cli_collect_inputs(opts.inputs[i], &paths))
+      status = 2;
+  free(opts.inputs);
+  SigmacSession *session = sigmac_session_new();
+  if (opts.placeholders && !sigmac_load_placeholders(session, opts.placeholders))
+    status = status ? status : 1;
+  for (size_t i = 0; i < paths.count; i++)
+    sigmac_add_file(session, paths.items[i]);
+  sigmac_finish(session);
+  char *diagnostics = sigmac_render_diagnostics(session);
+  fputs(diagnostics, stderr);
+  free(diagnostics);
+  bool failed = sigmac_error_count(session) > 0;
+  char *output = sigmac_ir_json(session);
+  if (opts.output) {
+    if (!failed && !cli_write_atomically(opts.output, output, strlen(output)))
+      status = 2;
+  } else {
+    fputs(output, stdout);
+  }
+  free(output);
+  sigmac_session_free(session);
+  cli_free_paths(&paths);
+  if (status == 0 && failed)
+    status = 1;
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fputs("sigmac: cannot write the output\n", stderr);
+    status = 2;
+  }
+  return status;
+}

@@ -1,0 +1,393 @@
+/* IR to JSON. Keys are written in one fixed order and optional keys only when set, so that the
+ * output is stable and small enough to read in a golden diff. */
+#include "ir/ir_json.h"
+
+#include "base/json_out.h"
+#include "ir/ir_build.h"
+
+static void write_node(JsonOut *j, const IrNode *node);
+
+static void write_strlist(JsonOut *j, const char *key, const IrStrList *list) {
+  if (!list->count)
+    return;
+  json_key(j, key);
+  json_array_begin(j);
+  for (size_t i = 0; i < list->count; i++)
+    json_string(j, list->items[i]);
+  json_array_end(j);
+}
+
+static void write_number(JsonOut *j, const IrNumber *number) {
+  if (number->is_integer)
+    json_int(j, number->integer);
+  else
+    json_double(j, number->value);
+}
+
+/* Literal-only strings are JSON strings; patterns are arrays in which literals are strings and
+ * wildcards are {"wildcard": "*"} or {"wildcard": "?"}, so a literal '*' is never a wildcard. */
+static void write_string_value(JsonOut *j, const IrString *s) {
+  if (!ir_string_has_wildcards(s)) {
+    json_key(j, "value");
+    if (s->count == 0)
+      json_string(j, "");
+    else
+      json_string_n(j, s->segs[0].text, s->segs[0].len);
+    return;
+  }
+  json_key(j, "pattern");
+  json_array_begin(j);
+  for (size_t i = 0; i < s->count; i++) {
+    const IrSegment *seg = &s->segs[i];
+    switch (seg->kind) {
+    case IR_SEG_LITERAL:
+      json_string_n(j, seg->text, seg->len);
+      break;
+    case IR_SEG_ANY:
+    case IR_SEG_ONE:
+      json_object_begin(j);
+      json_kv_string(j, "wildcard", seg->kind == IR_SEG_ANY ? "*" : "?");
+      json_object_end(j);
+      break;
+    }
+  }
+  json_array_end(j);
+}
+
+static void write_value(JsonOut *j, const IrValue *value) {
+  switch (value->kind) {
+  case IR_VALUE_STRING:
+    write_string_value(j, &value->string);
+    break;
+  case IR_VALUE_NUMBER:
+    json_key(j, "value");
+    write_number(j, &value->number);
+    break;
+  case IR_VALUE_BOOL:
+    json_key(j, "value");
+    json_bool(j, value->boolean);
+    break;
+  case IR_VALUE_NULL:
+    json_key(j, "value");
+    json_null(j);
+    break;
+  }
+}
+
+static void write_regex_flags(JsonOut *j, unsigned flags) {
+  if (!flags)
+    return;
+  char text[4];
+  size_t n = 0;
+  if (flags & IR_RE_IGNORECASE)
+    text[n++] = 'i';
+  if (flags & IR_RE_MULTILINE)
+    text[n++] = 'm';
+  if (flags & IR_RE_DOTALL)
+    text[n++] = 's';
+  text[n] = '\0';
+  json_kv_string(j, "flags", text);
+}
+
+static void write_predicate(JsonOut *j, const IrPredicate *pred) {
+  json_kv_string(j, "field", pred->field);
+  json_kv_string(j, "match", ir_match_kind_name(pred->match));
+  switch (pred->match) {
+  case IR_MATCH_EQUALS:
+  case IR_MATCH_CONTAINS:
+  case IR_MATCH_STARTSWITH:
+  case IR_MATCH_ENDSWITH:
+  case IR_MATCH_WILDCARD:
+  case IR_MATCH_LT:
+  case IR_MATCH_LTE:
+  case IR_MATCH_GT:
+  case IR_MATCH_GTE:
+    write_value(j, &pred->value);
+    break;
+  case IR_MATCH_REGEX:
+    json_kv_string(j, "regex", pred->pattern);
+    write_regex_flags(j, pred->regex_flags);
+    break;
+  case IR_MATCH_CIDR:
+    json_kv_string(j, "cidr", pred->pattern);
+    break;
+  case IR_MATCH_FIELDREF:
+    json_kv_string(j, "ref", pred->pattern);
+    if (pred->ref_anchor != IR_ANCHOR_WHOLE)
+      json_kv_string(j, "anchor", ir_anchor_name(pred->ref_anchor));
+    break;
+  case IR_MATCH_EXISTS:
+  case IR_MATCH_NULL:
+    break;
+  }
+  if (pred->cased)
+    json_kv_bool(j, "cased", true);
+  if (pred->time_part != IR_TIME_NONE)
+    json_kv_string(j, "time_part", ir_time_part_name(pred->time_part));
+}
+
+static void write_node(JsonOut *j, const IrNode *node) {
+  json_object_begin(j);
+  if (node->label)
+    json_kv_string(j, "label", node->label);
+  switch (node->kind) {
+  case IR_AND:
+  case IR_OR:
+    json_key(j, ir_node_kind_name(node->kind));
+    json_array_begin(j);
+    for (size_t i = 0; i < node->count; i++)
+      write_node(j, node->children[i]);
+    json_array_end(j);
+    break;
+  case IR_NOT:
+    json_key(j, "not");
+    write_node(j, node->children[0]);
+    break;
+  case IR_PRED:
+    write_predicate(j, &node->pred);
+    break;
+  }
+  json_object_end(j);
+}
+
+static void write_step(JsonOut *j, const IrStep *step) {
+  json_object_begin(j);
+  json_kv_string(j, "category", step->category);
+  if (step->missing)
+    json_kv_bool(j, "missing", true);
+  if (step->runs > 1)
+    json_kv_int(j, "runs", step->runs);
+  write_strlist(j, "by", &step->by);
+  json_key(j, "where");
+  write_node(j, step->where);
+  json_object_end(j);
+}
+
+static void write_query(JsonOut *j, const IrQuery *query) {
+  json_object_begin(j);
+  json_kv_string(j, "kind", ir_query_kind_name(query->kind));
+  if (query->category)
+    json_kv_string(j, "category", query->category);
+  switch (query->kind) {
+  case IR_QUERY_EVENT:
+    json_key(j, "where");
+    write_node(j, query->where);
+    break;
+  case IR_QUERY_SEQUENCE:
+  case IR_QUERY_SAMPLE:
+    write_strlist(j, "by", &query->by);
+    if (query->maxspan_text)
+      json_kv_string(j, "maxspan", query->maxspan_text);
+    json_key(j, "steps");
+    json_array_begin(j);
+    for (size_t i = 0; i < query->step_count; i++)
+      write_step(j, &query->steps[i]);
+    json_array_end(j);
+    if (query->until) {
+      json_key(j, "until");
+      write_step(j, query->until);
+    }
+    break;
+  }
+  if (query->pipe_count) {
+    json_key(j, "pipes");
+    json_array_begin(j);
+    for (size_t i = 0; i < query->pipe_count; i++) {
+      json_object_begin(j);
+      json_kv_string(j, "kind", ir_pipe_kind_name(query->pipes[i].kind));
+      json_kv_int(j, "count", query->pipes[i].count);
+      json_object_end(j);
+    }
+    json_array_end(j);
+  }
+  json_object_end(j);
+}
+
+static void write_data(JsonOut *j, const IrData *data) {
+  switch (data->kind) {
+  case IR_DATA_STRING:
+    json_string(j, data->text);
+    break;
+  case IR_DATA_NUMBER:
+  case IR_DATA_BOOL:
+    /* numbers and booleans keep the text the rule wrote */
+    json_object_begin(j);
+    json_kv_string(j, ir_data_kind_name(data->kind), data->text);
+    json_object_end(j);
+    break;
+  case IR_DATA_NULL:
+    json_null(j);
+    break;
+  case IR_DATA_LIST:
+    json_array_begin(j);
+    for (size_t i = 0; i < data->count; i++)
+      write_data(j, data->items[i]);
+    json_array_end(j);
+    break;
+  case IR_DATA_MAP:
+    json_object_begin(j);
+    for (size_t i = 0; i < data->count; i++) {
+      json_key(j, data->entries[i].key);
+      write_data(j, data->entries[i].value);
+    }
+    json_object_end(j);
+    break;
+  }
+}
+
+static void write_custom(JsonOut *j, const IrEntry *entries, size_t count) {
+  if (!count)
+    return;
+  json_key(j, "custom");
+  json_object_begin(j);
+  for (size_t i = 0; i < count; i++) {
+    json_key(j, entries[i].key);
+    write_data(j, entries[i].value);
+  }
+  json_object_end(j);
+}
+
+static void write_optional(JsonOut *j, const char *key, const char *value) {
+  if (value)
+    json_kv_string(j, key, value);
+}
+
+static void write_meta(JsonOut *j, const IrMeta *m) {
+  json_key(j, "meta");
+  json_object_begin(j);
+  write_optional(j, "title", m->title);
+  write_optional(j, "id", m->id);
+  write_optional(j, "name", m->name);
+  write_optional(j, "status", m->status);
+  write_optional(j, "description", m->description);
+  write_optional(j, "license", m->license);
+  write_optional(j, "author", m->author);
+  write_optional(j, "date", m->date);
+  write_optional(j, "modified", m->modified);
+  write_optional(j, "level", m->level);
+  write_optional(j, "taxonomy", m->taxonomy);
+  write_strlist(j, "references", &m->references);
+  write_strlist(j, "fields", &m->fields);
+  write_strlist(j, "falsepositives", &m->falsepositives);
+  write_strlist(j, "tags", &m->tags);
+  write_strlist(j, "scope", &m->scope);
+  if (m->related_count) {
+    json_key(j, "related");
+    json_array_begin(j);
+    for (size_t i = 0; i < m->related_count; i++) {
+      json_object_begin(j);
+      json_kv_string(j, "id", m->related[i].id);
+      json_kv_string(j, "type", m->related[i].type);
+      json_object_end(j);
+    }
+    json_array_end(j);
+  }
+  write_custom(j, m->custom, m->custom_count);
+  json_object_end(j);
+}
+
+static void write_logsource(JsonOut *j, const IrLogsource *l) {
+  if (!l->product && !l->category && !l->service && !l->definition && !l->custom_count)
+    return;
+  json_key(j, "logsource");
+  json_object_begin(j);
+  write_optional(j, "product", l->product);
+  write_optional(j, "category", l->category);
+  write_optional(j, "service", l->service);
+  write_optional(j, "definition", l->definition);
+  write_custom(j, l->custom, l->custom_count);
+  json_object_end(j);
+}
+
+static void write_refs(JsonOut *j, const IrRuleRef *refs, size_t count) {
+  json_key(j, "rules");
+  json_array_begin(j);
+  for (size_t i = 0; i < count; i++) {
+    json_object_begin(j);
+    json_kv_string(j, "ref", refs[i].text);
+    if (refs[i].rule)
+      json_kv_string(j, "resolved", refs[i].rule->meta.id ? refs[i].rule->meta.id
+                                                          : refs[i].rule->meta.name);
+    json_object_end(j);
+  }
+  json_array_end(j);
+}
+
+static void write_correlation(JsonOut *j, const IrCorrelation *c) {
+  json_key(j, "correlation");
+  json_object_begin(j);
+  json_kv_string(j, "type", ir_correlation_kind_name(c->kind));
+  write_refs(j, c->rules, c->rule_count);
+  write_strlist(j, "group_by", &c->group_by);
+  json_kv_string(j, "timespan", c->timespan_text);
+  json_kv_int(j, "timespan_seconds", c->timespan_seconds);
+  if (c->threshold_count) {
+    json_key(j, "condition");
+    json_object_begin(j);
+    for (size_t i = 0; i < c->threshold_count; i++) {
+      json_key(j, ir_compare_kind_name(c->thresholds[i].op));
+      write_number(j, &c->thresholds[i].number);
+    }
+    json_object_end(j);
+  }
+  write_strlist(j, "condition_fields", &c->condition_fields);
+  write_optional(j, "percentile", c->percentile);
+  write_optional(j, "expression", c->expression);
+  if (c->alias_count) {
+    json_key(j, "aliases");
+    json_object_begin(j);
+    for (size_t i = 0; i < c->alias_count; i++) {
+      json_key(j, c->aliases[i].name);
+      json_object_begin(j);
+      for (size_t k = 0; k < c->aliases[i].count; k++)
+        json_kv_string(j, c->aliases[i].fields[k].rule, c->aliases[i].fields[k].field);
+      json_object_end(j);
+    }
+    json_object_end(j);
+  }
+  if (c->generate)
+    json_kv_bool(j, "generate", true);
+  json_object_end(j);
+}
+
+static void write_rule(JsonOut *j, const IrRule *rule) {
+  json_object_begin(j);
+  json_kv_string(j, "kind", ir_rule_kind_name(rule->kind));
+  json_kv_string(j, "origin", ir_language_name(rule->origin));
+  json_kv_string(j, "source", rule->src ? rule->src->path : NULL);
+  json_kv_int(j, "document", (long long)rule->document);
+  write_meta(j, &rule->meta);
+  write_logsource(j, &rule->logsource);
+  if (rule->query_count) {
+    json_key(j, "queries");
+    json_array_begin(j);
+    for (size_t i = 0; i < rule->query_count; i++)
+      write_query(j, rule->queries[i]);
+    json_array_end(j);
+  }
+  if (rule->correlation)
+    write_correlation(j, rule->correlation);
+  if (rule->filter) {
+    json_key(j, "filter");
+    json_object_begin(j);
+    write_refs(j, rule->filter->rules, rule->filter->rule_count);
+    json_key(j, "where");
+    write_node(j, rule->filter->where);
+    json_object_end(j);
+  }
+  json_object_end(j);
+}
+
+void ir_json_write(const IrRuleSet *rules, StrBuf *out) {
+  JsonOut j;
+  json_init(&j, out, false);
+  json_object_begin(&j);
+  json_kv_int(&j, "sigmac_ir", 1);
+  json_key(&j, "rules");
+  json_array_begin(&j);
+  for (size_t i = 0; i < rules->count; i++)
+    write_rule(&j, rules->rules[i]);
+  json_array_end(&j);
+  json_object_end(&j);
+  sb_putc(out, '\n');
+}

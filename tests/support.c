@@ -1,0 +1,75 @@
+/* Shared helpers of the Criterion tests. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *test_read_file(const char *path, size_t *len) {
+  FILE *file = fopen(path, "rb");
+  if (!file)
+    return NULL;
+  size_t cap = 4096, used = 0;
+  char *text = malloc(cap);
+  size_t got;
+  while (text && (got = fread(text + used, 1, cap - used - 1, file)) > 0) {
+    used += got;
+    if (cap - used < 2) {
+      char *grown = realloc(text, cap * 2);
+      if (!grown) {
+        free(text);
+        text = NULL;
+        break;
+      }
+      text = grown;
+      cap *= 2;
+    }
+  }
+  fclose(file);
+  if (!text)
+    return NULL;
+  text[used] = '\0';
+  if (len)
+    *len = used;
+  return text;
+}
+
+bool test_write_file(const char *path, const char *text, size_t len) {
+  FILE *file = fopen(path, "wb");
+  if (!file)
+    return false;
+  bool ok = fwrite(text, 1, len, file) == len;
+  return fclose(file) == 0 && ok;
+}
+
+const char *test_corpus_dir(void) {
+  static char path[4096];
+  snprintf(path, sizeof path, "%s/../shared/corpus", SIGMAC_SOURCE_DIR);
+  struct stat info;
+  if (stat(path, &info) != 0 || !S_ISDIR(info.st_mode))
+    return NULL;
+  return path;
+}
+
+char *test_first_difference(const char *expected, const char *actual) {
+  size_t line = 1;
+  const char *e = expected, *a = actual;
+  while (*e || *a) {
+    const char *e_end = strchr(e, '\n'), *a_end = strchr(a, '\n');
+    size_t e_len = e_end ? (size_t)(e_end - e) : strlen(e);
+    size_t a_len = a_end ? (size_t)(a_end - a) : strlen(a);
+    if (e_len != a_len || memcmp(e, a, e_len) != 0 || !e_end != !a_end) {
+      size_t size = e_len + a_len + 128;
+      char *message = malloc(size);
+      if (message)
+        snprintf(message, size, "line %zu:\n  expected: %.*s\n  actual:   %.*s", line, (int)e_len, e,
+                 (int)a_len, a);
+      return message;
+    }
+    e = e_end ? e_end + 1 : e + e_len;
+    a = a_end ? a_end + 1 : a + a_len;
+    line++;
+  }
+  return NULL;
+}

@@ -1,0 +1,21 @@
+/* Shared helpers of the Criterion tests: reading files and locating the repository's data. */
+#ifndef SIGMAC_TESTS_SUPPORT_H
+#define SIGMAC_TESTS_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer (caller frees); NULL if unreadable. */
+char *test_read_file(const char *path, size_t *len);
+
+/* Writes len bytes to path (creating or truncating it); false on failure. */
+bool test_write_file(const char *path, const char *text, size_t len);
+
+/* The shared corpus folder beside the repository (../shared/corpus), or NULL when absent. */
+const char *test_corpus_dir(void);
+
+/* Line-by-line comparison for golden files: returns a malloc'd description of the first
+ * difference, or NULL when expected and actual are equal. */
+char *test_first_difference(const char *expected, const char *actual);
+
+#endif

@@ -1,0 +1,114 @@
+/* The golden runner: every golden/sigma/<case>.yml is compiled on its own; <case>.ir holds the
+ * expected IR JSON and <case>.err the expected diagnostics (with carets), byte for byte. One line
+ * per case, then "N passed, N failed". UPDATE_GOLDEN=1 rewrites the expectations instead (read
+ * the diff before committing). */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sigmac/sigmac.h"
+#include "support.h"
+
+typedef struct Outcome {
+  size_t passed;
+  size_t failed;
+} Outcome;
+
+static int compare_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Compares actual with the file at path (or rewrites it); false on a difference. */
+static bool check_expectation(const char *path, const char *actual, bool update, char **why) {
+  if (update)
+    return test_write_file(path, actual, strlen(actual));
+  char *expected = test_read_file(path, NULL);
+  if (!expected) {
+    *why = strdup("expectation file missing (run with UPDATE_GOLDEN=1)");
+    return false;
+  }
+  *why = test_first_difference(expected, actual);
+  free(expected);
+  return *why == NULL;
+}
+
+static bool exists(const char *path) {
+  FILE *file = fopen(path, "rb");
+  if (file)
+    fclose(file);
+  return file != NULL;
+}
+
+/* One case: the rule compiles to the .ir expectation, or fails with the .err expectation; the
+ * expectations are named <stem>.ir, <stem>.err (and <stem>.placeholders for 'expand'). */
+static bool run_case(const char *rule, const char *stem, bool update) {
+  char ir_path[1024], err_path[1024], placeholders[1024];
+  snprintf(ir_path, sizeof ir_path, "%s.ir", stem);
+  snprintf(err_path, sizeof err_path, "%s.err", stem);
+  snprintf(placeholders, sizeof placeholders, "%s.placeholders", stem);
+  SigmacSession *session = sigmac_session_new();
+  if (exists(placeholders))
+    sigmac_load_placeholders(session, placeholders);
+  sigmac_add_file(session, rule);
+  sigmac_finish(session);
+  char *diagnostics = sigmac_render_diagnostics(session);
+  char *ir = sigmac_ir_json(session);
+  bool failed_compile = sigmac_error_count(session) > 0;
+  char *why = NULL;
+  bool ok;
+  if (failed_compile || exists(err_path))
+    ok = check_expectation(err_path, diagnostics, update, &why) &&
+         (update || failed_compile || (why = strdup("expected errors, compiled cleanly")) == NULL);
+  else
+    ok = check_expectation(ir_path, ir, update, &why);
+  printf("%s %s%s%s\n", ok ? "pass" : "FAIL", rule, why ? ": " : "", why ? why : "");
+  free(why);
+  free(diagnostics);
+  free(ir);
+  sigmac_session_free(session);
+  return ok;
+}
+
+static Outcome run_dir(const char *dir) {
+  Outcome outcome = {0, 0};
+  bool update = getenv("UPDATE_GOLDEN") != NULL;
+  DIR *handle = opendir(dir);
+  cr_assert(handle, "cannot open %s", dir);
+  char *names[4096];
+  size_t count = 0;
+  struct dirent *entry;
+  while ((entry = readdir(handle)) && count < 4096) {
+    size_t len = strlen(entry->d_name);
+    if (len > 4 && strcmp(entry->d_name + len - 4, ".yml") == 0)
+      names[count++] = strdup(entry->d_name);
+  }
+  closedir(handle);
+  qsort(names, count, sizeof(char *), compare_names);
+  for (size_t i = 0; i < count; i++) {
+    char rule[1024], stem[1024];
+    snprintf(rule, sizeof rule, "%s/%s", dir, names[i]);
+    snprintf(stem, sizeof stem, "%s/%.*s", dir, (int)(strlen(names[i]) - 4), names[i]);
+    if (run_case(rule, stem, update))
+      outcome.passed++;
+    else
+      outcome.failed++;
+    free(names[i]);
+  }
+  printf("%zu passed, %zu failed\n", outcome.passed, outcome.failed);
+  fflush(stdout);
+  return outcome;
+}
+
+Test(golden, sigma_ir_and_diagnostics) {
+  Outcome outcome = run_dir("golden/sigma");
+  cr_assert(outcome.passed > 0, "no golden case ran");
+  cr_assert_eq(outcome.failed, 0, "%zu golden cases failed", outcome.failed);
+}
+
+/* Our own rule is compiled where it lives, so the golden can never drift from it. */
+Test(golden, t1553_002_rule) {
+  cr_assert(run_case("rules/t1553_002.yml", "golden/t1553_002/t1553_002",
+                     getenv("UPDATE_GOLDEN") != NULL));
+}
