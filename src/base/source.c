@@ -45,8 +45,10 @@ Source *source_from_file(Arena *arena, const char *path, size_t max_bytes, const
     *error = arena_printf(arena, "cannot open '%s': %s", path, strerror(errno));
     return NULL;
   }
-  /* Read in chunks rather than trusting st_size: pipes and /proc files report 0. */
-  size_t cap = 64 * 1024, len = 0;
+  /* Start from st_size but keep reading past it: pipes and /proc files report 0 or too little. */
+  size_t cap = S_ISREG(info.st_mode) && (size_t)info.st_size <= max_bytes ? (size_t)info.st_size + 1
+                                                                          : 4096;
+  size_t len = 0;
   char *text = arena_alloc(arena, cap + 1);
   for (;;) {
     if (len == cap) {

@@ -1,0 +1,98 @@
+/* The sigmac command as a user runs it: exit codes, where output and diagnostics go, and that a
+ * failed run leaves no output file behind. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+/* Runs sigmac with args (a shell-quoted string); returns its exit code, output in *out. */
+static int run(const char *args, char **out) {
+  char command[4096];
+  snprintf(command, sizeof command, "%s %s 2>&1", SIGMAC_BINARY, args);
+  FILE *pipe = popen(command, "r");
+  cr_assert(pipe);
+  size_t cap = 1 << 16, len = 0;
+  char *text = malloc(cap);
+  size_t got;
+  while ((got = fread(text + len, 1, cap - len - 1, pipe)) > 0) {
+    len += got;
+    if (cap - len < 2)
+      text = realloc(text, cap *= 2);
+  }
+  text[len] = '\0';
+  int status = pclose(pipe);
+  *out = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+Test(cli, compiles_our_rule_with_exit_0) {
+  char *out;
+  cr_assert_eq(run("-t ir rules/t1553_002.yml", &out), 0);
+  cr_assert(strstr(out, "\"sigmac_ir\": 1"));
+  cr_assert(strstr(out, "t1553_002_cert_drop_then_signing_tool"));
+  free(out);
+}
+
+Test(cli, errors_in_the_input_exit_1_with_file_line_col) {
+  char *out;
+  cr_assert_eq(run("-t ir golden/cli/broken_condition.yml", &out), 1);
+  cr_assert(strstr(out, "golden/cli/broken_condition.yml:7:16: error: unknown search identifier "
+                        "'selektion' [sigma-condition]\n"),
+            "%s", out);
+  free(out);
+}
+
+Test(cli, usage_errors_exit_2) {
+  char *out;
+  cr_assert_eq(run("rules/t1553_002.yml", &out), 2);
+  cr_assert(strstr(out, "sigmac: no target given; use -t ir"), "%s", out);
+  free(out);
+  cr_assert_eq(run("-t nonsense rules/t1553_002.yml", &out), 2);
+  free(out);
+  cr_assert_eq(run("-t ir --bogus rules/t1553_002.yml", &out), 2);
+  free(out);
+  cr_assert_eq(run("-t ir", &out), 2);
+  free(out);
+}
+
+Test(cli, missing_input_file_exits_2) {
+  char *out;
+  cr_assert_eq(run("-t ir no/such/file.yml", &out), 2);
+  cr_assert(strstr(out, "no/such/file.yml"), "%s", out);
+  free(out);
+}
+
+Test(cli, failed_run_leaves_no_output_file) {
+  char path[] = "/tmp/sigmac-cli-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  close(fd);
+  unlink(path);
+  char args[512], *out;
+  snprintf(args, sizeof args, "-t ir -o %s rules/t1553_002.yml golden/cli/broken_condition.yml",
+           path);
+  cr_assert_eq(run(args, &out), 1);
+  free(out);
+  cr_assert(access(path, F_OK) != 0, "output file written by a failed run");
+  snprintf(args, sizeof args, "-t ir -o %s rules/t1553_002.yml", path);
+  cr_assert_eq(run(args, &out), 0);
+  free(out);
+  char *written = test_read_file(path, NULL);
+  cr_assert(written && strstr(written, "\"sigmac_ir\": 1"));
+  free(written);
+  unlink(path);
+}
+
+Test(cli, directories_are_searched_recursively_in_order) {
+  char *out;
+  cr_assert_eq(run("-t ir golden/cli/tree", &out), 0);
+  char *first = strstr(out, "golden/cli/tree/a/one.yml");
+  char *second = strstr(out, "golden/cli/tree/b.yml");
+  cr_assert(first && second && first < second, "%s", out);
+  cr_assert_null(strstr(out, "ignored.txt"));
+  free(out);
+}
