@@ -41,6 +41,24 @@ static bool exists(const char *path) {
   return file != NULL;
 }
 
+/* The EQL conversion of a case that compiled: <stem>.eql holds the output, <stem>.eql.err the
+ * diagnostics of the conversion (warnings, refusals) when there are any. */
+static bool check_eql(SigmacSession *session, const char *stem, size_t diagnostics_before,
+                      bool update, char **why) {
+  char eql_path[1024], err_path[1024];
+  snprintf(eql_path, sizeof eql_path, "%s.eql", stem);
+  snprintf(err_path, sizeof err_path, "%s.eql.err", stem);
+  char *eql = NULL;
+  sigmac_convert(session, "eql", NULL, &eql);
+  char *added = sigmac_render_diagnostics_since(session, diagnostics_before);
+  bool ok = check_expectation(eql_path, eql ? eql : "", update, why);
+  if (ok && (*added || exists(err_path)))
+    ok = check_expectation(err_path, added, update, why);
+  free(eql);
+  free(added);
+  return ok;
+}
+
 /* One case: the rule compiles to the .ir expectation, or fails with the .err expectation; the
  * expectations are named <stem>.ir, <stem>.err (and <stem>.placeholders for 'expand'). */
 static bool run_case(const char *rule, const char *stem, bool update) {
@@ -62,7 +80,8 @@ static bool run_case(const char *rule, const char *stem, bool update) {
     ok = check_expectation(err_path, diagnostics, update, &why) &&
          (update || failed_compile || (why = strdup("expected errors, compiled cleanly")) == NULL);
   else
-    ok = check_expectation(ir_path, ir, update, &why);
+    ok = check_expectation(ir_path, ir, update, &why) &&
+         check_eql(session, stem, sigmac_diagnostic_count(session), update, &why);
   printf("%s %s%s%s\n", ok ? "pass" : "FAIL", rule, why ? ": " : "", why ? why : "");
   free(why);
   free(diagnostics);

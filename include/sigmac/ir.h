@@ -399,6 +399,9 @@ struct IrRule {
   size_t query_count;
   IrCorrelation *correlation;
   IrFilter *filter;
+  /* Set by the field-mapping pass (src/schema/mapping.c): */
+  const char *taxonomy_out; /* the field naming of the queries ("ecs"), NULL before mapping */
+  IrStrList index;          /* index patterns the rule's events are found in */
 };
 
 typedef struct IrRuleSet {

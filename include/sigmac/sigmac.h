@@ -43,6 +43,27 @@ size_t sigmac_warning_count(const SigmacSession *session);
 /* Every diagnostic as text: "file:line:col: error: message [id]", the source line, a caret line. */
 char *sigmac_render_diagnostics(const SigmacSession *session);
 
+/* Chooses the field mapping for conversions: a built-in mapping's name ("ecs_windows") or the
+ * path of a mapping file (data/mappings/README.md). False (with diagnostics) when it cannot be
+ * loaded. Without a call, conversions use "ecs_windows". */
+bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path);
+
+/* Converts every rule of the session for target ("eql") in format (NULL: the target's default),
+ * after mapping their fields. *out receives the malloc'd text of every rule that converted.
+ * Returns false when a rule was refused (each with a diagnostic saying why), or the target or
+ * format is unknown (*out is then NULL and a diagnostic says so). */
+bool sigmac_convert(SigmacSession *session, const char *target, const char *format, char **out);
+
+/* The session's diagnostics one by one: index < sigmac_diagnostic_count(). Strings are the
+ * session's. severity is "error", "warning" or "note". */
+size_t sigmac_diagnostic_count(const SigmacSession *session);
+void sigmac_diagnostic(const SigmacSession *session, size_t index, const char **severity,
+                       const char **check_id, const char **message);
+
+/* The same for the diagnostics from number first on (first = sigmac_diagnostic_count() taken
+ * before a step gives what that step reported). */
+char *sigmac_render_diagnostics_since(const SigmacSession *session, size_t first);
+
 /* The rules as the IR's JSON form (docs/ir.md). */
 char *sigmac_ir_json(const SigmacSession *session);
 

@@ -4,7 +4,9 @@
 
 #include "base/diag.h"
 #include "ir/ir_build.h"
+#include "emit/emit.h"
 #include "ir/ir_json.h"
+#include "schema/mapping.h"
 #include "sigma/sigma.h"
 #include "sigmac/sigmac.h"
 
@@ -14,6 +16,7 @@ struct SigmacSession {
   IrRuleSet rules;
   SigmaOptions sigma;
   SigmaPlaceholders placeholders;
+  Mapping *mapping;     /* NULL until chosen or first needed */
 };
 
 SigmacSession *sigmac_session_new(void) {
@@ -92,10 +95,77 @@ char *sigmac_render_diagnostics(const SigmacSession *session) {
   return take(&out);
 }
 
+char *sigmac_render_diagnostics_since(const SigmacSession *session, size_t first) {
+  StrBuf out = STRBUF_INIT;
+  for (size_t i = first; i < session->diags.count; i++)
+    diag_render(&session->diags.items[i], &out);
+  return take(&out);
+}
+
 char *sigmac_ir_json(const SigmacSession *session) {
   StrBuf out = STRBUF_INIT;
   ir_json_write(&session->rules, &out);
   return take(&out);
+}
+
+bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path) {
+  session->mapping = mapping_builtin(&session->arena, name_or_path, &session->diags);
+  if (session->mapping)
+    return true;
+  if (!strchr(name_or_path, '/') && !strstr(name_or_path, ".yml") && !strstr(name_or_path, ".yaml")) {
+    diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage",
+                     "unknown mapping '%s' (built in: ecs_windows; or give a mapping file)",
+                     name_or_path);
+    return false;
+  }
+  const Source *src = load(session, name_or_path);
+  session->mapping = src ? mapping_load(&session->arena, src, &session->diags) : NULL;
+  return session->mapping != NULL;
+}
+
+static bool known_format(const Backend *backend, const char *format) {
+  for (const char *const *f = backend->formats; *f; f++)
+    if (strcmp(*f, format) == 0)
+      return true;
+  return false;
+}
+
+bool sigmac_convert(SigmacSession *session, const char *target, const char *format, char **out) {
+  *out = NULL;
+  const Backend *backend = emit_backend(target);
+  if (!backend) {
+    diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage", "unknown target '%s'", target);
+    return false;
+  }
+  if (!format)
+    format = backend->formats[0];
+  if (!known_format(backend, format)) {
+    diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage",
+                     "target '%s' has no output format '%s'", target, format);
+    return false;
+  }
+  if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
+    return false;
+  IrRuleSet mapped = {0};
+  for (size_t i = 0; i < session->rules.count; i++)
+    ir_ruleset_push(&session->arena, &mapped,
+                    mapping_apply(&session->arena, session->mapping, session->rules.rules[i],
+                                  &session->diags));
+  EmitCtx ctx = {&session->arena, &session->diags, session->mapping, &session->rules, &mapped};
+  StrBuf text = STRBUF_INIT;
+  bool ok = backend->output(&ctx, format, &text);
+  *out = take(&text);
+  return ok;
+}
+
+size_t sigmac_diagnostic_count(const SigmacSession *session) { return session->diags.count; }
+
+void sigmac_diagnostic(const SigmacSession *session, size_t index, const char **severity,
+                       const char **check_id, const char **message) {
+  const Diag *diag = &session->diags.items[index];
+  *severity = diag_severity_name(diag->severity);
+  *check_id = diag->check_id ? diag->check_id : "";
+  *message = diag->message;
 }
 
 const char *sigmac_version(void) { return SIGMAC_VERSION; }

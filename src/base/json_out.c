@@ -1,6 +1,8 @@
 /* JSON writer. */
 #include "base/json_out.h"
 
+#include "base/utf8.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -62,24 +64,6 @@ void json_key(JsonOut *j, const char *key) {
   j->pending_key = true;
 }
 
-/* Length of the valid UTF-8 sequence at text (1..4), or 0 when it is not valid UTF-8. */
-static size_t utf8_length(const unsigned char *text, size_t len) {
-  unsigned char c = text[0];
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || n > len)
-    return 0;
-  for (size_t i = 1; i < n; i++)
-    if ((text[i] & 0xC0) != 0x80)
-      return 0;
-  unsigned code = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-  for (size_t i = 1; i < n; i++)
-    code = (code << 6) | (text[i] & 0x3F);
-  static const unsigned minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (code < minimum[n] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-    return 0;
-  return n;
-}
-
 void json_escape_into(StrBuf *out, const char *text, size_t len) {
   const unsigned char *p = (const unsigned char *)text;
   for (size_t i = 0; i < len;) {
@@ -95,7 +79,7 @@ void json_escape_into(StrBuf *out, const char *text, size_t len) {
       sb_printf(out, "\\u%04x", c);
       i++;
     } else {
-      size_t n = utf8_length(p + i, len - i);
+      size_t n = utf8_sequence_length(text + i, len - i);
       if (n == 0) {
         sb_printf(out, "\\u%04x", c);
         i++;
@@ -137,6 +121,11 @@ void json_double(JsonOut *j, double value) {
 void json_bool(JsonOut *j, bool value) {
   before_value(j);
   sb_puts(j->out, value ? "true" : "false");
+}
+
+void json_raw(JsonOut *j, const char *text) {
+  before_value(j);
+  sb_puts(j->out, text);
 }
 
 void json_null(JsonOut *j) {

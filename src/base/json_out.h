@@ -32,6 +32,8 @@ void json_int(JsonOut *j, long long value);
 void json_double(JsonOut *j, double value);
 void json_bool(JsonOut *j, bool value);
 void json_null(JsonOut *j);
+/* A value written as it is (the caller guarantees it is valid JSON, e.g. a long number). */
+void json_raw(JsonOut *j, const char *text);
 /* Shorthands: key then value. */
 void json_kv_string(JsonOut *j, const char *key, const char *value);
 void json_kv_int(JsonOut *j, const char *key, long long value);

@@ -1,7 +1,7 @@
 /* sigmac: the command line. The only code that prints to the terminal or exits; everything else
  * is libsigmac (include/sigmac/sigmac.h).
  *
- *   sigmac -t TARGET [--placeholders FILE] [-o OUT] FILE|DIR...
+ *   sigmac -t TARGET [-p MAPPING] [-f FORMAT] [--placeholders FILE] [-o OUT] FILE|DIR...
  *
  * Exit codes: 0 every rule compiled, 1 errors in the input, 2 usage or I/O errors. */
 #include <stdio.h>
@@ -17,19 +17,25 @@ static const char usage_text[] =
     "Compiles Sigma rules (.yml, .yaml; directories are searched recursively).\n"
     "\n"
     "targets:\n"
-    "  ir            the sigmac IR as JSON (docs/ir.md)\n"
+    "  eql           Elasticsearch EQL (Elastic Security); formats: default, kibana-ndjson\n"
+    "  ir            the sigmac IR as JSON (docs/ir.md), before field mapping\n"
     "\n"
     "options:\n"
     "  -t, --target TARGET     what to produce\n"
+    "  -p, --pipeline MAPPING  field mapping: a built-in name (ecs_windows, the default) or a\n"
+    "                          mapping file (data/mappings/README.md)\n"
+    "  -f, --format FORMAT     output format of the target (default: default)\n"
     "  -o, --output FILE       write the output to FILE (only when every rule compiled)\n"
     "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
     "  -h, --help              this text\n"
     "      --version           the version\n"
     "\n"
-    "exit status: 0 all rules compiled, 1 errors in the input, 2 usage or I/O error\n";
+    "exit status: 0 every rule converted, 1 a rule was refused or invalid, 2 usage or I/O error\n";
 
 typedef struct Options {
   const char *target;
+  const char *mapping;
+  const char *format;
   const char *output;
   const char *placeholders;
   const char **inputs;
@@ -60,6 +66,10 @@ static int parse_args(int argc, char **argv, Options *opts) {
       slot = &opts->target;
     else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)
       slot = &opts->output;
+    else if (strcmp(arg, "-p") == 0 || strcmp(arg, "--pipeline") == 0)
+      slot = &opts->mapping;
+    else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--format") == 0)
+      slot = &opts->format;
     else if (strcmp(arg, "--placeholders") == 0)
       slot = &opts->placeholders;
     else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0)
@@ -79,8 +89,10 @@ static int parse_args(int argc, char **argv, Options *opts) {
   }
   if (!opts->target)
     return usage_error("no target given; use -t ir", NULL);
-  if (strcmp(opts->target, "ir") != 0)
-    return usage_error("unknown target (available: ir):", opts->target);
+  if (strcmp(opts->target, "ir") != 0 && strcmp(opts->target, "eql") != 0)
+    return usage_error("unknown target (available: eql, ir):", opts->target);
+  if (opts->format && strcmp(opts->target, "ir") == 0 && strcmp(opts->format, "default") != 0)
+    return usage_error("target ir has no format", opts->format);
   if (opts->input_count == 0)
     return usage_error("no input files", NULL);
   return -1;
@@ -105,15 +117,24 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < paths.count; i++)
     sigmac_add_file(session, paths.items[i]);
   sigmac_finish(session);
+  char *output = NULL;
+  if (strcmp(opts.target, "ir") == 0) {
+    output = sigmac_ir_json(session);
+  } else {
+    bool usable = !opts.mapping || sigmac_set_mapping(session, opts.mapping);
+    if (!usable)
+      status = 2;
+    else if (!sigmac_convert(session, opts.target, opts.format, &output) && !output)
+      status = 2; /* unknown format */
+  }
   char *diagnostics = sigmac_render_diagnostics(session);
   fputs(diagnostics, stderr);
   free(diagnostics);
   bool failed = sigmac_error_count(session) > 0;
-  char *output = sigmac_ir_json(session);
-  if (opts.output) {
-    if (!failed && !cli_write_atomically(opts.output, output, strlen(output)))
+  if (output && opts.output) {
+    if (!failed && status == 0 && !cli_write_atomically(opts.output, output, strlen(output)))
       status = 2;
-  } else {
+  } else if (output) {
     fputs(output, stdout);
   }
   free(output);

@@ -3,7 +3,10 @@
 #include "ir/ir_json.h"
 
 #include "base/json_out.h"
+#include "base/utf8.h"
 #include "ir/ir_build.h"
+
+#include <string.h>
 
 static void write_node(JsonOut *j, const IrNode *node);
 
@@ -17,11 +20,32 @@ static void write_strlist(JsonOut *j, const char *key, const IrStrList *list) {
   json_array_end(j);
 }
 
+/* Integers too large for long long keep their digits: JSON numbers have no size limit. */
 static void write_number(JsonOut *j, const IrNumber *number) {
+  const char *t = number->text ? number->text : "";
+  size_t sign = t[0] == '-';
   if (number->is_integer)
     json_int(j, number->integer);
+  else if (t[sign] >= '1' && t[sign] <= '9' && strspn(t + sign, "0123456789") == strlen(t + sign))
+    json_raw(j, t);
   else
     json_double(j, number->value);
+}
+
+/* A literal: a JSON string, or {"bytes": "<hex>"} when it is not UTF-8 (after wide/utf16), so
+ * that raw bytes never read like the characters of the same code points. */
+static void write_literal(JsonOut *j, const char *text, size_t len) {
+  if (utf8_valid(text, len)) {
+    json_string_n(j, text, len);
+    return;
+  }
+  StrBuf hex = STRBUF_INIT;
+  for (size_t i = 0; i < len; i++)
+    sb_printf(&hex, "%02x", (unsigned char)text[i]);
+  json_object_begin(j);
+  json_kv_string(j, "bytes", sb_text(&hex));
+  json_object_end(j);
+  sb_free(&hex);
 }
 
 /* Literal-only strings are JSON strings; patterns are arrays in which literals are strings and
@@ -32,7 +56,7 @@ static void write_string_value(JsonOut *j, const IrString *s) {
     if (s->count == 0)
       json_string(j, "");
     else
-      json_string_n(j, s->segs[0].text, s->segs[0].len);
+      write_literal(j, s->segs[0].text, s->segs[0].len);
     return;
   }
   json_key(j, "pattern");
@@ -41,7 +65,7 @@ static void write_string_value(JsonOut *j, const IrString *s) {
     const IrSegment *seg = &s->segs[i];
     switch (seg->kind) {
     case IR_SEG_LITERAL:
-      json_string_n(j, seg->text, seg->len);
+      write_literal(j, seg->text, seg->len);
       break;
     case IR_SEG_ANY:
     case IR_SEG_ONE:

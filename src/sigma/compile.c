@@ -98,8 +98,9 @@ bool sigma_compile(Arena *arena, const Source *src, const SigmaOptions *options,
   SigmaCtx ctx = {.arena = arena, .src = src, .options = options, .diags = diags};
   size_t documents = 0;
   for (size_t i = 0; i < file.count; i++) {
-    if (!file.documents[i].root)
-      continue; /* an empty document between two '---' */
+    const YamlNode *root = file.documents[i].root;
+    if (!root || (root->kind == YAML_SCALAR && root->type == YAML_NULL && root->len == 0))
+      continue; /* an empty document: between two '---', or after a trailing one */
     documents++;
     compile_document(&ctx, &file.documents[i], i, rules);
   }

@@ -113,14 +113,16 @@ static void error_at(Parser *p, const Token *tok, const char *message) {
   p->failed = true;
 }
 
-/* "expected X, saw 'tok'" for the current token. */
-static void expected(Parser *p, const char *what) {
+/* "expected X, saw 'tok'" for the current token, then the hint if any. */
+static void expected_hint(Parser *p, const char *what, const char *hint) {
   const Token *tok = &p->tok;
   const char *saw = tok->kind == TK_END ? token_names[TK_END]
                                         : arena_printf(p->ctx->arena, "'%.*s'", (int)tok->len,
                                                        p->text + tok->start);
-  error_at(p, tok, arena_printf(p->ctx->arena, "expected %s, saw %s", what, saw));
+  error_at(p, tok, arena_printf(p->ctx->arena, "expected %s, saw %s%s", what, saw, hint));
 }
+
+static void expected(Parser *p, const char *what) { expected_hint(p, what, ""); }
 
 static SigmaSelection *find(Parser *p, const char *name, size_t len) {
   for (size_t i = 0; i < p->selections->count; i++) {
@@ -129,6 +131,17 @@ static SigmaSelection *find(Parser *p, const char *name, size_t len) {
       return sel;
   }
   return NULL;
+}
+
+/* True when the token is a condition keyword written in another case ('AND', 'Or'). */
+static bool upper_keyword(const Parser *p, const Token *tok) {
+  char word[8];
+  if (tok->kind != TK_IDENT || tok->len >= sizeof word)
+    return false;
+  for (size_t i = 0; i < tok->len; i++)
+    word[i] = (char)(p->text[tok->start + i] | 0x20);
+  TokenKind kind = keyword(word, tok->len);
+  return kind != TK_IDENT && kind != TK_PATTERN;
 }
 
 /* A selection's IR, copied so that no two places of a tree share nodes. */
@@ -148,20 +161,13 @@ static IrNode *identifier(Parser *p) {
   SigmaSelection *sel = find(p, p->text + tok.start, tok.len);
   if (sel)
     return use(p, sel);
-  TokenKind lower = TK_IDENT;
-  char word[8];
-  if (tok.len < sizeof word) {
-    for (size_t i = 0; i < tok.len; i++)
-      word[i] = (char)(p->text[tok.start + i] | 0x20);
-    lower = keyword(word, tok.len);
-  }
+  const char *name = arena_printf(p->ctx->arena, "%.*s", (int)tok.len, p->text + tok.start);
   error_at(p, &tok,
-           lower != TK_IDENT && lower != TK_PATTERN
+           upper_keyword(p, &tok)
                ? arena_printf(p->ctx->arena,
-                              "unknown search identifier '%.*s'; condition keywords are lower case",
-                              (int)tok.len, p->text + tok.start)
-               : arena_printf(p->ctx->arena, "unknown search identifier '%.*s'", (int)tok.len,
-                              p->text + tok.start));
+                              "unknown search identifier '%s'; condition keywords are lower case",
+                              name)
+               : arena_printf(p->ctx->arena, "unknown search identifier '%s'", name));
   return NULL;
 }
 
@@ -347,6 +353,9 @@ IrNode *sigma_condition(SigmaCtx *ctx, const YamlNode *condition, SigmaSelection
   if (!p.failed && p.tok.kind != TK_END) {
     if (p.tok.kind == TK_PIPE)
       error_at(&p, &p.tok, "aggregations after '|' were removed in Sigma 2; use a correlation rule");
+    else if (upper_keyword(&p, &p.tok))
+      expected_hint(&p, "'and', 'or' or the end of the condition",
+                    "; condition keywords are lower case");
     else
       expected(&p, "'and', 'or' or the end of the condition");
   }

@@ -120,8 +120,8 @@ static bool read_condition(SigmaCtx *ctx, const YamlNode *section, IrCorrelation
   if (!node) {
     if (is_temporal(corr->kind))
       return true;
-    sigma_error(ctx, section, "sigma-required", "a %s correlation needs a 'condition'",
-                correlation_types[corr->kind]);
+    sigma_error(ctx, section, "sigma-required", "%s %s correlation needs a 'condition'",
+                corr->kind == IR_CORR_EVENT_COUNT ? "an" : "a", correlation_types[corr->kind]);
     return false;
   }
   if (node->kind == YAML_SCALAR && is_temporal(corr->kind)) {

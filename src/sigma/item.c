@@ -110,11 +110,26 @@ static bool encode_utf16(Item *item, Alts *alts, EncUtf16 kind) {
 }
 
 /* The bytes of a string without wildcards, or NULL after reporting (base64 cannot encode them). */
+/* The shape modifier written before position at, or MOD_COUNT. */
+static Modifier shape_before(const ItemKey *key, Modifier mod) {
+  for (size_t i = 0; i < key->count && key->mods[i] != mod; i++)
+    if (modifier_family(key->mods[i]) == MODF_SHAPE)
+      return key->mods[i];
+  return MOD_COUNT;
+}
+
 static const IrSegment *plain_bytes(Item *item, const IrString *s, Modifier mod, IrSegment *empty) {
   if (ir_string_has_wildcards(s)) {
-    sigma_error(item->ctx, item->value, "sigma-modifier-conflict",
-                "'%s' cannot encode a value with wildcards; escape '*' and '?' as '\\*' and '\\?'",
-                modifier_name(mod));
+    Modifier shape = shape_before(item->key, mod);
+    if (shape != MOD_COUNT)
+      sigma_error(item->ctx, item->value, "sigma-modifier-conflict",
+                  "'%s' before '%s' asks to encode its wildcards; write '|%s|%s' to find the "
+                  "encoded value inside a field",
+                  modifier_name(shape), modifier_name(mod), modifier_name(mod), modifier_name(shape));
+    else
+      sigma_error(item->ctx, item->value, "sigma-modifier-conflict",
+                  "'%s' cannot encode a value with wildcards; escape '*' and '?' as '\\*' and '\\?'",
+                  modifier_name(mod));
     return NULL;
   }
   if (s->count == 0) {
@@ -329,6 +344,12 @@ static IrNode *string_value(Item *item, const char *raw) {
     alts.items[i] = sigma_parse_string(arena, raws.items[i], strlen(raws.items[i]));
   if (!transform(item, &alts))
     return NULL;
+  if (alts.count > item->ctx->options->max_expansions) {
+    sigma_error(item->ctx, item->value, "sigma-limit",
+                "the modifiers expand this value into %zu values, more than the limit of %zu",
+                alts.count, item->ctx->options->max_expansions);
+    return NULL;
+  }
   return or_of_alternatives(item, &alts);
 }
 
@@ -395,6 +416,10 @@ static IrNode *cidr_value(Item *item) {
     sigma_error_at(ctx, span, "sigma-cidr", "invalid CIDR network '%s': %s", text, error);
     return NULL;
   }
+  if (host_bits)
+    sigma_warning_at(ctx, item->value->span, "sigma-cidr-host-bits",
+                     "'%s' has address bits set below its prefix length; it means the whole network",
+                     text);
   IrPredicate pred = base_pred(item);
   pred.match = IR_MATCH_CIDR;
   pred.pattern = text;
@@ -446,6 +471,34 @@ static IrMatchKind compare_kind(Modifier mod) {
   }
 }
 
+static bool looks_numeric(const char *text) {
+  char *end;
+  if (!*text)
+    return false;
+  strtod(text, &end);
+  return *end == '\0';
+}
+
+/* The ranges of the time parts (sigma-appendix-modifiers); years are open-ended. */
+static bool time_part_in_range(IrTimePart part, long long value) {
+  switch (part) {
+  case IR_TIME_MINUTE:
+    return value >= 0 && value <= 59;
+  case IR_TIME_HOUR:
+    return value >= 0 && value <= 23;
+  case IR_TIME_DAY:
+    return value >= 1 && value <= 31;
+  case IR_TIME_WEEK:
+    return value >= 1 && value <= 53;
+  case IR_TIME_MONTH:
+    return value >= 1 && value <= 12;
+  case IR_TIME_YEAR:
+  case IR_TIME_NONE:
+    return true;
+  }
+  return true;
+}
+
 /* gt/gte/lt/lte and the time parts compare numbers. */
 static IrNode *number_value(Item *item) {
   const YamlNode *v = item->value;
@@ -455,7 +508,7 @@ static IrNode *number_value(Item *item) {
                 item->key->type != MOD_COUNT ? modifier_name(item->key->type)
                                              : ir_time_part_name(item->key->time),
                 integral ? "an integer" : "a number", yaml_describe(v),
-                v->type == YAML_STRING && v->style != YAML_STYLE_PLAIN
+                v->type == YAML_STRING && v->style != YAML_STYLE_PLAIN && looks_numeric(v->text)
                     ? "; write the number without quotes"
                     : "");
     return NULL;
@@ -464,6 +517,11 @@ static IrNode *number_value(Item *item) {
   pred.match = item->key->type != MOD_COUNT ? compare_kind(item->key->type) : IR_MATCH_EQUALS;
   pred.value.kind = IR_VALUE_NUMBER;
   sigma_number(item->ctx->arena, v, &pred.value.number);
+  if (integral && !time_part_in_range(item->key->time, pred.value.number.integer)) {
+    sigma_error(item->ctx, v, "sigma-value", "%lld is not a valid %s", pred.value.number.integer,
+                ir_time_part_name(item->key->time));
+    return NULL;
+  }
   return ir_pred(item->ctx->arena, &pred);
 }
 
@@ -484,7 +542,9 @@ static IrNode *plain_value(Item *item) {
     return ir_pred(item->ctx->arena, &pred);
   }
   if (v->type == YAML_STRING || needs_string(item->key)) {
-    const char *raw = text_of(item, "this modifier");
+    const char *raw = text_of(item, item->key->has[MOD_CASED] && item->key->count == 1
+                                        ? "'cased'"
+                                        : "a string modifier");
     return raw ? string_value(item, raw) : NULL;
   }
   IrPredicate pred = base_pred(item);

@@ -177,8 +177,8 @@ static bool allowed_with_type(Modifier type, Modifier mod) {
   if (mod == type || family == MODF_NEGATE || family == MODF_LIST)
     return type != MOD_EXISTS || mod == type;
   switch (type) {
-  case MOD_RE:
-    return family == MODF_REFLAG || family == MODF_SHAPE || mod == MOD_EXPAND;
+  case MOD_RE: /* pySigma refuses 'expand' on a regex: placeholders are plain-string values */
+    return family == MODF_REFLAG || family == MODF_SHAPE;
   case MOD_FIELDREF:
     return family == MODF_SHAPE || mod == MOD_CASED;
   case MOD_GT:

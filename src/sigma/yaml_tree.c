@@ -246,6 +246,8 @@ static YamlNode *make_scalar(Loader *ld, const yaml_event_t *event) {
   return node;
 }
 
+static void attach(Loader *ld, YamlNode *node);
+
 /* ---- collections ------------------------------------------------------------------------------ */
 
 static void append(Loader *ld, Frame *frame, YamlNode *key, YamlNode *value) {
@@ -262,19 +264,20 @@ static void append(Loader *ld, Frame *frame, YamlNode *key, YamlNode *value) {
   node->items[node->count++] = value;
 }
 
-/* Adds a finished node to the open collection, or makes it the document's root. */
-static void attach(Loader *ld, YamlNode *node) {
+/* Adds a finished node to the open collection, or makes it the document's root; at is where
+ * the node was written (an alias's own position, for limit errors). */
+static void attach_at(Loader *ld, YamlNode *node, Span at) {
   if (ld->depth == 0) {
     ld->document->root = node;
     if (node->weight > ld->limits->max_weight)
-      fail(ld, node->span, "yaml-limit", "document expands to too many nodes (alias expansion)");
+      fail(ld, at, "yaml-limit", "document expands to too many nodes (alias expansion)");
     return;
   }
   Frame *frame = &ld->stack[ld->depth - 1];
   YamlNode *parent = frame->node;
   parent->weight += node->weight;
   if (parent->weight > ld->limits->max_weight) {
-    fail(ld, node->span, "yaml-limit",
+    fail(ld, at, "yaml-limit",
          arena_printf(ld->arena, "document expands to more than %zu nodes (alias expansion)",
                       ld->limits->max_weight));
     return;
@@ -298,6 +301,8 @@ static void attach(Loader *ld, YamlNode *node) {
          arena_printf(ld->arena, "duplicate key '%s' in this map", key->text));
   append(ld, frame, key, node);
 }
+
+static void attach(Loader *ld, YamlNode *node) { attach_at(ld, node, node->span); }
 
 static void open_collection(Loader *ld, const yaml_event_t *event, YamlKind kind,
                             const yaml_char_t *anchor) {
@@ -337,7 +342,7 @@ static void take_alias(Loader *ld, const yaml_event_t *event) {
   else if (anchor->open)
     fail(ld, span, "yaml-limit", "an alias may not refer to a collection that contains it");
   else
-    attach(ld, anchor->node);
+    attach_at(ld, anchor->node, span);
 }
 
 /* ---- driver ----------------------------------------------------------------------------------- */
@@ -354,7 +359,12 @@ static void push_document(Loader *ld, YamlFile *out, size_t *capacity, Span span
 }
 
 static void report_parser_error(Loader *ld, const yaml_parser_t *parser) {
-  Span span = mark_span(ld, parser->problem_mark, parser->problem_mark);
+  /* At the end of the input the problem mark says nothing; the context mark (the quote or
+   * bracket left open) is where the reader must look. */
+  bool at_end = source_offset_at(ld->src, parser->problem_mark.line, parser->problem_mark.column) >=
+                ld->src->len;
+  yaml_mark_t mark = at_end && parser->context ? parser->context_mark : parser->problem_mark;
+  Span span = mark_span(ld, mark, mark);
   const char *problem = parser->problem ? parser->problem : "invalid YAML";
   const char *message =
       parser->context ? arena_printf(ld->arena, "%s (%s)", problem, parser->context) : problem;
@@ -436,14 +446,52 @@ YamlNode *yaml_map_get(const YamlNode *map, const char *key) {
   return NULL;
 }
 
+static int hex_digit(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                             : -1;
+}
+
+static size_t utf8_width(unsigned long code) {
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+}
+
+/* The source bytes an escape occupies and the value bytes it produces (YAML 1.1/1.2 escapes). */
+static void escape_widths(const char *at, size_t available, size_t *source, size_t *produced) {
+  char escape = available > 1 ? at[1] : 0;
+  size_t digits = escape == 'x' ? 2 : escape == 'u' ? 4 : escape == 'U' ? 8 : 0;
+  *source = 2 + digits;
+  if (digits) {
+    unsigned long code = 0;
+    for (size_t i = 0; i < digits && 2 + i < available && hex_digit(at[2 + i]) >= 0; i++)
+      code = code * 16 + (unsigned long)hex_digit(at[2 + i]);
+    *produced = utf8_width(code);
+    return;
+  }
+  switch (escape) {
+  case 'N': /* U+0085 */
+  case '_': /* U+00A0 */
+    *produced = 2;
+    return;
+  case 'L': /* U+2028 */
+  case 'P': /* U+2029 */
+    *produced = 3;
+    return;
+  default:
+    *produced = 1;
+  }
+}
+
 static size_t double_quoted_offset(const Source *src, size_t start, size_t index) {
   size_t at = start + 1, produced = 0;
   while (at < src->len && produced < index && src->text[at] != '"') {
     if (src->text[at] == '\\') {
-      char escape = at + 1 < src->len ? src->text[at + 1] : 0;
-      size_t width = escape == 'x' ? 4 : escape == 'u' ? 6 : escape == 'U' ? 10 : 2;
-      at += width;
-      produced += escape == 'u' || escape == 'U' ? 2 : 1; /* approximate: UTF-8 width varies */
+      size_t source, bytes;
+      escape_widths(src->text + at, src->len - at, &source, &bytes);
+      if (produced + bytes > index)
+        break; /* the index falls inside this escape: point at the escape */
+      at += source;
+      produced += bytes;
     } else {
       at++;
       produced++;

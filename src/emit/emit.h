@@ -1,0 +1,42 @@
+/* Backends: the one table of function pointers. Each backend prints a mapped rule's query into a
+ * string builder (never to a FILE *), or refuses it with diagnostics saying why. */
+#ifndef SIGMAC_EMIT_H
+#define SIGMAC_EMIT_H
+
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/strbuf.h"
+#include "schema/mapping.h"
+#include "sigmac/ir.h"
+
+typedef struct EmitCtx {
+  Arena *arena;
+  DiagSink *diags;
+  const Mapping *mapping;
+  const IrRuleSet *rules;   /* the run's rules as compiled */
+  const IrRuleSet *mapped;  /* the same rules after mapping, index for index */
+} EmitCtx;
+
+typedef struct Backend {
+  const char *name;          /* what -t takes */
+  const char *description;
+  const char *const *formats; /* what -f takes, NULL-terminated; the first is the default */
+  /* Prints the query (or queries, one per line group) of mapped rule number index of the run;
+   * false after reporting why the target cannot express it. */
+  bool (*query)(EmitCtx *ctx, size_t index, StrBuf *out);
+  /* Prints the whole output of the run in format; false when any rule was refused. */
+  bool (*output)(EmitCtx *ctx, const char *format, StrBuf *out);
+} Backend;
+
+/* The backend named name, or NULL. */
+const Backend *emit_backend(const char *name);
+/* Every backend, NULL-terminated. */
+extern const Backend *const emit_backends[];
+
+/* Whether rule index of the run is printed on its own: correlations always; detection rules
+ * unless a correlation names them without 'generate: true'; filters never (they change rules). */
+bool emit_standalone(const EmitCtx *ctx, size_t index);
+
+#endif

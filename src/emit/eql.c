@@ -1,0 +1,638 @@
+/* The EQL backend (Elasticsearch 8.x/9.x EQL): one query per rule, Sigma semantics kept.
+ *
+ * Sigma strings compare case-insensitively, so string matches use ':' (case-insensitive, with '*'
+ * and '?' wildcards), lists of them on one field become one ':' over a list, and cased matches
+ * use '==', 'in' and 'like'. ':' has no escape for a literal '*' or '?' (toLikePattern), so a value
+ * holding one goes through 'regex~' with the character escaped. Numbers, IP addresses, dates and
+ * booleans on fields of those ECS types compare with '=='. Whatever EQL cannot say (field
+ * references, keywords, time parts, some regexes) is refused with the reason. Facts:
+ * ../shared/docs/eql-semantics.md. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit/emit.h"
+#include "emit/eql_text.h"
+#include "emit/lucene_regex.h"
+#include "emit/output.h"
+#include "ir/ir_build.h"
+
+typedef struct Printer {
+  EmitCtx *ctx;
+  const IrRule *rule;
+  bool failed;
+} Printer;
+
+/* How a predicate prints: the grouped forms share one field and collect values into a list. */
+typedef enum Form {
+  FORM_COLON, /* field : value      (lists: field : (a, b)) */
+  FORM_EQ,    /* field == value     (lists: field in (a, b)) */
+  FORM_CIDR,  /* cidrMatch(field, value, ...) */
+  FORM_WHOLE, /* printed whole */
+} Form;
+
+static void refuse(Printer *p, const IrPredicate *pred, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void refuse(Printer *p, const IrPredicate *pred, const char *id, const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  char *message = arena_vprintf(p->ctx->arena, fmt, args);
+  va_end(args);
+  const Source *src = pred && pred->src ? pred->src : p->rule->src;
+  Span span = pred && pred->src ? pred->span : (Span){p->rule->span.start, p->rule->span.start + 1};
+  diag_report(p->ctx->diags, DIAG_ERROR, src, span, id, "%s", message);
+  p->failed = true;
+}
+
+static const EcsField *ecs_field(const Printer *p, const char *field) {
+  return p->ctx->mapping ? ecs_lookup(p->ctx->mapping->ecs, field) : NULL;
+}
+
+/* Fields outside ECS are written '?field': unmapped in every searched index, they then read as
+ * null instead of failing the whole query. */
+static bool optional_field(const Printer *p, const char *field) {
+  return p->ctx->mapping && !ecs_field(p, field);
+}
+
+static EcsFamily family(const Printer *p, const char *field) {
+  const EcsField *f = ecs_field(p, field);
+  return f ? f->family : ECS_STRING;
+}
+
+/* Writes an EQL string, refusing bytes that are not UTF-8 (left by wide/utf16 encodings). */
+static bool string_literal(Printer *p, const IrPredicate *pred, StrBuf *out, const char *text,
+                           size_t len) {
+  if (eql_string(out, text, len))
+    return true;
+  refuse(p, pred, "eql-refused-bytes",
+         "the value holds bytes that are not UTF-8 (from a wide/utf16 modifier without base64); "
+         "EQL strings cannot hold them");
+  return false;
+}
+
+/* The pattern in ':' / like syntax, or false when a literal holds '*' or '?' (no escape). */
+static bool like_pattern(const IrString *s, StrBuf *out) {
+  for (size_t i = 0; i < s->count; i++) {
+    const IrSegment *seg = &s->segs[i];
+    switch (seg->kind) {
+    case IR_SEG_LITERAL:
+      if (memchr(seg->text, '*', seg->len) || memchr(seg->text, '?', seg->len))
+        return false;
+      sb_putn(out, seg->text, seg->len);
+      break;
+    case IR_SEG_ANY:
+      sb_putc(out, '*');
+      break;
+    case IR_SEG_ONE:
+      sb_putc(out, '?');
+      break;
+    }
+  }
+  return true;
+}
+
+/* The pattern as a Lucene regex matching the whole value. */
+static void regex_pattern(const IrString *s, StrBuf *out) {
+  for (size_t i = 0; i < s->count; i++) {
+    const IrSegment *seg = &s->segs[i];
+    switch (seg->kind) {
+    case IR_SEG_LITERAL:
+      lucene_escape_literal(out, seg->text, seg->len);
+      break;
+    case IR_SEG_ANY:
+      sb_puts(out, ".*");
+      break;
+    case IR_SEG_ONE:
+      sb_putc(out, '.');
+      break;
+    }
+  }
+}
+
+static void put_field(const Printer *p, StrBuf *out, const char *field) {
+  eql_field(out, field, optional_field(p, field));
+}
+
+static bool is_number_text(const char *text) {
+  if (!*text)
+    return false;
+  char *end;
+  strtod(text, &end);
+  return *end == '\0' && strspn(text, "0123456789.-+") == strlen(text);
+}
+
+/* 'startswith' on an ip field: a prefix of whole IPv4 octets ("10.", "192.168.") is a network. */
+static bool octet_prefix_cidr(const char *prefix, size_t len, StrBuf *out) {
+  unsigned octets[4], count = 0, value = 0;
+  size_t digits = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (prefix[i] >= '0' && prefix[i] <= '9' && digits < 3) {
+      value = value * 10 + (unsigned)(prefix[i] - '0');
+      digits++;
+    } else if (prefix[i] == '.' && digits > 0 && value <= 255 && count < 3) {
+      octets[count++] = value;
+      value = digits = 0;
+    } else {
+      return false;
+    }
+  }
+  if (digits != 0 || count == 0)
+    return false;
+  sb_putc(out, '"');
+  for (unsigned i = 0; i < 4; i++)
+    sb_printf(out, "%s%u", i ? "." : "", i < count ? octets[i] : 0);
+  sb_printf(out, "/%u\"", count * 8);
+  return true;
+}
+
+/* A string match on a field that is not a string in ECS. */
+static Form typed_string(Printer *p, const IrPredicate *pred, const IrString *pattern, StrBuf *value,
+                         StrBuf *whole, EcsFamily fam) {
+  const IrString *literal = &pred->value.string;
+  const char *text = literal->count ? literal->segs[0].text : "";
+  size_t len = literal->count ? literal->segs[0].len : 0;
+  if (pred->match == IR_MATCH_EQUALS) {
+    if (fam == ECS_NUMBER && is_number_text(text)) {
+      sb_puts(value, text);
+      return FORM_EQ;
+    }
+    return string_literal(p, pred, value, text, len) ? FORM_EQ : FORM_WHOLE;
+  }
+  if (fam == ECS_IP && pred->match == IR_MATCH_STARTSWITH && octet_prefix_cidr(text, len, value))
+    return FORM_CIDR;
+  (void)pattern;
+  (void)whole;
+  const EcsField *f = ecs_field(p, pred->field);
+  refuse(p, pred, "eql-refused-wildcard-type",
+         "'%s' is an ECS %s field and EQL matches wildcards only on strings%s", pred->field,
+         f ? f->type : "non-string",
+         fam == ECS_IP ? "; use the cidr modifier for address ranges" : "");
+  return FORM_WHOLE;
+}
+
+static Form string_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrBuf *whole) {
+  Arena *arena = p->ctx->arena;
+  IrString pattern = ir_pattern_of(arena, pred);
+  EcsFamily fam = family(p, pred->field);
+  if (fam == ECS_NUMBER || fam == ECS_IP || fam == ECS_DATE || fam == ECS_BOOLEAN)
+    return typed_string(p, pred, &pattern, value, whole, fam);
+  bool wild = pred->match != IR_MATCH_EQUALS;
+  StrBuf like = STRBUF_INIT;
+  bool likeable = like_pattern(&pattern, &like);
+  Form form = FORM_WHOLE;
+  if (pred->cased && !wild) {
+    const IrString *lit = &pred->value.string;
+    form = string_literal(p, pred, value, lit->count ? lit->segs[0].text : "",
+                          lit->count ? lit->segs[0].len : 0)
+               ? FORM_EQ
+               : FORM_WHOLE;
+  } else if (likeable) {
+    StrBuf *into = pred->cased ? whole : value;
+    if (pred->cased) {
+      put_field(p, whole, pred->field);
+      sb_puts(whole, " like ");
+    }
+    if (string_literal(p, pred, into, sb_text(&like), like.len))
+      form = pred->cased ? FORM_WHOLE : FORM_COLON;
+  } else {
+    StrBuf regex = STRBUF_INIT;
+    regex_pattern(&pattern, &regex);
+    put_field(p, whole, pred->field);
+    sb_puts(whole, pred->cased ? " regex " : " regex~ ");
+    string_literal(p, pred, whole, sb_text(&regex), regex.len);
+    sb_free(&regex);
+  }
+  sb_free(&like);
+  return form;
+}
+
+static void regex_pred(Printer *p, const IrPredicate *pred, StrBuf *whole) {
+  LuceneRegex lucene;
+  size_t offset;
+  const char *error;
+  if (!lucene_from_pcre(p->ctx->arena, pred->pattern, pred->regex_flags, &lucene, &offset,
+                        &error)) {
+    refuse(p, pred, "eql-refused-regex",
+           "EQL regexes use Lucene syntax, which has no %s (at offset %zu of '%s')", error, offset,
+           pred->pattern);
+    return;
+  }
+  put_field(p, whole, pred->field);
+  sb_puts(whole, lucene.ignore_case ? " regex~ " : " regex ");
+  string_literal(p, pred, whole, lucene.text, strlen(lucene.text));
+}
+
+static void number_text(StrBuf *out, const IrNumber *n) {
+  if (n->is_integer)
+    sb_printf(out, "%lld", n->integer);
+  else
+    sb_puts(out, n->text);
+}
+
+static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrBuf *whole) {
+  static const char *const operators[] = {[IR_MATCH_LT] = " < ", [IR_MATCH_LTE] = " <= ",
+                                          [IR_MATCH_GT] = " > ", [IR_MATCH_GTE] = " >= "};
+  if (pred->match == IR_MATCH_EQUALS) {
+    if (pred->value.kind == IR_VALUE_BOOL) {
+      sb_puts(value, pred->value.boolean ? "true" : "false");
+      return FORM_EQ;
+    }
+    EcsFamily fam = family(p, pred->field);
+    if (fam == ECS_STRING || fam == ECS_TEXT) { /* Sigma numbers compare as strings */
+      StrBuf text = STRBUF_INIT;
+      number_text(&text, &pred->value.number);
+      eql_string(value, sb_text(&text), text.len);
+      sb_free(&text);
+      return FORM_COLON;
+    }
+    number_text(value, &pred->value.number);
+    return FORM_EQ;
+  }
+  put_field(p, whole, pred->field);
+  sb_puts(whole, operators[pred->match]);
+  number_text(whole, &pred->value.number);
+  return FORM_WHOLE;
+}
+
+/* Sorts a predicate into a form; grouped forms write only their value into value, the others
+ * their whole text into whole. */
+static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, StrBuf *whole) {
+  if (!pred->field) {
+    refuse(p, pred, "eql-refused-keyword",
+           "EQL has no free-text search: keywords (values without a field) cannot be converted; "
+           "name the field in the rule");
+    return FORM_WHOLE;
+  }
+  if (pred->time_part != IR_TIME_NONE) {
+    refuse(p, pred, "eql-refused-time-part",
+           "EQL has no function for the %s of a timestamp ('%s' modifier)",
+           ir_time_part_name(pred->time_part), ir_time_part_name(pred->time_part));
+    return FORM_WHOLE;
+  }
+  switch (pred->match) {
+  case IR_MATCH_EQUALS:
+    if (pred->value.kind != IR_VALUE_STRING)
+      return compare_pred(p, pred, value, whole);
+    return string_pred(p, pred, value, whole);
+  case IR_MATCH_CONTAINS:
+  case IR_MATCH_STARTSWITH:
+  case IR_MATCH_ENDSWITH:
+  case IR_MATCH_WILDCARD:
+    return string_pred(p, pred, value, whole);
+  case IR_MATCH_REGEX:
+    regex_pred(p, pred, whole);
+    return FORM_WHOLE;
+  case IR_MATCH_CIDR:
+    eql_string(value, pred->pattern, strlen(pred->pattern));
+    return FORM_CIDR;
+  case IR_MATCH_EXISTS:
+  case IR_MATCH_NULL:
+    eql_field(whole, pred->field, true);
+    sb_puts(whole, pred->match == IR_MATCH_EXISTS ? " != null" : " == null");
+    return FORM_WHOLE;
+  case IR_MATCH_LT:
+  case IR_MATCH_LTE:
+  case IR_MATCH_GT:
+  case IR_MATCH_GTE:
+    return compare_pred(p, pred, value, whole);
+  case IR_MATCH_FIELDREF:
+    refuse(p, pred, "eql-refused-fieldref",
+           "EQL compares a field only with constants, never with another field ('fieldref' "
+           "against '%s')",
+           pred->pattern);
+    return FORM_WHOLE;
+  }
+  return FORM_WHOLE;
+}
+
+/* Precedences of EQL's boolean operators, weakest first. */
+enum { PREC_OR = 1, PREC_AND = 2, PREC_NOT = 3, PREC_ATOM = 4 };
+
+static void expression(Printer *p, const IrNode *node, int context, StrBuf *out);
+
+/* Writes a group of predicates of one field and form: field : (a, b), field in (a, b), ... */
+static void write_group(Printer *p, const char *field, Form form, const char *const *values,
+                        size_t count, StrBuf *out) {
+  if (form == FORM_CIDR) {
+    sb_puts(out, "cidrMatch(");
+    put_field(p, out, field);
+    for (size_t i = 0; i < count; i++)
+      sb_printf(out, ", %s", values[i]);
+    sb_putc(out, ')');
+    return;
+  }
+  put_field(p, out, field);
+  if (count == 1) {
+    sb_printf(out, form == FORM_COLON ? " : %s" : " == %s", values[0]);
+    return;
+  }
+  sb_puts(out, form == FORM_COLON ? " : (" : " in (");
+  for (size_t i = 0; i < count; i++)
+    sb_printf(out, "%s%s", i ? ", " : "", values[i]);
+  sb_putc(out, ')');
+}
+
+static void predicate(Printer *p, const IrPredicate *pred, StrBuf *out) {
+  StrBuf value = STRBUF_INIT, whole = STRBUF_INIT;
+  Form form = predicate_form(p, pred, &value, &whole);
+  if (form == FORM_WHOLE) {
+    sb_putn(out, sb_text(&whole), whole.len);
+  } else {
+    const char *text = sb_text(&value);
+    write_group(p, pred->field, form, &text, 1, out);
+  }
+  sb_free(&value);
+  sb_free(&whole);
+}
+
+/* An OR: predicates on one field in one grouped form are written as one list. Returns how many
+ * operands the written 'or' has (1 when everything fitted one list). */
+static size_t disjunction(Printer *p, const IrNode *node, StrBuf *out) {
+  size_t n = node->count;
+  Form *forms = arena_array(p->ctx->arena, n, sizeof(Form));
+  char **values = arena_array(p->ctx->arena, n, sizeof(char *));
+  char **wholes = arena_array(p->ctx->arena, n, sizeof(char *)); /* printed once: refusals too */
+  bool *done = arena_array(p->ctx->arena, n, sizeof(bool));
+  for (size_t i = 0; i < n; i++) {
+    forms[i] = FORM_WHOLE;
+    const IrNode *child = node->children[i];
+    if (child->kind != IR_PRED || !child->pred.field)
+      continue;
+    StrBuf value = STRBUF_INIT, whole = STRBUF_INIT;
+    forms[i] = predicate_form(p, &child->pred, &value, &whole);
+    values[i] = arena_strdup(p->ctx->arena, sb_text(&value));
+    wholes[i] = arena_strdup(p->ctx->arena, sb_text(&whole));
+    sb_free(&value);
+    sb_free(&whole);
+  }
+  size_t operands = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (done[i])
+      continue;
+    sb_puts(out, operands++ ? " or " : "");
+    if (forms[i] == FORM_WHOLE) {
+      if (wholes[i])
+        sb_puts(out, wholes[i]);
+      else
+        expression(p, node->children[i], PREC_OR, out);
+      continue;
+    }
+    const char *field = node->children[i]->pred.field;
+    const char **group = arena_array(p->ctx->arena, n, sizeof(char *));
+    size_t count = 0;
+    for (size_t j = i; j < n; j++)
+      if (!done[j] && forms[j] == forms[i] && strcmp(node->children[j]->pred.field, field) == 0) {
+        group[count++] = values[j];
+        done[j] = true;
+      }
+    write_group(p, field, forms[i], group, count, out);
+  }
+  return operands;
+}
+
+static void expression(Printer *p, const IrNode *node, int context, StrBuf *out) {
+  int own = node->kind == IR_OR    ? PREC_OR
+            : node->kind == IR_AND ? PREC_AND
+            : node->kind == IR_NOT ? PREC_NOT
+                                   : PREC_ATOM;
+  bool parens = own < context;
+  if (node->kind == IR_OR) { /* an 'or' that became one list needs no parentheses */
+    StrBuf inner = STRBUF_INIT;
+    parens = disjunction(p, node, &inner) > 1 && parens;
+    sb_printf(out, parens ? "(%s)" : "%s", sb_text(&inner));
+    sb_free(&inner);
+    return;
+  }
+  sb_puts(out, parens ? "(" : "");
+  switch (node->kind) {
+  case IR_OR:
+    break;
+  case IR_AND:
+    for (size_t i = 0; i < node->count; i++) {
+      sb_puts(out, i ? " and " : "");
+      expression(p, node->children[i], PREC_AND + 1, out);
+    }
+    break;
+  case IR_NOT:
+    sb_puts(out, "not ");
+    expression(p, node->children[0], PREC_NOT, out);
+    break;
+  case IR_PRED:
+    predicate(p, &node->pred, out);
+    break;
+  }
+  sb_puts(out, parens ? ")" : "");
+}
+
+/* ---- queries ---------------------------------------------------------------------------------- */
+
+static void category(StrBuf *out, const char *name) {
+  const char *c = name ? name : "any";
+  bool plain = strspn(c, "abcdefghijklmnopqrstuvwxyz_") == strlen(c) && *c;
+  if (plain)
+    sb_puts(out, c);
+  else
+    eql_string(out, c, strlen(c));
+}
+
+static void event_query(Printer *p, const IrQuery *query, StrBuf *out) {
+  category(out, query->category);
+  sb_puts(out, " where ");
+  expression(p, query->where, 0, out);
+}
+
+static void timespan(StrBuf *out, long long seconds) {
+  static const struct {
+    long long seconds;
+    const char *unit;
+  } units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (seconds % units[i].seconds == 0) {
+      sb_printf(out, "%lld%s", seconds / units[i].seconds, units[i].unit);
+      return;
+    }
+}
+
+static size_t rule_index(const EmitCtx *ctx, const IrRule *rule) {
+  for (size_t i = 0; i < ctx->rules->count; i++)
+    if (ctx->rules->rules[i] == rule)
+      return i;
+  return (size_t)-1;
+}
+
+/* The group-by fields of one referenced rule, mapped with that rule's logsource; an alias names
+ * the field per rule. */
+static IrStrList step_keys(Printer *p, const IrCorrelation *c, const IrRule *ref) {
+  IrStrList keys = {arena_array(p->ctx->arena, c->group_by.count, sizeof(char *)), 0};
+  for (size_t i = 0; i < c->group_by.count; i++) {
+    const char *field = c->group_by.items[i];
+    for (size_t a = 0; a < c->alias_count; a++)
+      if (strcmp(c->aliases[a].name, field) == 0)
+        for (size_t k = 0; k < c->aliases[a].count; k++)
+          if ((ref->meta.name && strcmp(c->aliases[a].fields[k].rule, ref->meta.name) == 0) ||
+              (ref->meta.id && strcmp(c->aliases[a].fields[k].rule, ref->meta.id) == 0))
+            field = c->aliases[a].fields[k].field;
+    const char *mapped = p->ctx->mapping
+                             ? mapping_field(p->ctx->arena, p->ctx->mapping, &ref->logsource, field)
+                             : NULL;
+    keys.items[keys.count++] = mapped ? mapped : field;
+  }
+  return keys;
+}
+
+static bool same_keys(const IrStrList *a, const IrStrList *b) {
+  if (a->count != b->count)
+    return false;
+  for (size_t i = 0; i < a->count; i++)
+    if (strcmp(a->items[i], b->items[i]) != 0)
+      return false;
+  return true;
+}
+
+static void key_list(Printer *p, StrBuf *out, const IrStrList *keys) {
+  for (size_t i = 0; i < keys->count; i++) {
+    sb_puts(out, i ? ", " : "");
+    put_field(p, out, keys->items[i]);
+  }
+}
+
+/* The single event query of a referenced rule, mapped; NULL after refusing. */
+static const IrQuery *step_query(Printer *p, const IrRuleRef *ref) {
+  const IrRule *target = ref->rule;
+  if (!target || target->kind != IR_RULE_DETECTION || target->query_count != 1) {
+    refuse(p, NULL, "eql-refused-correlation",
+           "'%s' must be a detection rule with one condition to be a step of an EQL sequence",
+           ref->text);
+    return NULL;
+  }
+  size_t index = rule_index(p->ctx, target);
+  return index == (size_t)-1 ? NULL : p->ctx->mapped->rules[index]->queries[0];
+}
+
+/* sequence by k with maxspan=T [step] [step] ...; runs > 1 repeats the single step. */
+static void sequence(Printer *p, const IrCorrelation *c, long runs, StrBuf *out) {
+  size_t n = c->rule_count;
+  IrStrList *keys = arena_array(p->ctx->arena, n, sizeof(IrStrList));
+  const IrQuery **steps = arena_array(p->ctx->arena, n, sizeof(IrQuery *));
+  bool shared = true;
+  for (size_t i = 0; i < n; i++) {
+    steps[i] = step_query(p, &c->rules[i]);
+    if (!steps[i])
+      return;
+    keys[i] = step_keys(p, c, c->rules[i].rule);
+    shared = shared && same_keys(&keys[0], &keys[i]);
+  }
+  sb_puts(out, "sequence");
+  if (shared && keys[0].count) {
+    sb_puts(out, " by ");
+    key_list(p, out, &keys[0]);
+  }
+  sb_puts(out, " with maxspan=");
+  timespan(out, c->timespan_seconds);
+  for (size_t i = 0; i < n; i++) {
+    sb_puts(out, "\n  [");
+    event_query(p, steps[i], out);
+    sb_putc(out, ']');
+    if (!shared && keys[i].count) {
+      sb_puts(out, " by ");
+      key_list(p, out, &keys[i]);
+    }
+    if (runs > 1)
+      sb_printf(out, " with runs=%ld", runs);
+  }
+}
+
+/* event_count: at least N events of the rule per group within the timespan is a one-step
+ * sequence with runs=N (EQL allows 1..100). Upper bounds cannot be said. */
+static void event_count(Printer *p, const IrCorrelation *c, StrBuf *out) {
+  long long at_least = 0;
+  if (c->threshold_count == 1 && c->thresholds[0].number.is_integer) {
+    long long n = c->thresholds[0].number.integer;
+    at_least = c->thresholds[0].op == IR_CMP_GTE ? n : c->thresholds[0].op == IR_CMP_GT ? n + 1 : 0;
+  }
+  if (at_least < 1 || at_least > 100 || c->rule_count != 1) {
+    refuse(p, NULL, "eql-refused-correlation",
+           "EQL can count events only as 'at least N' (N from 1 to 100) of one rule, with a "
+           "sequence step 'with runs=N'; this event_count condition cannot be expressed");
+    return;
+  }
+  if (at_least == 1) {
+    const IrQuery *step = step_query(p, &c->rules[0]);
+    if (step)
+      event_query(p, step, out);
+    return;
+  }
+  sequence(p, c, (long)at_least, out);
+}
+
+static void correlation(Printer *p, const IrCorrelation *c, StrBuf *out) {
+  switch (c->kind) {
+  case IR_CORR_TEMPORAL_ORDERED:
+    if (c->rule_count < 2) {
+      refuse(p, NULL, "eql-refused-correlation", "an EQL sequence needs at least two rules");
+      return;
+    }
+    if (c->expression || c->threshold_count) {
+      refuse(p, NULL, "eql-refused-correlation",
+             "an EQL sequence needs every rule in order; a condition over the rules cannot be "
+             "expressed");
+      return;
+    }
+    sequence(p, c, 1, out);
+    return;
+  case IR_CORR_EVENT_COUNT:
+    event_count(p, c, out);
+    return;
+  case IR_CORR_TEMPORAL:
+    refuse(p, NULL, "eql-refused-correlation",
+           "EQL cannot express 'temporal' (any order within a timespan): a sequence fixes the "
+           "order and a sample has no time window");
+    return;
+  case IR_CORR_VALUE_COUNT:
+  case IR_CORR_VALUE_SUM:
+  case IR_CORR_VALUE_AVG:
+  case IR_CORR_VALUE_PERCENTILE:
+  case IR_CORR_VALUE_MEDIAN:
+    refuse(p, NULL, "eql-refused-correlation",
+           "EQL has no aggregation: a %s correlation cannot be expressed",
+           ir_correlation_kind_name(c->kind));
+    return;
+  }
+}
+
+static bool eql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
+  const IrRule *rule = ctx->mapped->rules[index];
+  Printer p = {ctx, rule, false};
+  switch (rule->kind) {
+  case IR_RULE_DETECTION:
+    for (size_t i = 0; i < rule->query_count; i++) {
+      sb_puts(out, i ? "\n" : "");
+      if (rule->queries[i]->kind == IR_QUERY_EVENT)
+        event_query(&p, rule->queries[i], out);
+    }
+    break;
+  case IR_RULE_CORRELATION:
+    correlation(&p, rule->correlation, out);
+    break;
+  case IR_RULE_FILTER:
+    break;
+  }
+  return !p.failed;
+}
+
+static const char *const eql_formats[] = {"default", "kibana-ndjson", NULL};
+
+static bool eql_output(EmitCtx *ctx, const char *format, StrBuf *out) {
+  if (strcmp(format, "kibana-ndjson") == 0)
+    return emit_output_kibana(ctx, eql_query, "eql", "eql", out);
+  return emit_output_default(ctx, eql_query, "//", out);
+}
+
+const Backend emit_eql_backend = {
+    .name = "eql",
+    .description = "Elasticsearch Event Query Language (EQL), Elastic Security rules",
+    .formats = eql_formats,
+    .query = eql_query,
+    .output = eql_output,
+};

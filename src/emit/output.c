@@ -1,0 +1,273 @@
+/* Output of a whole run, and the backend table. */
+#include "emit/output.h"
+
+#include <string.h>
+
+#include <stdio.h>
+
+#include "base/json_out.h"
+#include "schema/attack.h"
+
+extern const Backend emit_eql_backend;
+
+const Backend *const emit_backends[] = {&emit_eql_backend, NULL};
+
+const Backend *emit_backend(const char *name) {
+  for (const Backend *const *b = emit_backends; *b; b++)
+    if (strcmp((*b)->name, name) == 0)
+      return *b;
+  return NULL;
+}
+
+bool emit_standalone(const EmitCtx *ctx, size_t index) {
+  const IrRule *rule = ctx->rules->rules[index];
+  if (rule->kind == IR_RULE_FILTER)
+    return false;
+  if (rule->kind == IR_RULE_CORRELATION)
+    return true;
+  for (size_t i = 0; i < ctx->rules->count; i++) {
+    const IrCorrelation *c = ctx->rules->rules[i]->correlation;
+    for (size_t k = 0; c && k < c->rule_count; k++)
+      if (c->rules[k].rule == rule && !c->generate)
+        return false;
+  }
+  return true;
+}
+
+static size_t standalone_count(const EmitCtx *ctx) {
+  size_t count = 0;
+  for (size_t i = 0; i < ctx->rules->count; i++)
+    count += emit_standalone(ctx, i);
+  return count;
+}
+
+/* Rule text in a comment line: line breaks and other control characters become spaces, so no
+ * title can end the comment and put its own text into the query. */
+static void comment_text(StrBuf *out, const char *text) {
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+    sb_putc(out, *p < 0x20 || *p == 0x7F ? ' ' : (char)*p);
+}
+
+bool emit_output_default(EmitCtx *ctx, EmitQueryFn query, const char *comment, StrBuf *out) {
+  bool labelled = standalone_count(ctx) > 1, ok = true, first = true;
+  for (size_t i = 0; i < ctx->rules->count; i++) {
+    if (!emit_standalone(ctx, i))
+      continue;
+    StrBuf text = STRBUF_INIT;
+    if (!query(ctx, i, &text)) {
+      ok = false;
+      sb_free(&text);
+      continue;
+    }
+    const IrRule *rule = ctx->rules->rules[i];
+    sb_puts(out, first ? "" : "\n");
+    first = false;
+    if (labelled) {
+      sb_printf(out, "%s ", comment);
+      comment_text(out, rule->src ? rule->src->path : "");
+      sb_printf(out, " #%zu: ", rule->document + 1);
+      comment_text(out, rule->meta.title ? rule->meta.title : "(no title)");
+      sb_putc(out, '\n');
+    }
+    sb_putn(out, sb_text(&text), text.len);
+    sb_putc(out, '\n');
+    sb_free(&text);
+  }
+  return ok;
+}
+
+/* ---- Kibana detection-rule import ------------------------------------------------------------- */
+
+static const char *severity_of(const char *level) {
+  if (!level || strcmp(level, "informational") == 0 || strcmp(level, "low") == 0)
+    return "low";
+  return level; /* medium, high, critical are Kibana's words too */
+}
+
+/* Elastic's own rules use these risk scores for the four severities. */
+static int risk_score_of(const char *severity) {
+  return strcmp(severity, "critical") == 0 ? 99
+         : strcmp(severity, "high") == 0   ? 73
+         : strcmp(severity, "medium") == 0 ? 47
+                                           : 21;
+}
+
+static void attack_object(JsonOut *j, const AttackEntry *e, const char *path) {
+  json_object_begin(j);
+  json_kv_string(j, "id", e->id);
+  json_kv_string(j, "name", e->name);
+  char reference[128];
+  char id[32];
+  snprintf(id, sizeof id, "%s", e->id);
+  for (char *dot = strchr(id, '.'); dot; dot = strchr(dot, '.'))
+    *dot = '/';
+  snprintf(reference, sizeof reference, "https://attack.mitre.org/%s/%s/", path, id);
+  json_kv_string(j, "reference", reference);
+}
+
+static bool has_tactic(const AttackEntry *technique, const char *shortname) {
+  size_t len = strlen(shortname);
+  for (const char *t = technique->tactics; (t = strstr(t, shortname)) != NULL; t += len)
+    if ((t == technique->tactics || t[-1] == ',') && (t[len] == ',' || t[len] == '\0'))
+      return true;
+  return false;
+}
+
+/* One threat entry: a tactic with the rule's techniques of that tactic, sub-techniques under
+ * their parent. */
+static void threat_entry(JsonOut *j, const AttackTable *attack, const AttackEntry *tactic,
+                         const AttackEntry **techniques, size_t count) {
+  json_object_begin(j);
+  json_kv_string(j, "framework", "MITRE ATT&CK");
+  json_key(j, "tactic");
+  attack_object(j, tactic, "tactics");
+  json_object_end(j);
+  json_key(j, "technique");
+  json_array_begin(j);
+  for (size_t i = 0; i < count; i++) {
+    const AttackEntry *t = techniques[i];
+    if (strchr(t->id, '.') || !has_tactic(t, tactic->shortname))
+      continue;
+    attack_object(j, t, "techniques");
+    json_key(j, "subtechnique");
+    json_array_begin(j);
+    for (size_t k = 0; k < count; k++)
+      if (strchr(techniques[k]->id, '.') && strncmp(techniques[k]->id, t->id, strlen(t->id)) == 0) {
+        attack_object(j, techniques[k], "techniques");
+        json_object_end(j);
+      }
+    json_array_end(j);
+    json_object_end(j);
+  }
+  json_array_end(j);
+  json_object_end(j);
+  (void)attack;
+}
+
+/* Techniques named by tags, with the parent of each sub-technique added when missing. */
+static size_t tagged_techniques(Arena *arena, const AttackTable *attack, const IrStrList *tags,
+                                const AttackEntry ***out) {
+  *out = arena_array(arena, tags->count * 2 + 1, sizeof(AttackEntry *));
+  size_t count = 0;
+  for (size_t i = 0; i < tags->count; i++) {
+    const char *tag = tags->items[i];
+    if (strncmp(tag, "attack.t", 8) != 0)
+      continue;
+    const AttackEntry *t = attack_by_id(attack, tag + 7);
+    if (!t || t->kind != ATTACK_TECHNIQUE)
+      continue;
+    if (strchr(t->id, '.')) {
+      char parent[16];
+      snprintf(parent, sizeof parent, "%.*s", (int)(strchr(t->id, '.') - t->id), t->id);
+      const AttackEntry *p = attack_by_id(attack, parent);
+      bool seen = false;
+      for (size_t k = 0; k < count; k++)
+        seen = seen || (*out)[k] == p;
+      if (p && !seen)
+        (*out)[count++] = p;
+    }
+    (*out)[count++] = t;
+  }
+  return count;
+}
+
+static bool tagged_tactic(const IrMeta *meta, const char *shortname) {
+  for (size_t k = 0; k < meta->tags.count; k++)
+    if (strncmp(meta->tags.items[k], "attack.", 7) == 0 &&
+        strcmp(meta->tags.items[k] + 7, shortname) == 0)
+      return true;
+  return false;
+}
+
+static void write_threat(JsonOut *j, Arena *arena, const IrMeta *meta) {
+  const AttackTable *attack = attack_builtin(arena);
+  bool any_tactic = false;
+  for (size_t i = 0; i < attack->count; i++)
+    any_tactic = any_tactic || (attack->entries[i].kind == ATTACK_TACTIC &&
+                                tagged_tactic(meta, attack->entries[i].shortname));
+  const AttackEntry **techniques;
+  size_t count = tagged_techniques(arena, attack, &meta->tags, &techniques);
+  json_key(j, "threat");
+  json_array_begin(j);
+  for (size_t i = 0; i < attack->count; i++) {
+    const AttackEntry *tactic = &attack->entries[i];
+    if (tactic->kind != ATTACK_TACTIC)
+      continue;
+    bool used = false;
+    for (size_t k = 0; k < count; k++)
+      used = used || has_tactic(techniques[k], tactic->shortname);
+    /* the rule's tactic tags; a rule that tags no tactic gets every tactic of its techniques */
+    if (tagged_tactic(meta, tactic->shortname) || (used && !any_tactic))
+      threat_entry(j, attack, tactic, techniques, count);
+  }
+  json_array_end(j);
+}
+
+static void write_list(JsonOut *j, const char *key, const IrStrList *list) {
+  json_key(j, key);
+  json_array_begin(j);
+  for (size_t i = 0; i < list->count; i++)
+    json_string(j, list->items[i]);
+  json_array_end(j);
+}
+
+static void kibana_rule(EmitCtx *ctx, size_t index, const char *query, const char *type,
+                        const char *language, StrBuf *out) {
+  const IrRule *rule = ctx->mapped->rules[index];
+  const IrMeta *m = &rule->meta;
+  const char *severity = severity_of(m->level);
+  JsonOut j;
+  json_init(&j, out, true);
+  json_object_begin(&j);
+  json_kv_string(&j, "rule_id", m->id ? m->id : m->name);
+  json_kv_string(&j, "name", m->title);
+  json_kv_string(&j, "description", m->description ? m->description : m->title);
+  json_kv_string(&j, "type", type);
+  json_kv_string(&j, "language", language);
+  json_kv_string(&j, "query", query);
+  const IrStrList *index_patterns = &rule->index;
+  if (rule->kind == IR_RULE_CORRELATION && rule->correlation->rule_count) {
+    const IrRule *first = rule->correlation->rules[0].rule; /* steps share their indices */
+    for (size_t i = 0; first && i < ctx->rules->count; i++)
+      if (ctx->rules->rules[i] == first)
+        index_patterns = &ctx->mapped->rules[i]->index;
+  }
+  write_list(&j, "index", index_patterns);
+  json_kv_string(&j, "severity", severity);
+  json_kv_int(&j, "risk_score", risk_score_of(severity));
+  write_threat(&j, ctx->arena, m);
+  write_list(&j, "false_positives", &m->falsepositives);
+  write_list(&j, "references", &m->references);
+  write_list(&j, "tags", &m->tags);
+  if (m->author) {
+    json_key(&j, "author");
+    json_array_begin(&j);
+    json_string(&j, m->author);
+    json_array_end(&j);
+  }
+  if (m->license)
+    json_kv_string(&j, "license", m->license);
+  json_kv_bool(&j, "enabled", false);
+  json_kv_string(&j, "interval", "5m");
+  json_kv_string(&j, "from", "now-6m");
+  json_kv_int(&j, "max_signals", 100);
+  json_kv_int(&j, "version", 1);
+  json_object_end(&j);
+  sb_putc(out, '\n');
+}
+
+bool emit_output_kibana(EmitCtx *ctx, EmitQueryFn query, const char *type, const char *language,
+                        StrBuf *out) {
+  bool ok = true;
+  for (size_t i = 0; i < ctx->rules->count; i++) {
+    if (!emit_standalone(ctx, i))
+      continue;
+    StrBuf text = STRBUF_INIT;
+    if (query(ctx, i, &text))
+      kibana_rule(ctx, i, sb_text(&text), type, language, out);
+    else
+      ok = false;
+    sb_free(&text);
+  }
+  return ok;
+}

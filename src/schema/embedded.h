@@ -1,0 +1,15 @@
+/* Data files compiled into the library by tools/embed.c (see CMakeLists.txt). Each array is
+ * NUL-terminated; _len does not count the NUL. */
+#ifndef SIGMAC_SCHEMA_EMBEDDED_H
+#define SIGMAC_SCHEMA_EMBEDDED_H
+
+#include <stddef.h>
+
+extern const unsigned char embedded_ecs_fields[];
+extern const size_t embedded_ecs_fields_len;
+extern const unsigned char embedded_mapping_ecs_windows[];
+extern const size_t embedded_mapping_ecs_windows_len;
+extern const unsigned char embedded_attack[];
+extern const size_t embedded_attack_len;
+
+#endif
