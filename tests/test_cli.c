@@ -96,3 +96,44 @@ Test(cli, directories_are_searched_recursively_in_order) {
   cr_assert_null(strstr(out, "ignored.txt"));
   free(out);
 }
+
+Test(cli, eql_of_our_rule_exits_0) {
+  char *out;
+  cr_assert_eq(run("-t eql rules/t1553_002.yml", &out), 0);
+  cr_assert(strstr(out, "sequence by host.name with maxspan=5m\n"), "%s", out);
+  cr_assert(strstr(out, "process where event.type == \"start\" and\n"), "%s", out);
+  free(out);
+}
+
+Test(cli, refused_rule_exits_1_and_the_others_still_convert) {
+  char *out;
+  cr_assert_eq(run("-t eql golden/cli/keywords.yml rules/t1553_002.yml", &out), 1);
+  cr_assert(strstr(out, "golden/cli/keywords.yml:7:11: error: EQL has no free-text search"), "%s",
+            out);
+  cr_assert(strstr(out, "sequence by host.name"), "%s", out);
+  free(out);
+}
+
+Test(cli, unknown_format_or_mapping_exits_2) {
+  char *out;
+  cr_assert_eq(run("-t eql -f yaml rules/t1553_002.yml", &out), 2);
+  cr_assert(strstr(out, "target 'eql' has no output format 'yaml'"), "%s", out);
+  free(out);
+  cr_assert_eq(run("-t eql -p splunk_cim rules/t1553_002.yml", &out), 2);
+  cr_assert(strstr(out, "unknown mapping 'splunk_cim'"), "%s", out);
+  free(out);
+}
+
+Test(cli, mapping_file_given_with_p) {
+  char *out;
+  cr_assert_eq(run("-t eql -p golden/cli/tiny_mapping.yml golden/cli/tree/b.yml", &out), 0);
+  cr_assert_str_eq(out, "process where proc.path : \"*\\\\cmd.exe\"\n");
+  free(out);
+}
+
+Test(cli, kibana_ndjson_format) {
+  char *out;
+  cr_assert_eq(run("-t eql -f kibana-ndjson golden/cli/tree/b.yml", &out), 0);
+  cr_assert(strstr(out, "\"type\":\"eql\",\"language\":\"eql\""), "%s", out);
+  free(out);
+}

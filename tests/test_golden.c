@@ -4,6 +4,7 @@
  * the diff before committing). */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,4 +131,35 @@ Test(golden, sigma_ir_and_diagnostics) {
 Test(golden, t1553_002_rule) {
   cr_assert(run_case("rules/t1553_002.yml", "golden/t1553_002/t1553_002",
                      getenv("UPDATE_GOLDEN") != NULL));
+}
+
+/* The Elastic Security import of our rule: exact bytes, and every line a rule object Kibana needs. */
+Test(golden, t1553_002_kibana_ndjson) {
+  SigmacSession *session = sigmac_session_new();
+  cr_assert(sigmac_add_file(session, "rules/t1553_002.yml"));
+  cr_assert(sigmac_finish(session));
+  char *ndjson = NULL;
+  cr_assert(sigmac_convert(session, "eql", "kibana-ndjson", &ndjson));
+  char *why = NULL;
+  bool ok = check_expectation("golden/t1553_002/t1553_002.kibana.ndjson", ndjson,
+                              getenv("UPDATE_GOLDEN") != NULL, &why);
+  cr_assert(ok, "%s", why ? why : "");
+  size_t lines = 0;
+  for (char *line = ndjson; *line; lines++) {
+    char *end = strchr(line, '\n');
+    cr_assert(end, "every rule ends with a newline");
+    json_error_t error;
+    json_t *rule = json_loadb(line, (size_t)(end - line), 0, &error);
+    cr_assert(rule, "line %zu is not JSON: %s", lines + 1, error.text);
+    static const char *const keys[] = {"rule_id", "name", "description", "type", "language",
+                                       "query", "index", "severity", "risk_score", "threat"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+      cr_assert(json_object_get(rule, keys[k]), "line %zu lacks %s", lines + 1, keys[k]);
+    cr_assert_str_eq(json_string_value(json_object_get(rule, "type")), "eql");
+    json_decref(rule);
+    line = end + 1;
+  }
+  cr_assert_eq(lines, 4);
+  free(ndjson);
+  sigmac_session_free(session);
 }

@@ -46,13 +46,13 @@ static void refuse(Printer *p, const IrPredicate *pred, const char *id, const ch
 }
 
 static const EcsField *ecs_field(const Printer *p, const char *field) {
-  return p->ctx->mapping ? ecs_lookup(p->ctx->mapping->ecs, field) : NULL;
+  return p->ctx->mapping && p->ctx->mapping->ecs ? ecs_lookup(p->ctx->mapping->ecs, field) : NULL;
 }
 
-/* Fields outside ECS are written '?field': unmapped in every searched index, they then read as
- * null instead of failing the whole query. */
+/* Fields outside ECS (when the target is ECS) are written '?field': unmapped in every searched
+ * index, they then read as null instead of failing the whole query. */
 static bool optional_field(const Printer *p, const char *field) {
-  return p->ctx->mapping && !ecs_field(p, field);
+  return p->ctx->mapping && p->ctx->mapping->ecs && !ecs_field(p, field);
 }
 
 static EcsFamily family(const Printer *p, const char *field) {
@@ -436,10 +436,26 @@ static void category(StrBuf *out, const char *name) {
     eql_string(out, c, strlen(c));
 }
 
-static void event_query(Printer *p, const IrQuery *query, StrBuf *out) {
+enum { LINE_WIDTH = 100 };
+
+/* category where condition. A long condition whose top is an 'and' gets one operand per line,
+ * indented under the query (indent is the query's own indentation). */
+static void event_query(Printer *p, const IrQuery *query, const char *indent, StrBuf *out) {
   category(out, query->category);
   sb_puts(out, " where ");
-  expression(p, query->where, 0, out);
+  StrBuf line = STRBUF_INIT;
+  expression(p, query->where, 0, &line);
+  if (line.len + 20 <= LINE_WIDTH || query->where->kind != IR_AND) {
+    sb_putn(out, sb_text(&line), line.len);
+    sb_free(&line);
+    return;
+  }
+  sb_free(&line);
+  for (size_t i = 0; i < query->where->count; i++) {
+    if (i)
+      sb_printf(out, " and\n%s  ", indent);
+    expression(p, query->where->children[i], PREC_AND + 1, out);
+  }
 }
 
 static void timespan(StrBuf *out, long long seconds) {
@@ -532,7 +548,7 @@ static void sequence(Printer *p, const IrCorrelation *c, long runs, StrBuf *out)
   timespan(out, c->timespan_seconds);
   for (size_t i = 0; i < n; i++) {
     sb_puts(out, "\n  [");
-    event_query(p, steps[i], out);
+    event_query(p, steps[i], "  ", out);
     sb_putc(out, ']');
     if (!shared && keys[i].count) {
       sb_puts(out, " by ");
@@ -560,7 +576,7 @@ static void event_count(Printer *p, const IrCorrelation *c, StrBuf *out) {
   if (at_least == 1) {
     const IrQuery *step = step_query(p, &c->rules[0]);
     if (step)
-      event_query(p, step, out);
+      event_query(p, step, "", out);
     return;
   }
   sequence(p, c, (long)at_least, out);
@@ -609,7 +625,7 @@ static bool eql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
     for (size_t i = 0; i < rule->query_count; i++) {
       sb_puts(out, i ? "\n" : "");
       if (rule->queries[i]->kind == IR_QUERY_EVENT)
-        event_query(&p, rule->queries[i], out);
+        event_query(&p, rule->queries[i], "", out);
     }
     break;
   case IR_RULE_CORRELATION:

@@ -211,6 +211,30 @@ static void write_list(JsonOut *j, const char *key, const IrStrList *list) {
   json_array_end(j);
 }
 
+static bool has_item(const IrStrList *list, const char *item) {
+  for (size_t i = 0; i < list->count; i++)
+    if (strcmp(list->items[i], item) == 0)
+      return true;
+  return false;
+}
+
+/* A correlation searches the indices of every rule it names, each once, in order. */
+static IrStrList correlation_index(const EmitCtx *ctx, const IrRule *rule) {
+  IrStrList all = {NULL, 0};
+  for (size_t r = 0; r < rule->correlation->rule_count; r++)
+    for (size_t i = 0; i < ctx->rules->count; i++) {
+      if (ctx->rules->rules[i] != rule->correlation->rules[r].rule)
+        continue;
+      const IrStrList *index = &ctx->mapped->rules[i]->index;
+      all.items = arena_grow(ctx->arena, all.items, all.count, all.count + index->count,
+                             sizeof(char *));
+      for (size_t k = 0; k < index->count; k++)
+        if (!has_item(&all, index->items[k]))
+          all.items[all.count++] = index->items[k];
+    }
+  return all;
+}
+
 static void kibana_rule(EmitCtx *ctx, size_t index, const char *query, const char *type,
                         const char *language, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
@@ -225,14 +249,9 @@ static void kibana_rule(EmitCtx *ctx, size_t index, const char *query, const cha
   json_kv_string(&j, "type", type);
   json_kv_string(&j, "language", language);
   json_kv_string(&j, "query", query);
-  const IrStrList *index_patterns = &rule->index;
-  if (rule->kind == IR_RULE_CORRELATION && rule->correlation->rule_count) {
-    const IrRule *first = rule->correlation->rules[0].rule; /* steps share their indices */
-    for (size_t i = 0; first && i < ctx->rules->count; i++)
-      if (ctx->rules->rules[i] == first)
-        index_patterns = &ctx->mapped->rules[i]->index;
-  }
-  write_list(&j, "index", index_patterns);
+  IrStrList index_patterns = rule->kind == IR_RULE_CORRELATION ? correlation_index(ctx, rule)
+                                                                : rule->index;
+  write_list(&j, "index", &index_patterns);
   json_kv_string(&j, "severity", severity);
   json_kv_int(&j, "risk_score", risk_score_of(severity));
   write_threat(&j, ctx->arena, m);

@@ -188,7 +188,8 @@ Mapping *mapping_load(Arena *arena, const Source *src, DiagSink *diags) {
   read_mapping(&r, root, mapping);
   if (r.failed)
     return NULL;
-  mapping->ecs = ecs_builtin(arena);
+  /* field types are known for ECS targets; other targets are taken as strings */
+  mapping->ecs = mapping->target && strcmp(mapping->target, "ecs") == 0 ? ecs_builtin(arena) : NULL;
   return mapping;
 }
 
