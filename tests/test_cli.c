@@ -137,3 +137,10 @@ Test(cli, kibana_ndjson_format) {
   cr_assert(strstr(out, "\"type\":\"eql\",\"language\":\"eql\""), "%s", out);
   free(out);
 }
+
+Test(cli, keywords_search_the_mapping_keyword_field) {
+  char *out;
+  cr_assert_eq(run("-t eql -p golden/cli/keyword_mapping.yml golden/cli/keywords.yml", &out), 0);
+  cr_assert_str_eq(out, "any where message : \"*mimikatz*\"\n");
+  free(out);
+}

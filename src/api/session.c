@@ -147,10 +147,11 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
   if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
     return false;
   IrRuleSet mapped = {0};
-  for (size_t i = 0; i < session->rules.count; i++)
+  for (size_t i = 0; i < session->rules.count; i++) {
+    IrRule *filtered = sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]);
     ir_ruleset_push(&session->arena, &mapped,
-                    mapping_apply(&session->arena, session->mapping, session->rules.rules[i],
-                                  &session->diags));
+                    mapping_apply(&session->arena, session->mapping, filtered, &session->diags));
+  }
   EmitCtx ctx = {&session->arena, &session->diags, session->mapping, &session->rules, &mapped};
   StrBuf text = STRBUF_INIT;
   bool ok = backend->output(&ctx, format, &text);

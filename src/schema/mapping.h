@@ -66,6 +66,7 @@ typedef struct Mapping {
   MapLogsource *logsources;
   size_t logsource_count;
   MapLogsource fallback;        /* 'default' */
+  const char *keyword_field;    /* keywords.field: where unbound keywords are searched, or NULL */
   const EcsSchema *ecs;         /* the target schema, for field types */
 } Mapping;
 

@@ -142,9 +142,24 @@ static void rewrite_value(Pass *p, IrPredicate *pred) {
   }
 }
 
+/* A keyword (no field) is searched in the mapping's keyword field when it names one: a plain
+ * keyword is found anywhere in it, a pattern matches as written. Without one it stays unbound
+ * and the backend decides (EQL refuses). */
+static void map_keyword(Pass *p, IrPredicate *pred) {
+  if (!p->mapping->keyword_field)
+    return;
+  pred->field = p->mapping->keyword_field;
+  if (pred->match == IR_MATCH_EQUALS && pred->value.kind == IR_VALUE_STRING)
+    pred->match = IR_MATCH_CONTAINS;
+  else if (pred->match == IR_MATCH_EQUALS && pred->value.kind == IR_VALUE_NUMBER)
+    number_to_string(p->arena, &pred->value), pred->match = IR_MATCH_CONTAINS;
+}
+
 static void map_predicate(Pass *p, IrPredicate *pred) {
-  if (!pred->field)
-    return; /* keywords have no field */
+  if (!pred->field) {
+    map_keyword(p, pred);
+    return;
+  }
   pred->field = map_field(p, pred);
   if (pred->match == IR_MATCH_FIELDREF) {
     IrPredicate ref = *pred;

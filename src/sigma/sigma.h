@@ -39,6 +39,10 @@ bool sigma_compile(Arena *arena, const Source *src, const SigmaOptions *options,
  * then by name), reporting the ones that name no rule and correlation cycles. */
 bool sigma_resolve_references(IrRuleSet *rules, DiagSink *diags);
 
+/* The rule with every filter of the run that applies to it AND-ed into its conditions (a copy),
+ * or the rule itself when none applies. References must be resolved first. */
+IrRule *sigma_filtered(Arena *arena, const IrRuleSet *rules, IrRule *rule);
+
 /* Reads a placeholder file: a YAML map of name -> list of strings. */
 bool sigma_load_placeholders(Arena *arena, const Source *src, DiagSink *diags,
                              SigmaPlaceholders *out);
