@@ -63,8 +63,8 @@ char *test_first_difference(const char *expected, const char *actual) {
       size_t size = e_len + a_len + 128;
       char *message = malloc(size);
       if (message)
-        snprintf(message, size, "line %zu:\n  expected: %.*s\n  actual:   %.*s", line, (int)e_len, e,
-                 (int)a_len, a);
+        snprintf(message, size, "line %zu:\n  expected: %.*s\n  actual:   %.*s", line, (int)e_len,
+                 e, (int)a_len, a);
       return message;
     }
     e = e_end ? e_end + 1 : e + e_len;

@@ -133,7 +133,8 @@ Test(golden, t1553_002_rule) {
                      getenv("UPDATE_GOLDEN") != NULL));
 }
 
-/* The Elastic Security import of our rule: exact bytes, and every line a rule object Kibana needs. */
+/* The Elastic Security import of our rule: exact bytes, and every line a rule object Kibana needs.
+ */
 Test(golden, t1553_002_kibana_ndjson) {
   SigmacSession *session = sigmac_session_new();
   cr_assert(sigmac_add_file(session, "rules/t1553_002.yml"));
@@ -151,8 +152,8 @@ Test(golden, t1553_002_kibana_ndjson) {
     json_error_t error;
     json_t *rule = json_loadb(line, (size_t)(end - line), 0, &error);
     cr_assert(rule, "line %zu is not JSON: %s", lines + 1, error.text);
-    static const char *const keys[] = {"rule_id", "name", "description", "type", "language",
-                                       "query", "index", "severity", "risk_score", "threat"};
+    static const char *const keys[] = {"rule_id", "name",  "description", "type",       "language",
+                                       "query",   "index", "severity",    "risk_score", "threat"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
       cr_assert(json_object_get(rule, keys[k]), "line %zu lacks %s", lines + 1, keys[k]);
     cr_assert_str_eq(json_string_value(json_object_get(rule, "type")), "eql");

@@ -14,9 +14,9 @@
 
 /* ---- values ---------------------------------------------------------------------------------- */
 
-#define IR_SEGMENT_KINDS(X)                                                                         \
-  X(IR_SEG_LITERAL, "literal") /* text[0..len) matched as it is */                                \
-  X(IR_SEG_ANY, "any")         /* unescaped '*': any run of characters, empty included */         \
+#define IR_SEGMENT_KINDS(X)                                                                        \
+  X(IR_SEG_LITERAL, "literal") /* text[0..len) matched as it is */                                 \
+  X(IR_SEG_ANY, "any")         /* unescaped '*': any run of characters, empty included */          \
   X(IR_SEG_ONE, "one")         /* unescaped '?': exactly one character */
 
 typedef enum IrSegmentKind {
@@ -42,11 +42,11 @@ typedef struct IrString {
 typedef struct IrNumber {
   const char *text; /* as written in the rule (kept for printing back) */
   double value;
-  bool is_integer;  /* the text is an integer that fits long long */
+  bool is_integer; /* the text is an integer that fits long long */
   long long integer;
 } IrNumber;
 
-#define IR_VALUE_KINDS(X)                                                                           \
+#define IR_VALUE_KINDS(X)                                                                          \
   X(IR_VALUE_STRING, "string")                                                                     \
   X(IR_VALUE_NUMBER, "number")                                                                     \
   X(IR_VALUE_BOOL, "bool")                                                                         \
@@ -70,22 +70,23 @@ typedef struct IrValue {
 /* ---- predicates and the boolean tree --------------------------------------------------------- */
 
 /* What a predicate tests. The string kinds are normalised: a value with wildcards only at its ends
- * becomes contains/startswith/endswith over its literal middle; any other wildcard is "wildcard". */
-#define IR_MATCH_KINDS(X)                                                                           \
-  X(IR_MATCH_EQUALS, "equals")         /* value: string (literal only), number or bool */         \
-  X(IR_MATCH_CONTAINS, "contains")     /* value: literal string found anywhere */                 \
-  X(IR_MATCH_STARTSWITH, "startswith") /* value: literal prefix */                                \
-  X(IR_MATCH_ENDSWITH, "endswith")     /* value: literal suffix */                                \
-  X(IR_MATCH_WILDCARD, "wildcard")     /* value: string with IR_SEG_ANY / IR_SEG_ONE inside */    \
-  X(IR_MATCH_REGEX, "regex")           /* pattern: PCRE-style, searched anywhere; regex_flags */  \
-  X(IR_MATCH_CIDR, "cidr")             /* pattern: "address/prefix", IPv4 or IPv6, validated */   \
-  X(IR_MATCH_EXISTS, "exists")         /* the field is present (any value, null included) */      \
-  X(IR_MATCH_NULL, "null")             /* the field is missing or null */                         \
-  X(IR_MATCH_LT, "lt")                 /* value: number */                                        \
+ * becomes contains/startswith/endswith over its literal middle; any other wildcard is "wildcard".
+ */
+#define IR_MATCH_KINDS(X)                                                                          \
+  X(IR_MATCH_EQUALS, "equals")         /* value: string (literal only), number or bool */          \
+  X(IR_MATCH_CONTAINS, "contains")     /* value: literal string found anywhere */                  \
+  X(IR_MATCH_STARTSWITH, "startswith") /* value: literal prefix */                                 \
+  X(IR_MATCH_ENDSWITH, "endswith")     /* value: literal suffix */                                 \
+  X(IR_MATCH_WILDCARD, "wildcard")     /* value: string with IR_SEG_ANY / IR_SEG_ONE inside */     \
+  X(IR_MATCH_REGEX, "regex")           /* pattern: PCRE-style, searched anywhere; regex_flags */   \
+  X(IR_MATCH_CIDR, "cidr")             /* pattern: "address/prefix", IPv4 or IPv6, validated */    \
+  X(IR_MATCH_EXISTS, "exists")         /* the field is present (any value, null included) */       \
+  X(IR_MATCH_NULL, "null")             /* the field is missing or null */                          \
+  X(IR_MATCH_LT, "lt")                 /* value: number */                                         \
   X(IR_MATCH_LTE, "lte")                                                                           \
   X(IR_MATCH_GT, "gt")                                                                             \
   X(IR_MATCH_GTE, "gte")                                                                           \
-  X(IR_MATCH_FIELDREF, "fieldref")     /* pattern: the other field; ref_anchor says how */
+  X(IR_MATCH_FIELDREF, "fieldref") /* pattern: the other field; ref_anchor says how */
 
 typedef enum IrMatchKind {
 #define X(kind, name) kind,
@@ -97,7 +98,7 @@ typedef enum IrMatchKind {
 enum { IR_RE_IGNORECASE = 1, IR_RE_MULTILINE = 2, IR_RE_DOTALL = 4 };
 
 /* A field reference compares with the other field's value: whole, as a prefix, suffix or part. */
-#define IR_ANCHOR_KINDS(X)                                                                          \
+#define IR_ANCHOR_KINDS(X)                                                                         \
   X(IR_ANCHOR_WHOLE, "whole")                                                                      \
   X(IR_ANCHOR_PREFIX, "startswith")                                                                \
   X(IR_ANCHOR_SUFFIX, "endswith")                                                                  \
@@ -110,7 +111,7 @@ typedef enum IrAnchor {
 } IrAnchor;
 
 /* Sigma 2.1 time-part modifiers: the comparison applies to one part of the field's timestamp. */
-#define IR_TIME_PARTS(X)                                                                            \
+#define IR_TIME_PARTS(X)                                                                           \
   X(IR_TIME_NONE, "none")                                                                          \
   X(IR_TIME_MINUTE, "minute")                                                                      \
   X(IR_TIME_HOUR, "hour")                                                                          \
@@ -126,22 +127,22 @@ typedef enum IrTimePart {
 } IrTimePart;
 
 typedef struct IrPredicate {
-  const char *field;       /* NULL: a keyword, searched in the whole event */
+  const char *field; /* NULL: a keyword, searched in the whole event */
   IrMatchKind match;
-  IrValue value;           /* equals .. wildcard, lt .. gte */
-  const char *pattern;     /* regex, cidr, fieldref */
-  unsigned regex_flags;    /* regex: IR_RE_* */
-  IrAnchor ref_anchor;     /* fieldref */
-  IrTimePart time_part;    /* compare a part of a timestamp instead of the field itself */
-  bool cased;              /* strings compare case-sensitively (Sigma 'cased'; regex follows flags) */
-  const Source *src;       /* where the predicate was written */
+  IrValue value;        /* equals .. wildcard, lt .. gte */
+  const char *pattern;  /* regex, cidr, fieldref */
+  unsigned regex_flags; /* regex: IR_RE_* */
+  IrAnchor ref_anchor;  /* fieldref */
+  IrTimePart time_part; /* compare a part of a timestamp instead of the field itself */
+  bool cased;           /* strings compare case-sensitively (Sigma 'cased'; regex follows flags) */
+  const Source *src;    /* where the predicate was written */
   Span span;
 } IrPredicate;
 
-#define IR_NODE_KINDS(X)                                                                            \
-  X(IR_AND, "and")       /* children: all hold (count >= 1) */                                    \
-  X(IR_OR, "or")         /* children: one holds (count >= 1) */                                   \
-  X(IR_NOT, "not")       /* children[0] does not hold (count == 1) */                             \
+#define IR_NODE_KINDS(X)                                                                           \
+  X(IR_AND, "and")        /* children: all hold (count >= 1) */                                    \
+  X(IR_OR, "or")          /* children: one holds (count >= 1) */                                   \
+  X(IR_NOT, "not")        /* children[0] does not hold (count == 1) */                             \
   X(IR_PRED, "predicate") /* pred */
 
 typedef enum IrNodeKind {
@@ -153,13 +154,14 @@ typedef enum IrNodeKind {
 typedef struct IrNode IrNode;
 struct IrNode {
   IrNodeKind kind;
-  IrNode **children;   /* IR_AND, IR_OR, IR_NOT */
+  IrNode **children; /* IR_AND, IR_OR, IR_NOT */
   size_t count;
-  IrPredicate pred;    /* IR_PRED */
-  const char *label;   /* the Sigma search identifier this subtree came from, or NULL */
+  IrPredicate pred;  /* IR_PRED */
+  const char *label; /* the Sigma search identifier this subtree came from, or NULL */
 };
 
-/* ---- queries: what one event, or several in order, must satisfy -------------------------------- */
+/* ---- queries: what one event, or several in order, must satisfy --------------------------------
+ */
 
 typedef struct IrStrList {
   const char **items;
@@ -175,7 +177,7 @@ typedef struct IrStep {
   long runs;            /* 'with runs=N'; 1 when absent */
 } IrStep;
 
-#define IR_PIPE_KINDS(X)                                                                            \
+#define IR_PIPE_KINDS(X)                                                                           \
   X(IR_PIPE_HEAD, "head")                                                                          \
   X(IR_PIPE_TAIL, "tail")
 
@@ -190,9 +192,9 @@ typedef struct IrPipe {
   long long count;
 } IrPipe;
 
-#define IR_QUERY_KINDS(X)                                                                           \
-  X(IR_QUERY_EVENT, "event")       /* one event satisfies where */                                \
-  X(IR_QUERY_SEQUENCE, "sequence") /* steps in order, joined by 'by', within maxspan */          \
+#define IR_QUERY_KINDS(X)                                                                          \
+  X(IR_QUERY_EVENT, "event")       /* one event satisfies where */                                 \
+  X(IR_QUERY_SEQUENCE, "sequence") /* steps in order, joined by 'by', within maxspan */            \
   X(IR_QUERY_SAMPLE, "sample")     /* steps in any order, joined by 'by' */
 
 typedef enum IrQueryKind {
@@ -203,22 +205,23 @@ typedef enum IrQueryKind {
 
 typedef struct IrQuery {
   IrQueryKind kind;
-  const char *category;   /* IR_QUERY_EVENT: EQL event category, NULL when the front end has none */
-  IrNode *where;          /* IR_QUERY_EVENT */
-  IrStep *steps;          /* IR_QUERY_SEQUENCE, IR_QUERY_SAMPLE */
+  const char *category; /* IR_QUERY_EVENT: EQL event category, NULL when the front end has none */
+  IrNode *where;        /* IR_QUERY_EVENT */
+  IrStep *steps;        /* IR_QUERY_SEQUENCE, IR_QUERY_SAMPLE */
   size_t step_count;
-  IrStrList by;           /* join keys shared by every step */
-  long long maxspan_ms;   /* 0: no maxspan */
+  IrStrList by;         /* join keys shared by every step */
+  long long maxspan_ms; /* 0: no maxspan */
   const char *maxspan_text;
-  IrStep *until;          /* sequence 'until' step, or NULL */
+  IrStep *until; /* sequence 'until' step, or NULL */
   IrPipe *pipes;
   size_t pipe_count;
 } IrQuery;
 
-/* ---- rule metadata ----------------------------------------------------------------------------- */
+/* ---- rule metadata -----------------------------------------------------------------------------
+ */
 
 /* Custom data kept as written (unknown Sigma keys, logsource extras), so rules print back. */
-#define IR_DATA_KINDS(X)                                                                            \
+#define IR_DATA_KINDS(X)                                                                           \
   X(IR_DATA_STRING, "string")                                                                      \
   X(IR_DATA_NUMBER, "number")                                                                      \
   X(IR_DATA_BOOL, "bool")                                                                          \
@@ -240,10 +243,10 @@ typedef struct IrEntry {
 
 struct IrData {
   IrDataKind kind;
-  const char *text;   /* STRING, NUMBER (as written), BOOL ("true"/"false") */
-  IrData **items;     /* LIST */
-  IrEntry *entries;   /* MAP, in written order */
-  size_t count;       /* items or entries */
+  const char *text; /* STRING, NUMBER (as written), BOOL ("true"/"false") */
+  IrData **items;   /* LIST */
+  IrEntry *entries; /* MAP, in written order */
+  size_t count;     /* items or entries */
 };
 
 typedef struct IrRelated {
@@ -259,7 +262,7 @@ typedef struct IrMeta {
   const char *description;
   const char *license;
   const char *author;
-  const char *date;      /* YYYY-MM-DD as written */
+  const char *date; /* YYYY-MM-DD as written */
   const char *modified;
   const char *level;
   const char *taxonomy;
@@ -270,7 +273,7 @@ typedef struct IrMeta {
   IrStrList scope;
   IrRelated *related;
   size_t related_count;
-  IrEntry *custom;       /* keys the specification does not define, in written order */
+  IrEntry *custom; /* keys the specification does not define, in written order */
   size_t custom_count;
 } IrMeta;
 
@@ -279,13 +282,14 @@ typedef struct IrLogsource {
   const char *category;
   const char *service;
   const char *definition;
-  IrEntry *custom;       /* further logsource keys */
+  IrEntry *custom; /* further logsource keys */
   size_t custom_count;
 } IrLogsource;
 
-/* ---- correlations and filters ------------------------------------------------------------------ */
+/* ---- correlations and filters ------------------------------------------------------------------
+ */
 
-#define IR_CORRELATION_KINDS(X)                                                                     \
+#define IR_CORRELATION_KINDS(X)                                                                    \
   X(IR_CORR_EVENT_COUNT, "event_count")                                                            \
   X(IR_CORR_VALUE_COUNT, "value_count")                                                            \
   X(IR_CORR_TEMPORAL, "temporal")                                                                  \
@@ -301,7 +305,7 @@ typedef enum IrCorrelationKind {
 #undef X
 } IrCorrelationKind;
 
-#define IR_COMPARE_KINDS(X)                                                                         \
+#define IR_COMPARE_KINDS(X)                                                                        \
   X(IR_CMP_GT, "gt")                                                                               \
   X(IR_CMP_GTE, "gte")                                                                             \
   X(IR_CMP_LT, "lt")                                                                               \
@@ -324,14 +328,14 @@ typedef struct IrRule IrRule;
 
 /* A reference to another rule by id or name, resolved across the files of one run. */
 typedef struct IrRuleRef {
-  const char *text;    /* as written */
-  IrRule *rule;        /* NULL until resolved (and when it cannot be) */
+  const char *text; /* as written */
+  IrRule *rule;     /* NULL until resolved (and when it cannot be) */
   const Source *src;
   Span span;
 } IrRuleRef;
 
 typedef struct IrAliasField {
-  const char *rule;    /* rule name as written */
+  const char *rule; /* rule name as written */
   const char *field;
 } IrAliasField;
 
@@ -348,25 +352,26 @@ typedef struct IrCorrelation {
   IrStrList group_by;
   const char *timespan_text;
   long long timespan_seconds;
-  IrThreshold *thresholds;  /* AND-ed; none for temporal types without a condition */
+  IrThreshold *thresholds; /* AND-ed; none for temporal types without a condition */
   size_t threshold_count;
   IrStrList condition_fields; /* value_* types */
-  const char *percentile;   /* value_percentile: the percentile, when given (pySigma extra) */
-  const char *expression;   /* temporal types: a boolean expression over rule names (pySigma extra) */
+  const char *percentile;     /* value_percentile: the percentile, when given (pySigma extra) */
+  const char *expression; /* temporal types: a boolean expression over rule names (pySigma extra) */
   IrAlias *aliases;
   size_t alias_count;
   bool generate;
 } IrCorrelation;
 
 typedef struct IrFilter {
-  IrRuleRef *rules;    /* none: every rule with a matching logsource */
+  IrRuleRef *rules; /* none: every rule with a matching logsource */
   size_t rule_count;
-  IrNode *where;       /* the filter's condition over its own identifiers */
+  IrNode *where; /* the filter's condition over its own identifiers */
 } IrFilter;
 
-/* ---- rules ------------------------------------------------------------------------------------- */
+/* ---- rules -------------------------------------------------------------------------------------
+ */
 
-#define IR_RULE_KINDS(X)                                                                            \
+#define IR_RULE_KINDS(X)                                                                           \
   X(IR_RULE_DETECTION, "detection")                                                                \
   X(IR_RULE_CORRELATION, "correlation")                                                            \
   X(IR_RULE_FILTER, "filter")
@@ -377,7 +382,7 @@ typedef enum IrRuleKind {
 #undef X
 } IrRuleKind;
 
-#define IR_LANGUAGE_KINDS(X)                                                                        \
+#define IR_LANGUAGE_KINDS(X)                                                                       \
   X(IR_LANG_SIGMA, "sigma")                                                                        \
   X(IR_LANG_EQL, "eql")
 
@@ -391,11 +396,11 @@ struct IrRule {
   IrRuleKind kind;
   IrLanguage origin;
   const Source *src;
-  Span span;                /* the whole document */
-  size_t document;          /* 0-based index of the document in its file */
+  Span span;       /* the whole document */
+  size_t document; /* 0-based index of the document in its file */
   IrMeta meta;
   IrLogsource logsource;
-  IrQuery **queries;        /* detection: one per condition (a Sigma condition list gives several) */
+  IrQuery **queries; /* detection: one per condition (a Sigma condition list gives several) */
   size_t query_count;
   IrCorrelation *correlation;
   IrFilter *filter;

@@ -3,20 +3,20 @@
 #include <string.h>
 
 #include "base/diag.h"
-#include "ir/ir_build.h"
 #include "emit/emit.h"
+#include "ir/ir_build.h"
 #include "ir/ir_json.h"
 #include "schema/mapping.h"
 #include "sigma/sigma.h"
 #include "sigmac/sigmac.h"
 
 struct SigmacSession {
-  Arena arena;          /* sources, rules and diagnostics of the whole run */
+  Arena arena; /* sources, rules and diagnostics of the whole run */
   DiagSink diags;
   IrRuleSet rules;
   SigmaOptions sigma;
   SigmaPlaceholders placeholders;
-  Mapping *mapping;     /* NULL until chosen or first needed */
+  Mapping *mapping; /* NULL until chosen or first needed */
 };
 
 SigmacSession *sigmac_session_new(void) {
@@ -112,7 +112,8 @@ bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path) {
   session->mapping = mapping_builtin(&session->arena, name_or_path, &session->diags);
   if (session->mapping)
     return true;
-  if (!strchr(name_or_path, '/') && !strstr(name_or_path, ".yml") && !strstr(name_or_path, ".yaml")) {
+  if (!strchr(name_or_path, '/') && !strstr(name_or_path, ".yml") &&
+      !strstr(name_or_path, ".yaml")) {
     diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage",
                      "unknown mapping '%s' (built in: ecs_windows; or give a mapping file)",
                      name_or_path);

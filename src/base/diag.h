@@ -18,9 +18,9 @@ typedef enum DiagSeverity {
 
 typedef struct Diag {
   DiagSeverity severity;
-  const Source *src;    /* NULL for diagnostics about no particular file */
-  const char *path;     /* the file named when src is NULL (may be NULL too) */
-  Span span;            /* valid when has_span */
+  const Source *src; /* NULL for diagnostics about no particular file */
+  const char *path;  /* the file named when src is NULL (may be NULL too) */
+  Span span;         /* valid when has_span */
   bool has_span;
   const char *message;  /* lowercase, no final period */
   const char *check_id; /* stable id such as "sigma-modifier-unknown" */
@@ -30,11 +30,11 @@ typedef struct Diag {
 enum { DIAG_PER_FILE_LIMIT = 20 };
 
 typedef struct DiagSink {
-  Arena *arena;          /* owns messages and the items array; outlives rule arenas */
+  Arena *arena; /* owns messages and the items array; outlives rule arenas */
   Diag *items;
   size_t count;
   size_t capacity;
-  size_t errors;         /* errors reported, including those dropped over the limit */
+  size_t errors; /* errors reported, including those dropped over the limit */
   size_t warnings;
   const Source *limit_src; /* the source whose errors are being counted for the limit */
   size_t limit_count;

@@ -10,13 +10,15 @@
 static void build_line_map(Arena *arena, Source *src) {
   size_t count = 1;
   for (size_t i = 0; i < src->len; i++)
-    if (src->text[i] == '\n' || (src->text[i] == '\r' && (i + 1 >= src->len || src->text[i + 1] != '\n')))
+    if (src->text[i] == '\n' ||
+        (src->text[i] == '\r' && (i + 1 >= src->len || src->text[i + 1] != '\n')))
       count++;
   src->line_starts = arena_array(arena, count, sizeof(size_t));
   size_t line = 0;
   src->line_starts[line++] = 0;
   for (size_t i = 0; i < src->len; i++)
-    if (src->text[i] == '\n' || (src->text[i] == '\r' && (i + 1 >= src->len || src->text[i + 1] != '\n')))
+    if (src->text[i] == '\n' ||
+        (src->text[i] == '\r' && (i + 1 >= src->len || src->text[i + 1] != '\n')))
       src->line_starts[line++] = i + 1;
   src->line_count = count;
 }
@@ -46,8 +48,8 @@ Source *source_from_file(Arena *arena, const char *path, size_t max_bytes, const
     return NULL;
   }
   /* Start from st_size but keep reading past it: pipes and /proc files report 0 or too little. */
-  size_t cap = S_ISREG(info.st_mode) && (size_t)info.st_size <= max_bytes ? (size_t)info.st_size + 1
-                                                                          : 4096;
+  size_t cap =
+      S_ISREG(info.st_mode) && (size_t)info.st_size <= max_bytes ? (size_t)info.st_size + 1 : 4096;
   size_t len = 0;
   char *text = arena_alloc(arena, cap + 1);
   for (;;) {
@@ -69,7 +71,8 @@ Source *source_from_file(Arena *arena, const char *path, size_t max_bytes, const
     return NULL;
   }
   if (len > max_bytes) {
-    *error = arena_printf(arena, "'%s' is larger than the input limit of %zu bytes", path, max_bytes);
+    *error =
+        arena_printf(arena, "'%s' is larger than the input limit of %zu bytes", path, max_bytes);
     return NULL;
   }
   Source *src = arena_alloc(arena, sizeof *src);
@@ -109,7 +112,8 @@ void source_locate(const Source *src, size_t offset, size_t *line, size_t *colum
 
 static size_t line_end(const Source *src, size_t index) {
   size_t end = index + 1 < src->line_count ? src->line_starts[index + 1] : src->len;
-  while (end > src->line_starts[index] && (src->text[end - 1] == '\n' || src->text[end - 1] == '\r'))
+  while (end > src->line_starts[index] &&
+         (src->text[end - 1] == '\n' || src->text[end - 1] == '\r'))
     end--;
   return end;
 }

@@ -13,7 +13,8 @@ typedef struct StrBuf {
   size_t capacity; /* bytes allocated */
 } StrBuf;
 
-#define STRBUF_INIT {0, 0, 0}
+#define STRBUF_INIT                                                                                \
+  { 0, 0, 0 }
 
 void sb_putn(StrBuf *sb, const char *bytes, size_t len);
 void sb_puts(StrBuf *sb, const char *text);

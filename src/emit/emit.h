@@ -15,12 +15,12 @@ typedef struct EmitCtx {
   Arena *arena;
   DiagSink *diags;
   const Mapping *mapping;
-  const IrRuleSet *rules;   /* the run's rules as compiled */
-  const IrRuleSet *mapped;  /* the same rules after mapping, index for index */
+  const IrRuleSet *rules;  /* the run's rules as compiled */
+  const IrRuleSet *mapped; /* the same rules after mapping, index for index */
 } EmitCtx;
 
 typedef struct Backend {
-  const char *name;          /* what -t takes */
+  const char *name; /* what -t takes */
   const char *description;
   const char *const *formats; /* what -f takes, NULL-terminated; the first is the default */
   /* Prints the query (or queries, one per line group) of mapped rule number index of the run;

@@ -147,8 +147,8 @@ static bool octet_prefix_cidr(const char *prefix, size_t len, StrBuf *out) {
 }
 
 /* A string match on a field that is not a string in ECS. */
-static Form typed_string(Printer *p, const IrPredicate *pred, const IrString *pattern, StrBuf *value,
-                         StrBuf *whole, EcsFamily fam) {
+static Form typed_string(Printer *p, const IrPredicate *pred, const IrString *pattern,
+                         StrBuf *value, StrBuf *whole, EcsFamily fam) {
   const IrString *literal = &pred->value.string;
   const char *text = literal->count ? literal->segs[0].text : "";
   size_t len = literal->count ? literal->segs[0].len : 0;
@@ -231,8 +231,10 @@ static void number_text(StrBuf *out, const IrNumber *n) {
 }
 
 static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrBuf *whole) {
-  static const char *const operators[] = {[IR_MATCH_LT] = " < ", [IR_MATCH_LTE] = " <= ",
-                                          [IR_MATCH_GT] = " > ", [IR_MATCH_GTE] = " >= "};
+  static const char *const operators[] = {[IR_MATCH_LT] = " < ",
+                                          [IR_MATCH_LTE] = " <= ",
+                                          [IR_MATCH_GT] = " > ",
+                                          [IR_MATCH_GTE] = " >= "};
   if (pred->match == IR_MATCH_EQUALS) {
     if (pred->value.kind == IR_VALUE_BOOL) {
       sb_puts(value, pred->value.boolean ? "true" : "false");
@@ -425,7 +427,8 @@ static void expression(Printer *p, const IrNode *node, int context, StrBuf *out)
   sb_puts(out, parens ? ")" : "");
 }
 
-/* ---- queries ---------------------------------------------------------------------------------- */
+/* ---- queries ----------------------------------------------------------------------------------
+ */
 
 static void category(StrBuf *out, const char *name) {
   const char *c = name ? name : "any";

@@ -41,8 +41,8 @@ bool eql_string(StrBuf *out, const char *text, size_t len) {
 
 static bool reserved(const char *word, size_t len) {
   static const char *const words[] = {
-      "and", "any",   "by",    "false", "in",  "join",  "like",     "maxspan", "not",
-      "null", "of",   "or",    "regex", "sample", "sequence", "true", "until", "where", "with", NULL};
+      "and", "any", "by",    "false",  "in",       "join", "like",  "maxspan", "not",  "null",
+      "of",  "or",  "regex", "sample", "sequence", "true", "until", "where",   "with", NULL};
   for (const char *const *w = words; *w; w++)
     if (strlen(*w) == len && memcmp(*w, word, len) == 0)
       return true;

@@ -24,7 +24,7 @@ void lucene_escape_literal(StrBuf *out, const char *text, size_t len) {
 }
 
 typedef struct Translator {
-  const char *p;      /* pattern */
+  const char *p; /* pattern */
   size_t len;
   size_t at;
   unsigned flags;
@@ -196,10 +196,10 @@ static bool escape(Translator *t) {
 static bool group_open(Translator *t) {
   if (t->p[t->at + 1] == '?') {
     if (t->p[t->at + 2] != ':')
-      return refuse(t, t->at, t->p[t->at + 2] == '=' || t->p[t->at + 2] == '!' ||
-                                      t->p[t->at + 2] == '<'
-                                  ? "lookaround or named group"
-                                  : "special group (?...)");
+      return refuse(t, t->at,
+                    t->p[t->at + 2] == '=' || t->p[t->at + 2] == '!' || t->p[t->at + 2] == '<'
+                        ? "lookaround or named group"
+                        : "special group (?...)");
     t->at += 2; /* (?:x) is (x): Lucene groups capture nothing anyway */
   }
   sb_putc(&t->out, '(');

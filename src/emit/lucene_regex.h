@@ -11,8 +11,8 @@
 #include "base/strbuf.h"
 
 typedef struct LuceneRegex {
-  const char *text;         /* the Lucene pattern (bytes; the caller quotes it for its language) */
-  bool ignore_case;         /* PCRE 'i' (flag or a leading (?i)): use the case-insensitive form */
+  const char *text; /* the Lucene pattern (bytes; the caller quotes it for its language) */
+  bool ignore_case; /* PCRE 'i' (flag or a leading (?i)): use the case-insensitive form */
 } LuceneRegex;
 
 /* Translates pattern with the IR's regex flags. On a construct Lucene cannot express, returns

@@ -76,7 +76,8 @@ bool emit_output_default(EmitCtx *ctx, EmitQueryFn query, const char *comment, S
   return ok;
 }
 
-/* ---- Kibana detection-rule import ------------------------------------------------------------- */
+/* ---- Kibana detection-rule import -------------------------------------------------------------
+ */
 
 static const char *severity_of(const char *level) {
   if (!level || strcmp(level, "informational") == 0 || strcmp(level, "low") == 0)
@@ -226,8 +227,8 @@ static IrStrList correlation_index(const EmitCtx *ctx, const IrRule *rule) {
       if (ctx->rules->rules[i] != rule->correlation->rules[r].rule)
         continue;
       const IrStrList *index = &ctx->mapped->rules[i]->index;
-      all.items = arena_grow(ctx->arena, all.items, all.count, all.count + index->count,
-                             sizeof(char *));
+      all.items =
+          arena_grow(ctx->arena, all.items, all.count, all.count + index->count, sizeof(char *));
       for (size_t k = 0; k < index->count; k++)
         if (!has_item(&all, index->items[k]))
           all.items[all.count++] = index->items[k];
@@ -249,8 +250,8 @@ static void kibana_rule(EmitCtx *ctx, size_t index, const char *query, const cha
   json_kv_string(&j, "type", type);
   json_kv_string(&j, "language", language);
   json_kv_string(&j, "query", query);
-  IrStrList index_patterns = rule->kind == IR_RULE_CORRELATION ? correlation_index(ctx, rule)
-                                                                : rule->index;
+  IrStrList index_patterns =
+      rule->kind == IR_RULE_CORRELATION ? correlation_index(ctx, rule) : rule->index;
   write_list(&j, "index", &index_patterns);
   json_kv_string(&j, "severity", severity);
   json_kv_int(&j, "risk_score", risk_score_of(severity));

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #define NAME_FUNCTION(function, type, TABLE)                                                       \
-  const char *function(type kind) {                                                               \
+  const char *function(type kind) {                                                                \
     switch (kind) { TABLE(NAME_CASE) }                                                             \
     return "?";                                                                                    \
   }
@@ -75,7 +75,8 @@ IrNode *ir_clone(Arena *arena, const IrNode *node) {
   return copy;
 }
 
-/* ---- strings ---------------------------------------------------------------------------------- */
+/* ---- strings ----------------------------------------------------------------------------------
+ */
 
 void ir_sb_init(IrStringBuilder *b, Arena *arena) {
   memset(b, 0, sizeof *b);
@@ -138,7 +139,9 @@ bool ir_string_has_wildcards(const IrString *s) {
   return false;
 }
 
-static bool is_any(const IrString *s, size_t i) { return i < s->count && s->segs[i].kind == IR_SEG_ANY; }
+static bool is_any(const IrString *s, size_t i) {
+  return i < s->count && s->segs[i].kind == IR_SEG_ANY;
+}
 
 void ir_classify_string(Arena *arena, IrPredicate *pred, const IrString *pattern) {
   size_t n = pattern->count;

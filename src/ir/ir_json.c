@@ -330,8 +330,8 @@ static void write_refs(JsonOut *j, const IrRuleRef *refs, size_t count) {
     json_object_begin(j);
     json_kv_string(j, "ref", refs[i].text);
     if (refs[i].rule)
-      json_kv_string(j, "resolved", refs[i].rule->meta.id ? refs[i].rule->meta.id
-                                                          : refs[i].rule->meta.name);
+      json_kv_string(j, "resolved",
+                     refs[i].rule->meta.id ? refs[i].rule->meta.id : refs[i].rule->meta.name);
     json_object_end(j);
   }
   json_array_end(j);

@@ -58,7 +58,8 @@ const AttackEntry *attack_by_id(const AttackTable *table, const char *id) {
 
 const AttackEntry *attack_tactic(const AttackTable *table, const char *shortname) {
   for (size_t i = 0; i < table->count; i++)
-    if (table->entries[i].kind == ATTACK_TACTIC && strcmp(table->entries[i].shortname, shortname) == 0)
+    if (table->entries[i].kind == ATTACK_TACTIC &&
+        strcmp(table->entries[i].shortname, shortname) == 0)
       return &table->entries[i];
   return NULL;
 }

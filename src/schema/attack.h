@@ -7,11 +7,16 @@
 
 #include "base/arena.h"
 
-typedef enum AttackKind { ATTACK_TACTIC, ATTACK_TECHNIQUE, ATTACK_GROUP, ATTACK_SOFTWARE } AttackKind;
+typedef enum AttackKind {
+  ATTACK_TACTIC,
+  ATTACK_TECHNIQUE,
+  ATTACK_GROUP,
+  ATTACK_SOFTWARE
+} AttackKind;
 
 typedef struct AttackEntry {
   AttackKind kind;
-  const char *id;        /* TA0005, T1553.002, G0001, S0001 */
+  const char *id; /* TA0005, T1553.002, G0001, S0001 */
   const char *name;
   const char *shortname; /* tactics: defense-evasion */
   const char *tactics;   /* techniques: comma-separated tactic shortnames */

@@ -10,12 +10,24 @@ EcsFamily ecs_family_of(const char *type) {
     const char *type;
     EcsFamily family;
   } families[] = {
-      {"keyword", ECS_STRING},     {"constant_keyword", ECS_STRING}, {"wildcard", ECS_STRING},
-      {"match_only_text", ECS_TEXT}, {"text", ECS_TEXT},           {"long", ECS_NUMBER},
-      {"integer", ECS_NUMBER},     {"short", ECS_NUMBER},          {"byte", ECS_NUMBER},
-      {"float", ECS_NUMBER},       {"double", ECS_NUMBER},         {"scaled_float", ECS_NUMBER},
-      {"half_float", ECS_NUMBER},  {"unsigned_long", ECS_NUMBER},  {"ip", ECS_IP},
-      {"date", ECS_DATE},          {"date_nanos", ECS_DATE},       {"boolean", ECS_BOOLEAN},
+      {"keyword", ECS_STRING},
+      {"constant_keyword", ECS_STRING},
+      {"wildcard", ECS_STRING},
+      {"match_only_text", ECS_TEXT},
+      {"text", ECS_TEXT},
+      {"long", ECS_NUMBER},
+      {"integer", ECS_NUMBER},
+      {"short", ECS_NUMBER},
+      {"byte", ECS_NUMBER},
+      {"float", ECS_NUMBER},
+      {"double", ECS_NUMBER},
+      {"scaled_float", ECS_NUMBER},
+      {"half_float", ECS_NUMBER},
+      {"unsigned_long", ECS_NUMBER},
+      {"ip", ECS_IP},
+      {"date", ECS_DATE},
+      {"date_nanos", ECS_DATE},
+      {"boolean", ECS_BOOLEAN},
   };
   for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
     if (strcmp(families[i].type, type) == 0)

@@ -10,23 +10,23 @@
 
 /* Families of Elasticsearch field types, as far as query languages care. */
 typedef enum EcsFamily {
-  ECS_STRING,  /* keyword, constant_keyword, wildcard: exact terms, EQL ':' and like work */
-  ECS_TEXT,    /* match_only_text, text: analysed; EQL cannot match them exactly */
-  ECS_NUMBER,  /* long, integer, float, double, scaled_float, ... */
+  ECS_STRING, /* keyword, constant_keyword, wildcard: exact terms, EQL ':' and like work */
+  ECS_TEXT,   /* match_only_text, text: analysed; EQL cannot match them exactly */
+  ECS_NUMBER, /* long, integer, float, double, scaled_float, ... */
   ECS_IP,
   ECS_DATE,
   ECS_BOOLEAN,
-  ECS_OTHER,   /* object, nested, flattened, geo_point: not comparable */
+  ECS_OTHER, /* object, nested, flattened, geo_point: not comparable */
 } EcsFamily;
 
 typedef struct EcsField {
   const char *name;
-  const char *type;   /* as ECS writes it: keyword, long, ip, ... */
+  const char *type; /* as ECS writes it: keyword, long, ip, ... */
   EcsFamily family;
 } EcsField;
 
 typedef struct EcsSchema {
-  EcsField *slots;    /* open addressing by name */
+  EcsField *slots; /* open addressing by name */
   size_t capacity;
   size_t count;
 } EcsSchema;

@@ -31,43 +31,43 @@ typedef struct MapField {
 } MapField;
 
 typedef struct MapCondition {
-  const char *field;            /* target field */
-  IrStrList values;             /* any of, exact */
+  const char *field; /* target field */
+  IrStrList values;  /* any of, exact */
 } MapCondition;
 
 typedef struct MapLogsource {
   MapWhen when;
-  const char *eql_category;     /* "process", ..., or "any" */
-  MapCondition *conditions;     /* AND-ed to every query of the rule */
+  const char *eql_category; /* "process", ..., or "any" */
+  MapCondition *conditions; /* AND-ed to every query of the rule */
   size_t condition_count;
   IrStrList index;
 } MapLogsource;
 
 typedef struct MapValueMap {
-  const char *field;            /* target field */
+  const char *field; /* target field */
   MapWhen when;
-  IrEntry *pairs;               /* from (as text) -> to (IrData string) */
+  IrEntry *pairs; /* from (as text) -> to (IrData string) */
   size_t count;
 } MapValueMap;
 
 typedef struct Mapping {
   const char *name;
   const char *description;
-  const char *target;           /* "ecs" */
+  const char *target; /* "ecs" */
   MapField *fields;
   size_t field_count;
-  IrStrList unmapped_products;  /* rules of these products get the prefix */
+  IrStrList unmapped_products; /* rules of these products get the prefix */
   const char *unmapped_prefix;
-  IrStrList unmapped_known;     /* names known to exist under the prefix */
-  IrStrList string_products;    /* numbers become strings for these products ... */
-  IrStrList keep_numbers;       /* ... except in these target fields */
+  IrStrList unmapped_known;  /* names known to exist under the prefix */
+  IrStrList string_products; /* numbers become strings for these products ... */
+  IrStrList keep_numbers;    /* ... except in these target fields */
   MapValueMap *value_maps;
   size_t value_map_count;
   MapLogsource *logsources;
   size_t logsource_count;
-  MapLogsource fallback;        /* 'default' */
-  const char *keyword_field;    /* keywords.field: where unbound keywords are searched, or NULL */
-  const EcsSchema *ecs;         /* the target schema, for field types */
+  MapLogsource fallback;     /* 'default' */
+  const char *keyword_field; /* keywords.field: where unbound keywords are searched, or NULL */
+  const EcsSchema *ecs;      /* the target schema, for field types */
 } Mapping;
 
 /* Reads a mapping file; NULL after reporting errors. */

@@ -80,7 +80,8 @@ static MapField *field_slot(Reader *r, Mapping *m, const char *sigma, size_t *ca
   return field;
 }
 
-static void read_fields(Reader *r, Mapping *m, const YamlNode *fields, const YamlNode *conditional) {
+static void read_fields(Reader *r, Mapping *m, const YamlNode *fields,
+                        const YamlNode *conditional) {
   size_t capacity = 0;
   for (size_t i = 0; fields && i < fields->count; i++)
     field_slot(r, m, fields->keys[i]->text, &capacity)->target =

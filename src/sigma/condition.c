@@ -4,7 +4,7 @@
 
 #include "sigma/sigma_internal.h"
 
-#define COND_TOKENS(X)                                                                              \
+#define COND_TOKENS(X)                                                                             \
   X(TK_IDENT, "identifier")                                                                        \
   X(TK_PATTERN, "identifier pattern")                                                              \
   X(TK_AND, "'and'")                                                                               \
@@ -18,7 +18,7 @@
   X(TK_OF, "'of'")                                                                                 \
   X(TK_THEM, "'them'")                                                                             \
   X(TK_PIPE, "'|'")                                                                                \
-  X(TK_END, "the end of the condition")                                                                    \
+  X(TK_END, "the end of the condition")                                                            \
   X(TK_BAD, "character")
 
 typedef enum TokenKind {
@@ -43,8 +43,8 @@ typedef struct Parser {
   SigmaCtx *ctx;
   const YamlNode *scalar;
   const char *text;
-  size_t at;      /* next byte to lex */
-  Token tok;      /* current token */
+  size_t at; /* next byte to lex */
+  Token tok; /* current token */
   SigmaSelections *selections;
   size_t depth;
   bool failed;
@@ -216,8 +216,9 @@ static IrNode *quantified(Parser *p, IrNodeKind kind, const Token *quantifier) {
     nodes[count++] = use(p, sel);
   }
   if (count == 0) {
-    error_at(p, &target, arena_printf(p->ctx->arena, "'%.*s' matches no search identifier",
-                                      (int)target.len, pattern));
+    error_at(p, &target,
+             arena_printf(p->ctx->arena, "'%.*s' matches no search identifier", (int)target.len,
+                          pattern));
     return NULL;
   }
   (void)quantifier;
@@ -272,8 +273,9 @@ static IrNode *primary(Parser *p) {
     error_at(p, &tok, "aggregations after '|' were removed in Sigma 2; use a correlation rule");
     return NULL;
   case TK_BAD:
-    error_at(p, &tok, arena_printf(p->ctx->arena, "unexpected character '%.*s' in the condition",
-                                   (int)tok.len, p->text + tok.start));
+    error_at(p, &tok,
+             arena_printf(p->ctx->arena, "unexpected character '%.*s' in the condition",
+                          (int)tok.len, p->text + tok.start));
     return NULL;
   case TK_AND:
   case TK_OR:
@@ -291,8 +293,9 @@ static IrNode *primary(Parser *p) {
 /* unary = "not" unary | primary ; */
 static IrNode *unary(Parser *p) {
   if (++p->depth > p->ctx->options->max_condition_depth) {
-    error_at(p, &p->tok, arena_printf(p->ctx->arena, "condition nested deeper than %zu levels",
-                                      p->ctx->options->max_condition_depth));
+    error_at(p, &p->tok,
+             arena_printf(p->ctx->arena, "condition nested deeper than %zu levels",
+                          p->ctx->options->max_condition_depth));
     return NULL;
   }
   IrNode *node;
@@ -330,8 +333,8 @@ static IrNode *expression(Parser *p, int min_precedence) {
     }
     IrNodeKind kind = binary_ops[op].node;
     if (built && built == left && built->kind == kind) {
-      built->children = arena_grow(p->ctx->arena, built->children, built->count,
-                                   built->count + 1, sizeof(IrNode *));
+      built->children = arena_grow(p->ctx->arena, built->children, built->count, built->count + 1,
+                                   sizeof(IrNode *));
       built->children[built->count++] = right;
     } else {
       IrNode *pair[2] = {left, right};
@@ -342,8 +345,7 @@ static IrNode *expression(Parser *p, int min_precedence) {
 }
 
 IrNode *sigma_condition(SigmaCtx *ctx, const YamlNode *condition, SigmaSelections *selections) {
-  Parser p = {.ctx = ctx, .scalar = condition, .text = condition->text,
-              .selections = selections};
+  Parser p = {.ctx = ctx, .scalar = condition, .text = condition->text, .selections = selections};
   next(&p);
   if (p.tok.kind == TK_END) {
     error_at(&p, &p.tok, "empty condition");
@@ -352,7 +354,8 @@ IrNode *sigma_condition(SigmaCtx *ctx, const YamlNode *condition, SigmaSelection
   IrNode *tree = expression(&p, 1);
   if (!p.failed && p.tok.kind != TK_END) {
     if (p.tok.kind == TK_PIPE)
-      error_at(&p, &p.tok, "aggregations after '|' were removed in Sigma 2; use a correlation rule");
+      error_at(&p, &p.tok,
+               "aggregations after '|' were removed in Sigma 2; use a correlation rule");
     else if (upper_keyword(&p, &p.tok))
       expected_hint(&p, "'and', 'or' or the end of the condition",
                     "; condition keywords are lower case");

@@ -36,7 +36,7 @@ static bool read_timespan(SigmaCtx *ctx, const YamlNode *node, IrCorrelation *co
   static const struct {
     char unit;
     long long seconds;
-  } units[] = {{'s', 1},      {'m', 60},      {'h', 3600},      {'d', 86400},
+  } units[] = {{'s', 1},      {'m', 60},      {'h', 3600},    {'d', 86400},
                {'w', 604800}, {'M', 2592000}, {'y', 31536000}};
   const char *text = sigma_string(ctx, node, "timespan");
   if (!text)
@@ -49,9 +49,10 @@ static bool read_timespan(SigmaCtx *ctx, const YamlNode *node, IrCorrelation *co
         seconds = strtoll(text, NULL, 10) * units[i].seconds;
   }
   if (seconds <= 0) {
-    sigma_error(ctx, node, "sigma-value",
-                "invalid timespan '%s'; write a positive number and a unit: s, m, h or d (e.g. '5m')",
-                text);
+    sigma_error(
+        ctx, node, "sigma-value",
+        "invalid timespan '%s'; write a positive number and a unit: s, m, h or d (e.g. '5m')",
+        text);
     return false;
   }
   corr->timespan_text = text;
@@ -71,9 +72,8 @@ static bool read_thresholds(SigmaCtx *ctx, const YamlNode *node, IrCorrelation *
     const char *key = node->keys[i]->text;
     const YamlNode *value = node->items[i];
     if (strcmp(key, "field") == 0) {
-      corr->condition_fields = value->kind == YAML_SEQUENCE
-                                   ? sigma_string_list(ctx, value, "field")
-                                   : (IrStrList){NULL, 0};
+      corr->condition_fields = value->kind == YAML_SEQUENCE ? sigma_string_list(ctx, value, "field")
+                                                            : (IrStrList){NULL, 0};
       if (value->kind != YAML_SEQUENCE) {
         const char *field = sigma_string(ctx, value, "field");
         if (field) {
@@ -93,7 +93,8 @@ static bool read_thresholds(SigmaCtx *ctx, const YamlNode *node, IrCorrelation *
       op++;
     if (op == sizeof ops / sizeof ops[0]) {
       sigma_error(ctx, node->keys[i], "sigma-correlation",
-                  "unknown key '%s' in a correlation condition; expected gt, gte, lt, lte, eq, neq or field",
+                  "unknown key '%s' in a correlation condition; expected gt, gte, lt, lte, eq, neq "
+                  "or field",
                   key);
       ok = false;
       continue;
@@ -207,10 +208,11 @@ static bool check_keys(SigmaCtx *ctx, const YamlNode *node, const char *const *k
 }
 
 IrCorrelation *sigma_correlation(SigmaCtx *ctx, const YamlNode *node) {
-  static const char *const known[] = {"type",    "rules",     "group-by", "timespan",
+  static const char *const known[] = {"type",      "rules",   "group-by", "timespan",
                                       "condition", "aliases", "generate", NULL};
   if (node->kind != YAML_MAP) {
-    sigma_error(ctx, node, "sigma-type", "'correlation' must be a map, saw %s", yaml_describe(node));
+    sigma_error(ctx, node, "sigma-type", "'correlation' must be a map, saw %s",
+                yaml_describe(node));
     return NULL;
   }
   IrCorrelation *corr = arena_alloc(ctx->arena, sizeof *corr);

@@ -37,7 +37,8 @@ static IrNode *map_list(SigmaCtx *ctx, const YamlNode *list) {
   for (size_t i = 0; i < list->count; i++) {
     if (list->items[i]->kind != YAML_MAP) {
       sigma_error(ctx, list->items[i], "sigma-type",
-                  "this list mixes maps and plain values; a selection is a map, a list of maps, or a list of keywords");
+                  "this list mixes maps and plain values; a selection is a map, a list of maps, or "
+                  "a list of keywords");
       return NULL;
     }
     nodes[i] = item_map(ctx, list->items[i]);
@@ -62,8 +63,9 @@ IrNode *sigma_selection(SigmaCtx *ctx, const char *name, const YamlNode *value) 
     break;
   case YAML_SCALAR:
     if (strcmp(name, "timeframe") == 0)
-      sigma_error(ctx, value, "sigma-type",
-                  "'timeframe' in a detection is Sigma 1.0; express it with a correlation rule's timespan");
+      sigma_error(
+          ctx, value, "sigma-type",
+          "'timeframe' in a detection is Sigma 1.0; express it with a correlation rule's timespan");
     else
       sigma_error(ctx, value, "sigma-type",
                   "search identifier '%s' must be a map or a list, saw %s", name,

@@ -25,7 +25,8 @@ typedef struct Item {
   const YamlNode *value; /* the scalar being converted */
 } Item;
 
-/* ---- numbers ---------------------------------------------------------------------------------- */
+/* ---- numbers ----------------------------------------------------------------------------------
+ */
 
 bool sigma_number(Arena *arena, const YamlNode *scalar, IrNumber *out) {
   char *digits = arena_alloc(arena, scalar->len + 1);
@@ -38,10 +39,10 @@ bool sigma_number(Arena *arena, const YamlNode *scalar, IrNumber *out) {
   out->text = scalar->text;
   if (scalar->type == YAML_INT) {
     const char *p = digits + (digits[0] == '-' || digits[0] == '+');
-    int base = p[0] == '0' && (p[1] == 'x' || p[1] == 'X') ? 16
+    int base = p[0] == '0' && (p[1] == 'x' || p[1] == 'X')   ? 16
                : p[0] == '0' && (p[1] == 'b' || p[1] == 'B') ? 2
-               : p[0] == '0' && p[1]                          ? 8
-                                                              : 10;
+               : p[0] == '0' && p[1]                         ? 8
+                                                             : 10;
     const char *start = base == 16 || base == 2 ? p + 2 : p;
     errno = 0;
     char *end;
@@ -77,8 +78,8 @@ static const char *number_as_string(Arena *arena, const YamlNode *scalar) {
   return scalar->text;
 }
 
-/* ---- string transformations ------------------------------------------------------------------- */
-
+/* ---- string transformations -------------------------------------------------------------------
+ */
 
 static bool encode_utf16(Item *item, Alts *alts, EncUtf16 kind) {
   Arena *arena = item->ctx->arena;
@@ -125,11 +126,13 @@ static const IrSegment *plain_bytes(Item *item, const IrString *s, Modifier mod,
       sigma_error(item->ctx, item->value, "sigma-modifier-conflict",
                   "'%s' before '%s' asks to encode its wildcards; write '|%s|%s' to find the "
                   "encoded value inside a field",
-                  modifier_name(shape), modifier_name(mod), modifier_name(mod), modifier_name(shape));
+                  modifier_name(shape), modifier_name(mod), modifier_name(mod),
+                  modifier_name(shape));
     else
-      sigma_error(item->ctx, item->value, "sigma-modifier-conflict",
-                  "'%s' cannot encode a value with wildcards; escape '*' and '?' as '\\*' and '\\?'",
-                  modifier_name(mod));
+      sigma_error(
+          item->ctx, item->value, "sigma-modifier-conflict",
+          "'%s' cannot encode a value with wildcards; escape '*' and '?' as '\\*' and '\\?'",
+          modifier_name(mod));
     return NULL;
   }
   if (s->count == 0) {
@@ -245,7 +248,8 @@ static bool transform(Item *item, Alts *alts) {
   return true;
 }
 
-/* ---- placeholders ('expand') ------------------------------------------------------------------ */
+/* ---- placeholders ('expand') ------------------------------------------------------------------
+ */
 
 static const IrStrList *placeholder_values(SigmaCtx *ctx, const char *name, size_t len) {
   const SigmaPlaceholders *table = ctx->options->placeholders;
@@ -275,8 +279,9 @@ static bool expand(Item *item, const char *raw, IrStrList *out) {
     const IrStrList *values = placeholder_values(ctx, raw + i + 1, name_len);
     if (!values) {
       sigma_error(ctx, item->value, "sigma-placeholder",
-                  ctx->options->placeholders ? "placeholder '%%%.*s%%' is not defined in the placeholder file"
-                                             : "placeholder '%%%.*s%%' has no values; give them with --placeholders FILE",
+                  ctx->options->placeholders
+                      ? "placeholder '%%%.*s%%' is not defined in the placeholder file"
+                      : "placeholder '%%%.*s%%' has no values; give them with --placeholders FILE",
                   (int)name_len, raw + i + 1);
       sb_free(&prefix);
       return false;
@@ -309,7 +314,8 @@ static bool expand(Item *item, const char *raw, IrStrList *out) {
   return true;
 }
 
-/* ---- predicates ------------------------------------------------------------------------------- */
+/* ---- predicates -------------------------------------------------------------------------------
+ */
 
 static IrPredicate base_pred(const Item *item) {
   IrPredicate pred;
@@ -383,8 +389,8 @@ static IrNode *regex_value(Item *item) {
   const char *error;
   Arena scratch;
   arena_init(&scratch);
-  Regex *regex = regex_compile(&scratch, pattern, strlen(pattern), item->key->regex_flags, &offset,
-                               &error);
+  Regex *regex =
+      regex_compile(&scratch, pattern, strlen(pattern), item->key->regex_flags, &offset, &error);
   if (!regex) {
     Span span = {yaml_scalar_offset(ctx->src, item->value, offset), 0};
     span.end = span.start + 1;
@@ -417,9 +423,9 @@ static IrNode *cidr_value(Item *item) {
     return NULL;
   }
   if (host_bits)
-    sigma_warning_at(ctx, item->value->span, "sigma-cidr-host-bits",
-                     "'%s' has address bits set below its prefix length; it means the whole network",
-                     text);
+    sigma_warning_at(
+        ctx, item->value->span, "sigma-cidr-host-bits",
+        "'%s' has address bits set below its prefix length; it means the whole network", text);
   IrPredicate pred = base_pred(item);
   pred.match = IR_MATCH_CIDR;
   pred.pattern = text;
@@ -542,9 +548,8 @@ static IrNode *plain_value(Item *item) {
     return ir_pred(item->ctx->arena, &pred);
   }
   if (v->type == YAML_STRING || needs_string(item->key)) {
-    const char *raw = text_of(item, item->key->has[MOD_CASED] && item->key->count == 1
-                                        ? "'cased'"
-                                        : "a string modifier");
+    const char *raw = text_of(
+        item, item->key->has[MOD_CASED] && item->key->count == 1 ? "'cased'" : "a string modifier");
     return raw ? string_value(item, raw) : NULL;
   }
   IrPredicate pred = base_pred(item);
@@ -605,7 +610,8 @@ static bool check_values(SigmaCtx *ctx, const ItemKey *key, const YamlNode *valu
       ok = false;
     } else if (v->type == YAML_NULL && value->count > 1 && key->type == MOD_COUNT) {
       sigma_error(ctx, v, "sigma-value",
-                  "null cannot stand in a list with other values; put it in a selection of its own and combine with 'or'");
+                  "null cannot stand in a list with other values; put it in a selection of its own "
+                  "and combine with 'or'");
       ok = false;
     }
   }

@@ -40,8 +40,8 @@ static void report_unknown(SigmaCtx *ctx, Span span, const char *name, size_t le
     }
   }
   if (best)
-    sigma_error_at(ctx, span, "sigma-modifier-unknown", "unknown modifier '%.*s'; did you mean '%s'?",
-                   (int)len, name, best);
+    sigma_error_at(ctx, span, "sigma-modifier-unknown",
+                   "unknown modifier '%.*s'; did you mean '%s'?", (int)len, name, best);
   else
     sigma_error_at(ctx, span, "sigma-modifier-unknown", "unknown modifier '%.*s'", (int)len, name);
 }
@@ -141,7 +141,8 @@ static bool take(SigmaCtx *ctx, ItemKey *key, size_t i) {
       return conflict(ctx, key, i, key->type);
     if ((mod == MOD_RE || mod == MOD_CIDR || mod == MOD_EXISTS) && i != 0) {
       sigma_error_at(ctx, key->spans[i], "sigma-modifier-conflict",
-                     "modifier '%s' must come first, right after the field name", modifier_name(mod));
+                     "modifier '%s' must come first, right after the field name",
+                     modifier_name(mod));
       return false;
     }
     key->type = mod;

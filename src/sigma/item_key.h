@@ -8,13 +8,13 @@
 enum { ITEM_MAX_MODIFIERS = 16 };
 
 typedef struct ItemKey {
-  const char *field;              /* NULL: a keyword item ('|all', '|contains') */
+  const char *field;                 /* NULL: a keyword item ('|all', '|contains') */
   Modifier mods[ITEM_MAX_MODIFIERS]; /* in written order */
   Span spans[ITEM_MAX_MODIFIERS];
   size_t count;
   bool has[MOD_COUNT];
-  Modifier shape;                 /* contains / startswith / endswith, or MOD_COUNT */
-  Modifier type;                  /* re, cidr, exists, fieldref, gt, gte, lt, lte, or MOD_COUNT */
+  Modifier shape; /* contains / startswith / endswith, or MOD_COUNT */
+  Modifier type;  /* re, cidr, exists, fieldref, gt, gte, lt, lte, or MOD_COUNT */
   IrTimePart time;
   unsigned regex_flags;
 } ItemKey;

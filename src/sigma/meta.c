@@ -134,8 +134,8 @@ static void read_related(SigmaCtx *ctx, const YamlNode *node, IrMeta *meta) {
     }
     IrRelated *related = &meta->related[meta->related_count];
     related->id = sigma_string(ctx, yaml_map_get(entry, "id"), "id");
-    related->type = enum_string(ctx, entry, "type", types,
-                                "derived, obsolete, merged, renamed or similar");
+    related->type =
+        enum_string(ctx, entry, "type", types, "derived, obsolete, merged, renamed or similar");
     if (related->id && related->type)
       meta->related_count++;
   }
@@ -174,8 +174,8 @@ static const struct {
 
 static void read_known(SigmaCtx *ctx, const YamlNode *doc, size_t k, const YamlNode *value,
                        IrMeta *meta) {
-  static const char *const statuses[] = {"stable", "test", "experimental", "deprecated",
-                                         "unsupported", NULL};
+  static const char *const statuses[] = {"stable",     "test",        "experimental",
+                                         "deprecated", "unsupported", NULL};
   static const char *const levels[] = {"informational", "low", "medium", "high", "critical", NULL};
   const char *key = meta_keys[k].key;
   char *field = (char *)meta + meta_keys[k].offset;
@@ -194,8 +194,8 @@ static void read_known(SigmaCtx *ctx, const YamlNode *doc, size_t k, const YamlN
       meta->status = enum_string(ctx, doc, key, statuses,
                                  "stable, test, experimental, deprecated or unsupported");
     else
-      meta->level = enum_string(ctx, doc, key, levels,
-                                "informational, low, medium, high or critical");
+      meta->level =
+          enum_string(ctx, doc, key, levels, "informational, low, medium, high or critical");
     break;
   case META_SECTION:
     break;

@@ -6,17 +6,17 @@
 
 /* Families: what a modifier does to a detection item. */
 typedef enum ModFamily {
-  MODF_SHAPE,    /* adds wildcards around the value: contains, startswith, endswith */
-  MODF_LIST,     /* all: the values are AND-ed */
-  MODF_ENCODE,   /* rewrites the string value: base64, base64offset, utf16*, wide, windash */
-  MODF_TYPE,     /* decides the comparison: re, cidr, exists, fieldref, gt..lte, cased, expand */
-  MODF_REFLAG,   /* regex flags, only after re */
-  MODF_TIME,     /* compare a part of a timestamp */
-  MODF_NEGATE,   /* neq: the item is negated */
+  MODF_SHAPE,  /* adds wildcards around the value: contains, startswith, endswith */
+  MODF_LIST,   /* all: the values are AND-ed */
+  MODF_ENCODE, /* rewrites the string value: base64, base64offset, utf16*, wide, windash */
+  MODF_TYPE,   /* decides the comparison: re, cidr, exists, fieldref, gt..lte, cased, expand */
+  MODF_REFLAG, /* regex flags, only after re */
+  MODF_TIME,   /* compare a part of a timestamp */
+  MODF_NEGATE, /* neq: the item is negated */
 } ModFamily;
 
 /* X(enum, name as written, family) */
-#define SIGMA_MODIFIERS(X)                                                                          \
+#define SIGMA_MODIFIERS(X)                                                                         \
   X(MOD_CONTAINS, "contains", MODF_SHAPE)                                                          \
   X(MOD_STARTSWITH, "startswith", MODF_SHAPE)                                                      \
   X(MOD_ENDSWITH, "endswith", MODF_SHAPE)                                                          \
@@ -56,7 +56,7 @@ typedef enum Modifier {
 #define X(kind, name, family) kind,
   SIGMA_MODIFIERS(X)
 #undef X
-  MOD_COUNT
+      MOD_COUNT
 } Modifier;
 
 /* The modifier named name[0..len), or MOD_COUNT when there is none. */

@@ -52,9 +52,10 @@ static bool acyclic(IrRule *rule, IrRule **path, size_t depth, DiagSink *diags) 
     IrRuleRef *ref = &rule->correlation->rules[i];
     if (ref->rule && !acyclic(ref->rule, path, depth + 1, diags)) {
       if (depth == 0)
-        diag_report(diags, DIAG_ERROR, ref->src, ref->span, "sigma-reference",
-                    "correlation chain through '%s' comes back to this correlation (or is deeper than 64)",
-                    ref->text);
+        diag_report(
+            diags, DIAG_ERROR, ref->src, ref->span, "sigma-reference",
+            "correlation chain through '%s' comes back to this correlation (or is deeper than 64)",
+            ref->text);
       return false;
     }
   }
@@ -67,7 +68,8 @@ bool sigma_resolve_references(IrRuleSet *rules, DiagSink *diags) {
     IrRule *rule = rules->rules[i];
     if (rule->correlation)
       ok = resolve_refs(rules, diags, rule->correlation->rules, rule->correlation->rule_count,
-                        rule) && ok;
+                        rule) &&
+           ok;
     if (rule->filter)
       ok = resolve_refs(rules, diags, rule->filter->rules, rule->filter->rule_count, rule) && ok;
   }

@@ -17,13 +17,13 @@ typedef struct SigmaPlaceholder {
 typedef struct SigmaPlaceholders {
   SigmaPlaceholder *items;
   size_t count;
-  bool loaded;              /* a placeholder file was given */
+  bool loaded; /* a placeholder file was given */
 } SigmaPlaceholders;
 
 typedef struct SigmaOptions {
-  size_t max_input_bytes;   /* larger files are refused */
+  size_t max_input_bytes; /* larger files are refused */
   size_t max_condition_depth;
-  size_t max_expansions;    /* values one detection item may expand into (windash, expand) */
+  size_t max_expansions; /* values one detection item may expand into (windash, expand) */
   const SigmaPlaceholders *placeholders; /* NULL: none loaded */
 } SigmaOptions;
 

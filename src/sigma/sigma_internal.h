@@ -27,8 +27,8 @@ void sigma_warning_at(SigmaCtx *ctx, Span span, const char *check_id, const char
 typedef struct SigmaSelection {
   const char *name;
   const YamlNode *key;
-  IrNode *tree;    /* NULL when the selection had errors */
-  bool used;       /* named by the condition */
+  IrNode *tree; /* NULL when the selection had errors */
+  bool used;    /* named by the condition */
 } SigmaSelection;
 
 typedef struct SigmaSelections {

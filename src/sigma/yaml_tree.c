@@ -57,7 +57,8 @@ static void fail(Loader *ld, Span span, const char *id, const char *message) {
   ld->failed = true;
 }
 
-/* ---- anchors ---------------------------------------------------------------------------------- */
+/* ---- anchors ----------------------------------------------------------------------------------
+ */
 
 static size_t hash_name(const char *name) {
   size_t hash = 5381;
@@ -128,7 +129,8 @@ static bool key_insert(Loader *ld, const YamlNode *map, const char *key) {
   return true;
 }
 
-/* ---- scalars ---------------------------------------------------------------------------------- */
+/* ---- scalars ----------------------------------------------------------------------------------
+ */
 
 static bool is_one_of(const char *text, const char *const *words) {
   for (; *words; words++)
@@ -161,8 +163,9 @@ static bool looks_int(const char *text) {
 
 /* YAML 1.1 floats as PyYAML reads them: a dot is required ("1e5" is a string there). */
 static bool looks_float(const char *text) {
-  static const char *const special[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-                                        "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL};
+  static const char *const special[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf",
+                                        "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+                                        ".NaN",  ".NAN",  NULL};
   if (is_one_of(text, special))
     return true;
   const char *p = text + (*text == '-' || *text == '+');
@@ -191,10 +194,10 @@ static bool looks_float(const char *text) {
 
 static void resolve_plain(YamlNode *node) {
   static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
-  static const char *const trues[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On",
-                                      "ON", NULL};
-  static const char *const falses[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off",
-                                       "OFF", NULL};
+  static const char *const trues[] = {"true", "True", "TRUE", "yes", "Yes",
+                                      "YES",  "on",   "On",   "ON",  NULL};
+  static const char *const falses[] = {"false", "False", "FALSE", "no",  "No",
+                                       "NO",    "off",   "Off",   "OFF", NULL};
   if (is_one_of(node->text, nulls))
     node->type = YAML_NULL;
   else if (is_one_of(node->text, trues))
@@ -229,8 +232,8 @@ static YamlNode *make_scalar(Loader *ld, const yaml_event_t *event) {
   YamlNode *node = arena_alloc(ld->arena, sizeof *node);
   node->kind = YAML_SCALAR;
   node->span = mark_span(ld, event->start_mark, event->end_mark);
-  node->text = arena_strndup(ld->arena, (const char *)event->data.scalar.value,
-                             event->data.scalar.length);
+  node->text =
+      arena_strndup(ld->arena, (const char *)event->data.scalar.value, event->data.scalar.length);
   node->len = event->data.scalar.length;
   node->style = style_of(event->data.scalar.style);
   node->weight = 1;
@@ -248,7 +251,8 @@ static YamlNode *make_scalar(Loader *ld, const yaml_event_t *event) {
 
 static void attach(Loader *ld, YamlNode *node);
 
-/* ---- collections ------------------------------------------------------------------------------ */
+/* ---- collections ------------------------------------------------------------------------------
+ */
 
 static void append(Loader *ld, Frame *frame, YamlNode *key, YamlNode *value) {
   YamlNode *node = frame->node;
@@ -345,13 +349,14 @@ static void take_alias(Loader *ld, const yaml_event_t *event) {
     attach_at(ld, anchor->node, span);
 }
 
-/* ---- driver ----------------------------------------------------------------------------------- */
+/* ---- driver -----------------------------------------------------------------------------------
+ */
 
 static void push_document(Loader *ld, YamlFile *out, size_t *capacity, Span span) {
   if (out->count == *capacity) {
     *capacity = *capacity ? *capacity * 2 : 4;
-    out->documents = arena_grow(ld->arena, out->documents, out->count, *capacity,
-                                sizeof(YamlDocument));
+    out->documents =
+        arena_grow(ld->arena, out->documents, out->count, *capacity, sizeof(YamlDocument));
   }
   ld->document = &out->documents[out->count++];
   memset(ld->document, 0, sizeof *ld->document);
@@ -383,7 +388,8 @@ static bool handle(Loader *ld, YamlFile *out, size_t *doc_capacity, const yaml_e
     push_document(ld, out, doc_capacity, mark_span(ld, event->start_mark, event->end_mark));
     return true;
   case YAML_DOCUMENT_END_EVENT:
-    ld->document->span.end = source_offset_at(ld->src, event->end_mark.line, event->end_mark.column);
+    ld->document->span.end =
+        source_offset_at(ld->src, event->end_mark.line, event->end_mark.column);
     return true;
   case YAML_ALIAS_EVENT:
     take_alias(ld, event);
@@ -413,8 +419,8 @@ bool yaml_load(Arena *arena, const Source *src, const YamlLimits *limits, DiagSi
                YamlFile *out) {
   memset(out, 0, sizeof *out);
   out->src = src;
-  Loader ld = {.arena = arena, .src = src, .limits = limits ? limits : &yaml_default_limits,
-               .diags = diags};
+  Loader ld = {
+      .arena = arena, .src = src, .limits = limits ? limits : &yaml_default_limits, .diags = diags};
   ld.stack = arena_array(arena, ld.limits->max_depth + 1, sizeof(Frame));
   yaml_parser_t parser;
   if (!yaml_parser_initialize(&parser)) {
@@ -447,9 +453,10 @@ YamlNode *yaml_map_get(const YamlNode *map, const char *key) {
 }
 
 static int hex_digit(char c) {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                             : -1;
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
 }
 
 static size_t utf8_width(unsigned long code) {

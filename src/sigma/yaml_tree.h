@@ -37,22 +37,22 @@ typedef enum YamlStyle {
 typedef struct YamlNode YamlNode;
 struct YamlNode {
   YamlKind kind;
-  Span span;           /* the node as written, from its first to its last character */
+  Span span; /* the node as written, from its first to its last character */
   /* YAML_SCALAR */
-  const char *text;    /* the value after YAML unquoting; NUL-terminated */
+  const char *text; /* the value after YAML unquoting; NUL-terminated */
   size_t len;
   YamlType type;
   YamlStyle style;
-  bool boolean;        /* YAML_BOOL */
+  bool boolean; /* YAML_BOOL */
   /* YAML_SEQUENCE: items[0..count); YAML_MAP: keys[i] (always scalars) -> items[i] */
   YamlNode **keys;
   YamlNode **items;
   size_t count;
-  size_t weight;       /* nodes in this subtree with aliases expanded; bounds alias bombs */
+  size_t weight; /* nodes in this subtree with aliases expanded; bounds alias bombs */
 };
 
 typedef struct YamlDocument {
-  YamlNode *root;      /* NULL for an empty document */
+  YamlNode *root; /* NULL for an empty document */
   Span span;
 } YamlDocument;
 
@@ -64,8 +64,8 @@ typedef struct YamlFile {
 
 /* Bounds on hostile input; each overrun is an error diagnostic, never a crash or a hang. */
 typedef struct YamlLimits {
-  size_t max_depth;    /* nesting of sequences and maps */
-  size_t max_weight;   /* nodes per document counting alias expansions */
+  size_t max_depth;  /* nesting of sequences and maps */
+  size_t max_weight; /* nodes per document counting alias expansions */
 } YamlLimits;
 
 extern const YamlLimits yaml_default_limits;
