@@ -86,7 +86,8 @@ typedef struct IrValue {
   X(IR_MATCH_LTE, "lte")                                                                           \
   X(IR_MATCH_GT, "gt")                                                                             \
   X(IR_MATCH_GTE, "gte")                                                                           \
-  X(IR_MATCH_FIELDREF, "fieldref") /* pattern: the other field; ref_anchor says how */
+  X(IR_MATCH_FIELDREF, "fieldref") /* pattern: the other field; ref_anchor says how */        \
+  X(IR_MATCH_EXPR, "expression")   /* expr: an EQL boolean expression no other kind says */
 
 typedef enum IrMatchKind {
 #define X(kind, name) kind,
@@ -126,6 +127,48 @@ typedef enum IrTimePart {
 #undef X
 } IrTimePart;
 
+/* EQL expressions that no predicate kind says (functions, arithmetic, comparisons between
+ * expressions, lineage): kept as a tree so they print back and evaluate as Elasticsearch does. */
+#define IR_EXPR_KINDS(X)                                                                           \
+  X(IR_EXPR_FIELD, "field")       /* text: dotted name; optional: written ?field */              \
+  X(IR_EXPR_STRING, "string")     /* text, len */                                                \
+  X(IR_EXPR_NUMBER, "number")     /* number */                                                   \
+  X(IR_EXPR_BOOL, "bool")         /* boolean */                                                  \
+  X(IR_EXPR_NULL, "null")                                                                        \
+  X(IR_EXPR_CALL, "call")         /* text: function name; args; insensitive: name~ */            \
+  X(IR_EXPR_ARITH, "arith")       /* op: + - * / %; args[0], args[1] */                          \
+  X(IR_EXPR_NEG, "neg")           /* args[0] */                                                  \
+  X(IR_EXPR_COMPARE, "compare")   /* op: == != < <= > >=; args[0], args[1] */                    \
+  X(IR_EXPR_IN, "in")             /* args[0] in args[1..]; insensitive: in~ */                   \
+  X(IR_EXPR_MATCH, "match")       /* op: ":" like regex; args[0] against args[1..] */            \
+  X(IR_EXPR_AND, "and")                                                                          \
+  X(IR_EXPR_OR, "or")                                                                            \
+  X(IR_EXPR_NOT, "not")           /* args[0] */                                                  \
+  X(IR_EXPR_LINEAGE, "lineage")   /* text: descendant, child, event; query: the subquery */
+
+typedef enum IrExprKind {
+#define X(kind, name) kind,
+  IR_EXPR_KINDS(X)
+#undef X
+} IrExprKind;
+
+typedef struct IrQuery IrQuery;
+typedef struct IrExpr IrExpr;
+struct IrExpr {
+  IrExprKind kind;
+  const char *text;   /* FIELD, STRING, CALL, LINEAGE */
+  size_t len;         /* STRING */
+  const char *op;     /* ARITH, COMPARE, MATCH */
+  IrNumber number;    /* NUMBER */
+  bool boolean;       /* BOOL */
+  bool optional;      /* FIELD */
+  bool insensitive;   /* CALL, IN, MATCH: the '~' form */
+  IrExpr **args;
+  size_t count;
+  IrQuery *query;     /* LINEAGE */
+  Span span;
+};
+
 typedef struct IrPredicate {
   const char *field; /* NULL: a keyword, searched in the whole event */
   IrMatchKind match;
@@ -135,6 +178,12 @@ typedef struct IrPredicate {
   IrAnchor ref_anchor;  /* fieldref */
   IrTimePart time_part; /* compare a part of a timestamp instead of the field itself */
   bool cased;           /* strings compare case-sensitively (Sigma 'cased'; regex follows flags) */
+  bool optional;        /* EQL '?field': an unmapped field reads as null */
+  bool script;          /* EQL function form (startsWith, cidrMatch, ...): Elasticsearch runs it as
+                           a script, so a missing field makes it false even under 'not' */
+  bool lucene;          /* regex: Lucene syntax matching the whole value (EQL regex), not PCRE
+                           searched anywhere (Sigma re) */
+  IrExpr *expr;         /* IR_MATCH_EXPR */
   const Source *src;    /* where the predicate was written */
   Span span;
 } IrPredicate;
@@ -203,7 +252,7 @@ typedef enum IrQueryKind {
 #undef X
 } IrQueryKind;
 
-typedef struct IrQuery {
+struct IrQuery {
   IrQueryKind kind;
   const char *category; /* IR_QUERY_EVENT: EQL event category, NULL when the front end has none */
   IrNode *where;        /* IR_QUERY_EVENT */
@@ -215,7 +264,7 @@ typedef struct IrQuery {
   IrStep *until; /* sequence 'until' step, or NULL */
   IrPipe *pipes;
   size_t pipe_count;
-} IrQuery;
+};
 
 /* ---- rule metadata -----------------------------------------------------------------------------
  */
@@ -422,6 +471,7 @@ const char *ir_match_kind_name(IrMatchKind kind);
 const char *ir_anchor_name(IrAnchor kind);
 const char *ir_time_part_name(IrTimePart kind);
 const char *ir_node_kind_name(IrNodeKind kind);
+const char *ir_expr_kind_name(IrExprKind kind);
 const char *ir_pipe_kind_name(IrPipeKind kind);
 const char *ir_query_kind_name(IrQueryKind kind);
 const char *ir_data_kind_name(IrDataKind kind);

@@ -4,6 +4,7 @@
 
 #include "base/diag.h"
 #include "emit/emit.h"
+#include "eql/eql.h"
 #include "ir/ir_build.h"
 #include "ir/ir_json.h"
 #include "schema/mapping.h"
@@ -17,6 +18,7 @@ struct SigmacSession {
   SigmaOptions sigma;
   SigmaPlaceholders placeholders;
   Mapping *mapping; /* NULL until chosen or first needed */
+  EqlOptions eql;
 };
 
 SigmacSession *sigmac_session_new(void) {
@@ -26,6 +28,7 @@ SigmacSession *sigmac_session_new(void) {
   arena_init(&session->arena);
   diag_sink_init(&session->diags, &session->arena);
   session->sigma = sigma_default_options;
+  session->eql = eql_default_options;
   return session;
 }
 
@@ -54,7 +57,15 @@ bool sigmac_load_placeholders(SigmacSession *session, const char *path) {
   return ok;
 }
 
+static bool has_suffix(const char *path, const char *suffix) {
+  size_t n = strlen(path), k = strlen(suffix);
+  return n >= k && strcmp(path + n - k, suffix) == 0;
+}
+
+/* The front end by file name: .eql is EQL text, anything else Sigma YAML. */
 static bool compile(SigmacSession *session, const Source *src) {
+  if (has_suffix(src->path, ".eql"))
+    return eql_compile(&session->arena, src, &session->eql, &session->diags, &session->rules);
   return sigma_compile(&session->arena, src, &session->sigma, &session->diags, &session->rules);
 }
 
@@ -149,9 +160,14 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
     return false;
   IrRuleSet mapped = {0};
   for (size_t i = 0; i < session->rules.count; i++) {
-    IrRule *filtered = sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]);
+    IrRule *rule = session->rules.rules[i];
+    IrRule *filtered = sigma_filtered(&session->arena, &session->rules, rule);
+    /* EQL rules are written in ECS already */
     ir_ruleset_push(&session->arena, &mapped,
-                    mapping_apply(&session->arena, session->mapping, filtered, &session->diags));
+                    rule->origin == IR_LANG_EQL
+                        ? rule
+                        : mapping_apply(&session->arena, session->mapping, filtered,
+                                        &session->diags));
   }
   EmitCtx ctx = {&session->arena, &session->diags, session->mapping, &session->rules, &mapped};
   StrBuf text = STRBUF_INIT;

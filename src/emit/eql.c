@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "emit/emit.h"
+#include "emit/eql_expr.h"
 #include "emit/eql_text.h"
 #include "emit/lucene_regex.h"
 #include "emit/output.h"
@@ -114,6 +115,11 @@ static void put_field(const Printer *p, StrBuf *out, const char *field) {
   eql_field(out, field, optional_field(p, field));
 }
 
+/* A predicate's field, '?' when EQL wrote it so or ECS does not know it. */
+static void pred_field(const Printer *p, StrBuf *out, const IrPredicate *pred) {
+  eql_field(out, pred->field, pred->optional || optional_field(p, pred->field));
+}
+
 static bool is_number_text(const char *text) {
   if (!*text)
     return false;
@@ -190,7 +196,7 @@ static Form string_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrB
   } else if (likeable) {
     StrBuf *into = pred->cased ? whole : value;
     if (pred->cased) {
-      put_field(p, whole, pred->field);
+      pred_field(p, whole, pred);
       sb_puts(whole, " like ");
     }
     if (string_literal(p, pred, into, sb_text(&like), like.len))
@@ -198,7 +204,7 @@ static Form string_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrB
   } else {
     StrBuf regex = STRBUF_INIT;
     regex_pattern(&pattern, &regex);
-    put_field(p, whole, pred->field);
+    pred_field(p, whole, pred);
     sb_puts(whole, pred->cased ? " regex " : " regex~ ");
     string_literal(p, pred, whole, sb_text(&regex), regex.len);
     sb_free(&regex);
@@ -208,6 +214,12 @@ static Form string_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrB
 }
 
 static void regex_pred(Printer *p, const IrPredicate *pred, StrBuf *whole) {
+  if (pred->lucene) { /* from EQL: already Lucene syntax; case follows 'cased' */
+    pred_field(p, whole, pred);
+    sb_puts(whole, pred->cased ? " regex " : " regex~ ");
+    string_literal(p, pred, whole, pred->pattern, strlen(pred->pattern));
+    return;
+  }
   LuceneRegex lucene;
   size_t offset;
   const char *error;
@@ -218,7 +230,7 @@ static void regex_pred(Printer *p, const IrPredicate *pred, StrBuf *whole) {
            pred->pattern);
     return;
   }
-  put_field(p, whole, pred->field);
+  pred_field(p, whole, pred);
   sb_puts(whole, lucene.ignore_case ? " regex~ " : " regex ");
   string_literal(p, pred, whole, lucene.text, strlen(lucene.text));
 }
@@ -251,15 +263,53 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
     number_text(value, &pred->value.number);
     return FORM_EQ;
   }
-  put_field(p, whole, pred->field);
+  pred_field(p, whole, pred);
   sb_puts(whole, operators[pred->match]);
   number_text(whole, &pred->value.number);
   return FORM_WHOLE;
 }
 
+/* EQL's function forms (startsWith~, cidrMatch, ...) run as scripts, which treat a missing field
+ * differently under 'not'; a predicate that came from one is written as one again. */
+static bool script_form(Printer *p, const IrPredicate *pred, StrBuf *whole) {
+  const char *function = pred->match == IR_MATCH_STARTSWITH  ? "startsWith"
+                         : pred->match == IR_MATCH_ENDSWITH  ? "endsWith"
+                         : pred->match == IR_MATCH_CONTAINS  ? "stringContains"
+                         : pred->match == IR_MATCH_CIDR      ? "cidrMatch"
+                                                             : NULL;
+  if (!function)
+    return false;
+  sb_printf(whole, "%s%s(", function,
+            pred->match != IR_MATCH_CIDR && !pred->cased ? "~" : "");
+  pred_field(p, whole, pred);
+  sb_puts(whole, ", ");
+  if (pred->match == IR_MATCH_CIDR) {
+    eql_string(whole, pred->pattern, strlen(pred->pattern));
+  } else {
+    const IrString *lit = &pred->value.string;
+    string_literal(p, pred, whole, lit->count ? lit->segs[0].text : "",
+                   lit->count ? lit->segs[0].len : 0);
+  }
+  sb_putc(whole, ')');
+  return true;
+}
+
+static void expr_pred(Printer *p, const IrPredicate *pred, StrBuf *whole) {
+  if (!eql_expr_print(pred->expr, whole))
+    refuse(p, pred, "eql-refused-expression",
+           "this expression has no Elasticsearch EQL form (an Endgame lineage such as "
+           "'descendant of', or a string that is not UTF-8)");
+}
+
 /* Sorts a predicate into a form; grouped forms write only their value into value, the others
  * their whole text into whole. */
 static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, StrBuf *whole) {
+  if (pred->script && script_form(p, pred, whole))
+    return FORM_WHOLE;
+  if (pred->match == IR_MATCH_EXPR) {
+    expr_pred(p, pred, whole);
+    return FORM_WHOLE;
+  }
   if (!pred->field) {
     refuse(p, pred, "eql-refused-keyword",
            "EQL has no free-text search: keywords (values without a field) cannot be converted; "
@@ -298,6 +348,9 @@ static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, S
   case IR_MATCH_GT:
   case IR_MATCH_GTE:
     return compare_pred(p, pred, value, whole);
+  case IR_MATCH_EXPR:
+    expr_pred(p, pred, whole);
+    return FORM_WHOLE;
   case IR_MATCH_FIELDREF:
     refuse(p, pred, "eql-refused-fieldref",
            "EQL compares a field only with constants, never with another field ('fieldref' "
@@ -314,17 +367,17 @@ enum { PREC_OR = 1, PREC_AND = 2, PREC_NOT = 3, PREC_ATOM = 4 };
 static void expression(Printer *p, const IrNode *node, int context, StrBuf *out);
 
 /* Writes a group of predicates of one field and form: field : (a, b), field in (a, b), ... */
-static void write_group(Printer *p, const char *field, Form form, const char *const *values,
+static void write_group(Printer *p, const IrPredicate *first, Form form, const char *const *values,
                         size_t count, StrBuf *out) {
   if (form == FORM_CIDR) {
     sb_puts(out, "cidrMatch(");
-    put_field(p, out, field);
+    pred_field(p, out, first);
     for (size_t i = 0; i < count; i++)
       sb_printf(out, ", %s", values[i]);
     sb_putc(out, ')');
     return;
   }
-  put_field(p, out, field);
+  pred_field(p, out, first);
   if (count == 1) {
     sb_printf(out, form == FORM_COLON ? " : %s" : " == %s", values[0]);
     return;
@@ -342,7 +395,7 @@ static void predicate(Printer *p, const IrPredicate *pred, StrBuf *out) {
     sb_putn(out, sb_text(&whole), whole.len);
   } else {
     const char *text = sb_text(&value);
-    write_group(p, pred->field, form, &text, 1, out);
+    write_group(p, pred, form, &text, 1, out);
   }
   sb_free(&value);
   sb_free(&whole);
@@ -380,15 +433,18 @@ static size_t disjunction(Printer *p, const IrNode *node, StrBuf *out) {
         expression(p, node->children[i], PREC_OR, out);
       continue;
     }
-    const char *field = node->children[i]->pred.field;
+    const IrPredicate *first = &node->children[i]->pred;
     const char **group = arena_array(p->ctx->arena, n, sizeof(char *));
     size_t count = 0;
-    for (size_t j = i; j < n; j++)
-      if (!done[j] && forms[j] == forms[i] && strcmp(node->children[j]->pred.field, field) == 0) {
+    for (size_t j = i; j < n; j++) {
+      const IrPredicate *other = &node->children[j]->pred;
+      if (!done[j] && forms[j] == forms[i] && strcmp(other->field, first->field) == 0 &&
+          other->optional == first->optional) {
         group[count++] = values[j];
         done[j] = true;
       }
-    write_group(p, field, forms[i], group, count, out);
+    }
+    write_group(p, first, forms[i], group, count, out);
   }
   return operands;
 }
@@ -446,18 +502,24 @@ enum { LINE_WIDTH = 100 };
 static void event_query(Printer *p, const IrQuery *query, const char *indent, StrBuf *out) {
   category(out, query->category);
   sb_puts(out, " where ");
-  StrBuf line = STRBUF_INIT;
-  expression(p, query->where, 0, &line);
-  if (line.len + 20 <= LINE_WIDTH || query->where->kind != IR_AND) {
-    sb_putn(out, sb_text(&line), line.len);
-    sb_free(&line);
+  const IrNode *where = query->where;
+  if (where->kind != IR_AND) {
+    expression(p, where, 0, out);
     return;
   }
-  sb_free(&line);
-  for (size_t i = 0; i < query->where->count; i++) {
+  /* each operand printed once (refusals are reported once), then laid out */
+  StrBuf *parts = arena_array(p->ctx->arena, where->count, sizeof(StrBuf));
+  size_t total = 0;
+  for (size_t i = 0; i < where->count; i++) {
+    expression(p, where->children[i], PREC_AND + 1, &parts[i]);
+    total += parts[i].len + 5;
+  }
+  bool lines = total + 20 > LINE_WIDTH;
+  for (size_t i = 0; i < where->count; i++) {
     if (i)
-      sb_printf(out, " and\n%s  ", indent);
-    expression(p, query->where->children[i], PREC_AND + 1, out);
+      sb_printf(out, lines ? " and\n%s  " : " and ", indent);
+    sb_putn(out, sb_text(&parts[i]), parts[i].len);
+    sb_free(&parts[i]);
   }
 }
 
@@ -620,6 +682,55 @@ static void correlation(Printer *p, const IrCorrelation *c, StrBuf *out) {
   }
 }
 
+/* A sequence or sample the IR holds as such (from EQL): written back step by step. */
+static void written_step(Printer *p, const IrStep *step, bool sequence, StrBuf *out) {
+  sb_puts(out, step->missing ? "\n  ![" : "\n  [");
+  IrQuery event = {.kind = IR_QUERY_EVENT, .category = step->category, .where = step->where};
+  event_query(p, &event, "  ", out);
+  sb_putc(out, ']');
+  if (step->by.count) {
+    sb_puts(out, " by ");
+    key_list(p, out, &step->by);
+  }
+  if (sequence && step->runs > 1)
+    sb_printf(out, " with runs=%ld", step->runs);
+}
+
+static void written_multi(Printer *p, const IrQuery *q, StrBuf *out) {
+  bool sequence = q->kind == IR_QUERY_SEQUENCE;
+  sb_puts(out, sequence ? "sequence" : "sample");
+  if (q->by.count) {
+    sb_puts(out, " by ");
+    key_list(p, out, &q->by);
+  }
+  if (q->maxspan_text)
+    sb_printf(out, " with maxspan=%s", q->maxspan_text);
+  for (size_t i = 0; i < q->step_count; i++)
+    written_step(p, &q->steps[i], sequence, out);
+  if (q->until) {
+    sb_puts(out, "\nuntil");
+    written_step(p, q->until, sequence, out);
+  }
+}
+
+static void pipes(const IrQuery *q, StrBuf *out) {
+  for (size_t i = 0; i < q->pipe_count; i++)
+    sb_printf(out, "\n| %s %lld", ir_pipe_kind_name(q->pipes[i].kind), q->pipes[i].count);
+}
+
+static void any_query(Printer *p, const IrQuery *q, StrBuf *out) {
+  switch (q->kind) {
+  case IR_QUERY_EVENT:
+    event_query(p, q, "", out);
+    break;
+  case IR_QUERY_SEQUENCE:
+  case IR_QUERY_SAMPLE:
+    written_multi(p, q, out);
+    break;
+  }
+  pipes(q, out);
+}
+
 static bool eql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
   Printer p = {ctx, rule, false};
@@ -627,8 +738,7 @@ static bool eql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   case IR_RULE_DETECTION:
     for (size_t i = 0; i < rule->query_count; i++) {
       sb_puts(out, i ? "\n" : "");
-      if (rule->queries[i]->kind == IR_QUERY_EVENT)
-        event_query(&p, rule->queries[i], "", out);
+      any_query(&p, rule->queries[i], out);
     }
     break;
   case IR_RULE_CORRELATION:

@@ -113,6 +113,62 @@ static void write_regex_flags(JsonOut *j, unsigned flags) {
   json_kv_string(j, "flags", text);
 }
 
+static void write_query(JsonOut *j, const IrQuery *query);
+
+/* EQL expressions: {"kind": ..., and the fields that kind uses}. */
+static void write_expr(JsonOut *j, const IrExpr *e) {
+  json_object_begin(j);
+  json_kv_string(j, "kind", ir_expr_kind_name(e->kind));
+  switch (e->kind) {
+  case IR_EXPR_FIELD:
+    json_kv_string(j, "name", e->text);
+    if (e->optional)
+      json_kv_bool(j, "optional", true);
+    break;
+  case IR_EXPR_STRING:
+    json_key(j, "value");
+    write_literal(j, e->text, e->len);
+    break;
+  case IR_EXPR_NUMBER:
+    json_key(j, "value");
+    write_number(j, &e->number);
+    break;
+  case IR_EXPR_BOOL:
+    json_kv_bool(j, "value", e->boolean);
+    break;
+  case IR_EXPR_CALL:
+  case IR_EXPR_LINEAGE:
+    json_kv_string(j, "name", e->text);
+    break;
+  case IR_EXPR_ARITH:
+  case IR_EXPR_COMPARE:
+  case IR_EXPR_MATCH:
+    json_kv_string(j, "op", e->op);
+    break;
+  case IR_EXPR_NULL:
+  case IR_EXPR_NEG:
+  case IR_EXPR_IN:
+  case IR_EXPR_AND:
+  case IR_EXPR_OR:
+  case IR_EXPR_NOT:
+    break;
+  }
+  if (e->insensitive)
+    json_kv_bool(j, "insensitive", true);
+  if (e->count) {
+    json_key(j, "args");
+    json_array_begin(j);
+    for (size_t i = 0; i < e->count; i++)
+      write_expr(j, e->args[i]);
+    json_array_end(j);
+  }
+  if (e->query) {
+    json_key(j, "query");
+    write_query(j, e->query);
+  }
+  json_object_end(j);
+}
+
 static void write_predicate(JsonOut *j, const IrPredicate *pred) {
   json_kv_string(j, "field", pred->field);
   json_kv_string(j, "match", ir_match_kind_name(pred->match));
@@ -140,10 +196,20 @@ static void write_predicate(JsonOut *j, const IrPredicate *pred) {
     if (pred->ref_anchor != IR_ANCHOR_WHOLE)
       json_kv_string(j, "anchor", ir_anchor_name(pred->ref_anchor));
     break;
+  case IR_MATCH_EXPR:
+    json_key(j, "expr");
+    write_expr(j, pred->expr);
+    break;
   case IR_MATCH_EXISTS:
   case IR_MATCH_NULL:
     break;
   }
+  if (pred->lucene)
+    json_kv_bool(j, "lucene", true);
+  if (pred->optional)
+    json_kv_bool(j, "optional", true);
+  if (pred->script)
+    json_kv_bool(j, "script", true);
   if (pred->cased)
     json_kv_bool(j, "cased", true);
   if (pred->time_part != IR_TIME_NONE)
