@@ -512,7 +512,7 @@ static void event_query(Printer *p, const IrQuery *query, const char *indent, St
   size_t total = 0;
   for (size_t i = 0; i < where->count; i++) {
     expression(p, where->children[i], PREC_AND + 1, &parts[i]);
-    total += parts[i].len + 5;
+    total += parts[i].len + (i ? 5 : 0); /* " and " */
   }
   bool lines = total + 20 > LINE_WIDTH;
   for (size_t i = 0; i < where->count; i++) {
