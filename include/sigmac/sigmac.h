@@ -22,6 +22,11 @@ void sigmac_session_free(SigmacSession *session);
  * path; later files are compiled with them. False (with diagnostics) when the file is unusable. */
 bool sigmac_load_placeholders(SigmacSession *session, const char *path);
 
+/* Chooses the EQL dialect of later .eql inputs: "elasticsearch" (the default) or "endgame"
+ * (the legacy syntax: '=' equality, single-quoted strings, space-separated pipe arguments).
+ * False for an unknown name. */
+bool sigmac_set_eql_syntax(SigmacSession *session, const char *syntax);
+
 /* Compiles the Sigma file at path (every YAML document in it) and adds its rules. False when the
  * file had errors (reported as diagnostics) or could not be read. */
 bool sigmac_add_file(SigmacSession *session, const char *path);

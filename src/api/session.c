@@ -48,6 +48,13 @@ static const Source *load(SigmacSession *session, const char *path) {
   return src;
 }
 
+bool sigmac_set_eql_syntax(SigmacSession *session, const char *syntax) {
+  if (strcmp(syntax, "elasticsearch") != 0 && strcmp(syntax, "endgame") != 0)
+    return false;
+  session->eql.endgame = strcmp(syntax, "endgame") == 0;
+  return true;
+}
+
 bool sigmac_load_placeholders(SigmacSession *session, const char *path) {
   const Source *src = load(session, path);
   if (!src)

@@ -28,6 +28,7 @@ typedef struct Printer {
 typedef enum Form {
   FORM_COLON, /* field : value      (lists: field : (a, b)) */
   FORM_EQ,    /* field == value     (lists: field in (a, b)) */
+  FORM_LIKE,  /* field like value   (lists: like (a, b); 'in' when no value has a wildcard) */
   FORM_CIDR,  /* cidrMatch(field, value, ...) */
   FORM_WHOLE, /* printed whole */
 } Form;
@@ -53,7 +54,8 @@ static const EcsField *ecs_field(const Printer *p, const char *field) {
 /* Fields outside ECS (when the target is ECS) are written '?field': unmapped in every searched
  * index, they then read as null instead of failing the whole query. */
 static bool optional_field(const Printer *p, const char *field) {
-  return p->ctx->mapping && p->ctx->mapping->ecs && !ecs_field(p, field);
+  return p->rule->origin == IR_LANG_SIGMA && p->ctx->mapping && p->ctx->mapping->ecs &&
+         !ecs_field(p, field); /* EQL rules say themselves which fields are optional */
 }
 
 static EcsFamily family(const Printer *p, const char *field) {
@@ -187,20 +189,15 @@ static Form string_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrB
   StrBuf like = STRBUF_INIT;
   bool likeable = like_pattern(&pattern, &like);
   Form form = FORM_WHOLE;
-  if (pred->cased && !wild) {
+  if (pred->cased && !wild && !likeable) { /* a literal '*' or '?': only '==' says it */
     const IrString *lit = &pred->value.string;
     form = string_literal(p, pred, value, lit->count ? lit->segs[0].text : "",
                           lit->count ? lit->segs[0].len : 0)
                ? FORM_EQ
                : FORM_WHOLE;
   } else if (likeable) {
-    StrBuf *into = pred->cased ? whole : value;
-    if (pred->cased) {
-      pred_field(p, whole, pred);
-      sb_puts(whole, " like ");
-    }
-    if (string_literal(p, pred, into, sb_text(&like), like.len))
-      form = pred->cased ? FORM_WHOLE : FORM_COLON;
+    if (string_literal(p, pred, value, sb_text(&like), like.len))
+      form = pred->cased ? FORM_LIKE : FORM_COLON;
   } else {
     StrBuf regex = STRBUF_INIT;
     regex_pattern(&pattern, &regex);
@@ -253,7 +250,8 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
       return FORM_EQ;
     }
     EcsFamily fam = family(p, pred->field);
-    if (fam == ECS_STRING || fam == ECS_TEXT) { /* Sigma numbers compare as strings */
+    bool sigma = p->rule->origin == IR_LANG_SIGMA;
+    if (sigma && (fam == ECS_STRING || fam == ECS_TEXT)) { /* Sigma numbers compare as strings */
       StrBuf text = STRBUF_INIT;
       number_text(&text, &pred->value.number);
       eql_string(value, sb_text(&text), text.len);
@@ -275,21 +273,15 @@ static bool script_form(Printer *p, const IrPredicate *pred, StrBuf *whole) {
   const char *function = pred->match == IR_MATCH_STARTSWITH  ? "startsWith"
                          : pred->match == IR_MATCH_ENDSWITH  ? "endsWith"
                          : pred->match == IR_MATCH_CONTAINS  ? "stringContains"
-                         : pred->match == IR_MATCH_CIDR      ? "cidrMatch"
                                                              : NULL;
   if (!function)
     return false;
-  sb_printf(whole, "%s%s(", function,
-            pred->match != IR_MATCH_CIDR && !pred->cased ? "~" : "");
+  sb_printf(whole, "%s%s(", function, pred->cased ? "" : "~");
   pred_field(p, whole, pred);
   sb_puts(whole, ", ");
-  if (pred->match == IR_MATCH_CIDR) {
-    eql_string(whole, pred->pattern, strlen(pred->pattern));
-  } else {
-    const IrString *lit = &pred->value.string;
-    string_literal(p, pred, whole, lit->count ? lit->segs[0].text : "",
-                   lit->count ? lit->segs[0].len : 0);
-  }
+  const IrString *lit = &pred->value.string;
+  string_literal(p, pred, whole, lit->count ? lit->segs[0].text : "",
+                 lit->count ? lit->segs[0].len : 0);
   sb_putc(whole, ')');
   return true;
 }
@@ -339,8 +331,8 @@ static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, S
     eql_string(value, pred->pattern, strlen(pred->pattern));
     return FORM_CIDR;
   case IR_MATCH_EXISTS:
-  case IR_MATCH_NULL:
-    eql_field(whole, pred->field, true);
+  case IR_MATCH_NULL: /* Sigma's null and exists mean any document, mapped field or not */
+    eql_field(whole, pred->field, pred->optional || p->rule->origin == IR_LANG_SIGMA);
     sb_puts(whole, pred->match == IR_MATCH_EXISTS ? " != null" : " == null");
     return FORM_WHOLE;
   case IR_MATCH_LT:
@@ -378,11 +370,17 @@ static void write_group(Printer *p, const IrPredicate *first, Form form, const c
     return;
   }
   pred_field(p, out, first);
+  bool wild = false;
+  for (size_t i = 0; form == FORM_LIKE && i < count; i++)
+    wild = wild || strpbrk(values[i], "*?");
+  if (form == FORM_LIKE && !wild)
+    form = FORM_EQ; /* exact values: '==' and 'in' say it plainly */
   if (count == 1) {
-    sb_printf(out, form == FORM_COLON ? " : %s" : " == %s", values[0]);
+    sb_printf(out, form == FORM_COLON ? " : %s" : form == FORM_LIKE ? " like %s" : " == %s",
+              values[0]);
     return;
   }
-  sb_puts(out, form == FORM_COLON ? " : (" : " in (");
+  sb_puts(out, form == FORM_COLON ? " : (" : form == FORM_LIKE ? " like (" : " in (");
   for (size_t i = 0; i < count; i++)
     sb_printf(out, "%s%s", i ? ", " : "", values[i]);
   sb_putc(out, ')');
@@ -436,12 +434,19 @@ static size_t disjunction(Printer *p, const IrNode *node, StrBuf *out) {
     const IrPredicate *first = &node->children[i]->pred;
     const char **group = arena_array(p->ctx->arena, n, sizeof(char *));
     size_t count = 0;
+    /* Sigma's lists may gather from anywhere in the OR; an EQL rule keeps its order (so it
+       prints back to the same IR), so only neighbours gather */
+    bool anywhere = p->rule->origin == IR_LANG_SIGMA;
     for (size_t j = i; j < n; j++) {
       const IrPredicate *other = &node->children[j]->pred;
-      if (!done[j] && forms[j] == forms[i] && strcmp(other->field, first->field) == 0 &&
-          other->optional == first->optional) {
+      bool same = !done[j] && forms[j] == forms[i] && node->children[j]->kind == IR_PRED &&
+                  other->field && strcmp(other->field, first->field) == 0 &&
+                  other->optional == first->optional;
+      if (same) {
         group[count++] = values[j];
         done[j] = true;
+      } else if (!anywhere && !done[j]) {
+        break;
       }
     }
     write_group(p, first, forms[i], group, count, out);

@@ -85,6 +85,7 @@ static TokenKind keyword(const char *word, size_t len) {
 }
 
 static Token word(Lexer *lx, size_t start) {
+  lx->at++; /* the first character ('@' may only stand there) */
   while (ident_char(peek(lx, 0)))
     lx->at++;
   TokenKind kind = keyword(lx->src->text + start, lx->at - start);

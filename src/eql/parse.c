@@ -566,6 +566,19 @@ static void runs(EqlParser *p, EqlTerm *term) {
   term->runs_span = (Span){start.start, p->prev.span.end};
 }
 
+/* Endgame's "fork [= true|false]" after a step: read, and warned about. */
+static void fork_option(EqlParser *p) {
+  Span span = p->tok.span;
+  advance(p);
+  if (accept(p, TK_ASSIGN) && !accept(p, TK_TRUE) && !accept(p, TK_FALSE))
+    expected(p, "true or false after 'fork='");
+  span.end = p->prev.span.end;
+  diag_report(p->diags, p->endgame ? DIAG_WARNING : DIAG_ERROR, p->src, span, "eql-endgame",
+              "'fork' is Endgame EQL; Elasticsearch does not have it");
+  if (!p->endgame)
+    p->failed = true;
+}
+
 /* sequence-term = [ "!" ] , subquery , [ join-keys ] , [ "with" , "runs" , "=" , INTEGER ] ; */
 static void term_of(EqlParser *p, EqlTerm *term, bool sequence) {
   memset(term, 0, sizeof *term);
@@ -575,6 +588,9 @@ static void term_of(EqlParser *p, EqlTerm *term, bool sequence) {
     term->missing = true;
   if (!subquery(p, term))
     return;
+  if (at(p, TK_IDENT) && p->tok.span.end - p->tok.span.start == 4 &&
+      memcmp(p->src->text + p->tok.span.start, "fork", 4) == 0)
+    fork_option(p);
   if (at(p, TK_BY))
     join_keys(p, &term->by, &term->by_count, &term->by_span);
   if (sequence && at(p, TK_WITH))
@@ -648,11 +664,12 @@ static bool query_start(EqlParser *p) {
   return lex_next(&probe).kind == TK_WHERE;
 }
 
-/* After a syntax error: skip to the next query, so that a later one is still checked. */
+/* After a syntax error: skip to the next query, so that a later one is still checked (a step's
+ * "[process where" is not one). */
 static void recover(EqlParser *p) {
   while (!at(p, TK_EOF)) {
     advance(p);
-    if (query_start(p))
+    if (query_start(p) && p->prev.kind != TK_LBRACKET && p->prev.kind != TK_BANG)
       return;
   }
 }
