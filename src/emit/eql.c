@@ -7,10 +7,14 @@
  * booleans on fields of those ECS types compare with '=='. Whatever EQL cannot say (field
  * references, keywords, time parts, some regexes) is refused with the reason. Facts:
  * ../shared/docs/eql-semantics.md. */
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cidr.h"
 #include "emit/emit.h"
 #include "emit/eql_expr.h"
 #include "emit/eql_text.h"
@@ -113,10 +117,6 @@ static void regex_pattern(const IrString *s, StrBuf *out) {
   }
 }
 
-static void put_field(const Printer *p, StrBuf *out, const char *field) {
-  eql_field(out, field, optional_field(p, field));
-}
-
 /* A predicate's field, '?' when EQL wrote it so or ECS does not know it. */
 static void pred_field(const Printer *p, StrBuf *out, const IrPredicate *pred) {
   eql_field(out, pred->field, pred->optional || optional_field(p, pred->field));
@@ -155,22 +155,47 @@ static bool octet_prefix_cidr(const char *prefix, size_t len, StrBuf *out) {
 }
 
 /* A string match on a field that is not a string in ECS. */
-static Form typed_string(Printer *p, const IrPredicate *pred, const IrString *pattern,
-                         StrBuf *value, StrBuf *whole, EcsFamily fam) {
+static Form refuse_type(Printer *p, const IrPredicate *pred, const char *text) {
+  const EcsField *f = ecs_field(p, pred->field);
+  refuse(p, pred, "eql-refused-type",
+         "'%s' is an ECS %s field and '%s' is no such value; Elasticsearch would reject the query",
+         pred->field, f ? f->type : "typed", text);
+  return FORM_WHOLE;
+}
+
+/* A string value on a field that ECS types as a number, ip, date or boolean: the value in that
+ * type, or a refusal when it is none (Elasticsearch rejects a query whose term does not parse). */
+static Form typed_string(Printer *p, const IrPredicate *pred, StrBuf *value, EcsFamily fam) {
   const IrString *literal = &pred->value.string;
   const char *text = literal->count ? literal->segs[0].text : "";
   size_t len = literal->count ? literal->segs[0].len : 0;
   if (pred->match == IR_MATCH_EQUALS) {
-    if (fam == ECS_NUMBER && is_number_text(text)) {
+    Cidr address;
+    switch (fam) {
+    case ECS_NUMBER:
+      if (!is_number_text(text))
+        return refuse_type(p, pred, text);
       sb_puts(value, text);
       return FORM_EQ;
+    case ECS_BOOLEAN:
+      if (strcasecmp(text, "true") != 0 && strcasecmp(text, "false") != 0)
+        return refuse_type(p, pred, text);
+      sb_puts(value, strcasecmp(text, "true") == 0 ? "true" : "false");
+      return FORM_EQ;
+    case ECS_IP:
+      if (!cidr_parse(text, len, &address, NULL, NULL, NULL) || strchr(text, '/'))
+        return refuse_type(p, pred, text);
+      break;
+    case ECS_STRING:
+    case ECS_TEXT:
+    case ECS_DATE:
+    case ECS_OTHER:
+      break;
     }
     return string_literal(p, pred, value, text, len) ? FORM_EQ : FORM_WHOLE;
   }
   if (fam == ECS_IP && pred->match == IR_MATCH_STARTSWITH && octet_prefix_cidr(text, len, value))
     return FORM_CIDR;
-  (void)pattern;
-  (void)whole;
   const EcsField *f = ecs_field(p, pred->field);
   refuse(p, pred, "eql-refused-wildcard-type",
          "'%s' is an ECS %s field and EQL matches wildcards only on strings%s", pred->field,
@@ -184,7 +209,14 @@ static Form string_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrB
   IrString pattern = ir_pattern_of(arena, pred);
   EcsFamily fam = family(p, pred->field);
   if (fam == ECS_NUMBER || fam == ECS_IP || fam == ECS_DATE || fam == ECS_BOOLEAN)
-    return typed_string(p, pred, &pattern, value, whole, fam);
+    return typed_string(p, pred, value, fam);
+  if (fam == ECS_TEXT) {
+    const EcsField *f = ecs_field(p, pred->field);
+    refuse(p, pred, "eql-refused-text-field",
+           "'%s' is an ECS %s field: EQL cannot match analysed text exactly", pred->field,
+           f ? f->type : "text");
+    return FORM_WHOLE;
+  }
   bool wild = pred->match != IR_MATCH_EQUALS;
   StrBuf like = STRBUF_INIT;
   bool likeable = like_pattern(&pattern, &like);
@@ -229,14 +261,32 @@ static void regex_pred(Printer *p, const IrPredicate *pred, StrBuf *whole) {
   }
   pred_field(p, whole, pred);
   sb_puts(whole, lucene.ignore_case ? " regex~ " : " regex ");
-  string_literal(p, pred, whole, lucene.text, strlen(lucene.text));
+  string_literal(p, pred, whole, lucene.text, lucene.len);
 }
 
-static void number_text(StrBuf *out, const IrNumber *n) {
-  if (n->is_integer)
+/* A number as EQL writes one: integers exactly, others in the shortest form that reads back;
+ * false for infinities and NaN, which EQL has no literal for. */
+static bool number_text(StrBuf *out, const IrNumber *n) {
+  if (n->is_integer) {
     sb_printf(out, "%lld", n->integer);
-  else
-    sb_puts(out, n->text);
+    return true;
+  }
+  if (!isfinite(n->value))
+    return false;
+  const char *t = n->text ? n->text : "";
+  size_t sign = t[0] == '-';
+  if (*t && strspn(t + sign, "0123456789") == strlen(t + sign)) {
+    sb_puts(out, t); /* an integer past 64 bits: Elasticsearch reads it as a double */
+    return true;
+  }
+  char text[64];
+  for (int precision = 1; precision <= 17; precision++) {
+    snprintf(text, sizeof text, "%.*g", precision, n->value);
+    if (strtod(text, NULL) == n->value)
+      break;
+  }
+  sb_puts(out, text);
+  return true;
 }
 
 static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrBuf *whole) {
@@ -244,27 +294,43 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
                                           [IR_MATCH_LTE] = " <= ",
                                           [IR_MATCH_GT] = " > ",
                                           [IR_MATCH_GTE] = " >= "};
-  if (pred->match == IR_MATCH_EQUALS) {
-    if (pred->value.kind == IR_VALUE_BOOL) {
-      sb_puts(value, pred->value.boolean ? "true" : "false");
-      return FORM_EQ;
-    }
-    EcsFamily fam = family(p, pred->field);
-    bool sigma = p->rule->origin == IR_LANG_SIGMA;
-    if (sigma && (fam == ECS_STRING || fam == ECS_TEXT)) { /* Sigma numbers compare as strings */
-      StrBuf text = STRBUF_INIT;
-      number_text(&text, &pred->value.number);
-      eql_string(value, sb_text(&text), text.len);
-      sb_free(&text);
+  EcsFamily fam = family(p, pred->field);
+  bool sigma = p->rule->origin == IR_LANG_SIGMA;
+  bool on_string = sigma && (fam == ECS_STRING || fam == ECS_TEXT);
+  if (pred->match == IR_MATCH_EQUALS && pred->value.kind == IR_VALUE_BOOL) {
+    const char *word = pred->value.boolean ? "true" : "false";
+    if (on_string && ecs_field(p, pred->field)) { /* Sigma's true on a string field is the text */
+      eql_string(value, word, strlen(word));
       return FORM_COLON;
     }
-    number_text(value, &pred->value.number);
+    sb_puts(value, word);
     return FORM_EQ;
   }
-  pred_field(p, whole, pred);
-  sb_puts(whole, operators[pred->match]);
-  number_text(whole, &pred->value.number);
-  return FORM_WHOLE;
+  StrBuf number = STRBUF_INIT;
+  if (!number_text(&number, &pred->value.number)) {
+    refuse(p, pred, "eql-refused-type", "EQL has no literal for infinity or NaN");
+    sb_free(&number);
+    return FORM_WHOLE;
+  }
+  Form form = FORM_WHOLE;
+  if (pred->match == IR_MATCH_EQUALS && on_string) { /* Sigma numbers compare as strings */
+    eql_string(value, sb_text(&number), number.len);
+    form = FORM_COLON;
+  } else if (pred->match == IR_MATCH_EQUALS) {
+    sb_puts(value, sb_text(&number));
+    form = FORM_EQ;
+  } else {
+    if (sigma && !ecs_field(p, pred->field) && p->ctx->mapping && p->ctx->mapping->ecs)
+      diag_report(p->ctx->diags, DIAG_WARNING, pred->src, pred->span, "eql-numeric-unknown-field",
+                  "'%s' is not an ECS field; if the data keeps it as a string, '%s' "
+                  "compares text, not numbers",
+                  pred->field, ir_match_kind_name(pred->match));
+    pred_field(p, whole, pred);
+    sb_puts(whole, operators[pred->match]);
+    sb_puts(whole, sb_text(&number));
+  }
+  sb_free(&number);
+  return form;
 }
 
 /* EQL's function forms (startsWith~, cidrMatch, ...) run as scripts, which treat a missing field
@@ -328,6 +394,12 @@ static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, S
     regex_pred(p, pred, whole);
     return FORM_WHOLE;
   case IR_MATCH_CIDR:
+    if (ecs_field(p, pred->field) && family(p, pred->field) != ECS_IP) {
+      refuse(p, pred, "eql-refused-type",
+             "cidrMatch() needs an ip field, and ECS types '%s' as %s", pred->field,
+             ecs_field(p, pred->field)->type);
+      return FORM_WHOLE;
+    }
     eql_string(value, pred->pattern, strlen(pred->pattern));
     return FORM_CIDR;
   case IR_MATCH_EXISTS:
@@ -357,6 +429,7 @@ static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, S
 enum { PREC_OR = 1, PREC_AND = 2, PREC_NOT = 3, PREC_ATOM = 4 };
 
 static void expression(Printer *p, const IrNode *node, int context, StrBuf *out);
+static void negation(Printer *p, const IrNode *node, StrBuf *out);
 
 /* Writes a group of predicates of one field and form: field : (a, b), field in (a, b), ... */
 static void write_group(Printer *p, const IrPredicate *first, Form form, const char *const *values,
@@ -364,8 +437,13 @@ static void write_group(Printer *p, const IrPredicate *first, Form form, const c
   if (form == FORM_CIDR) {
     sb_puts(out, "cidrMatch(");
     pred_field(p, out, first);
-    for (size_t i = 0; i < count; i++)
-      sb_printf(out, ", %s", values[i]);
+    for (size_t i = 0; i < count; i++) {
+      bool repeated = false; /* Sigma lists may repeat a network; EQL rules print as written */
+      for (size_t k = 0; p->rule->origin == IR_LANG_SIGMA && k < i; k++)
+        repeated = repeated || strcmp(values[k], values[i]) == 0;
+      if (!repeated)
+        sb_printf(out, ", %s", values[i]);
+    }
     sb_putc(out, ')');
     return;
   }
@@ -454,6 +532,47 @@ static size_t disjunction(Printer *p, const IrNode *node, StrBuf *out) {
   return operands;
 }
 
+/* The one field a Sigma predicate (or an 'or' of them) tests, when it is written '?field'. */
+static const char *optional_subject(const Printer *p, const IrNode *node) {
+  if (node->kind == IR_PRED)
+    return node->pred.field && node->pred.match != IR_MATCH_NULL &&
+                   node->pred.match != IR_MATCH_EXISTS && optional_field(p, node->pred.field)
+               ? node->pred.field
+               : NULL;
+  if (node->kind != IR_OR)
+    return NULL;
+  const char *field = optional_subject(p, node->children[0]);
+  for (size_t i = 1; field && i < node->count; i++) {
+    const char *other = optional_subject(p, node->children[i]);
+    if (!other || strcmp(other, field) != 0)
+      return NULL;
+  }
+  return field;
+}
+
+/* not X. When X tests an optional field, an index without that field reads it as null and
+ * 'not null' drops every event; Sigma's 'not' keeps events without the field, so such an event
+ * is let through explicitly: (?f == null or not X). */
+static void negation(Printer *p, const IrNode *node, StrBuf *out) {
+  const IrNode *child = node->children[0];
+  const char *field = optional_subject(p, child);
+  if (child->kind == IR_PRED && child->pred.match == IR_MATCH_EXISTS) {
+    eql_field(out, child->pred.field, true); /* not exists: the field is null */
+    sb_puts(out, " == null");
+    return;
+  }
+  if (field) {
+    sb_puts(out, "(");
+    eql_field(out, field, true);
+    sb_puts(out, " == null or not ");
+    expression(p, child, PREC_NOT, out);
+    sb_puts(out, ")");
+    return;
+  }
+  sb_puts(out, "not ");
+  expression(p, child, PREC_NOT, out);
+}
+
 static void expression(Printer *p, const IrNode *node, int context, StrBuf *out) {
   int own = node->kind == IR_OR    ? PREC_OR
             : node->kind == IR_AND ? PREC_AND
@@ -478,8 +597,7 @@ static void expression(Printer *p, const IrNode *node, int context, StrBuf *out)
     }
     break;
   case IR_NOT:
-    sb_puts(out, "not ");
-    expression(p, node->children[0], PREC_NOT, out);
+    negation(p, node, out);
     break;
   case IR_PRED:
     predicate(p, &node->pred, out);
@@ -576,10 +694,13 @@ static bool same_keys(const IrStrList *a, const IrStrList *b) {
   return true;
 }
 
+/* Join keys are written plain: with '?', a missing key would be a value of its own and join
+ * unrelated events (eql-semantics.md section 7), which no Sigma group-by means. */
 static void key_list(Printer *p, StrBuf *out, const IrStrList *keys) {
+  (void)p;
   for (size_t i = 0; i < keys->count; i++) {
     sb_puts(out, i ? ", " : "");
-    put_field(p, out, keys->items[i]);
+    eql_field(out, keys->items[i], false);
   }
 }
 
@@ -629,6 +750,16 @@ static void sequence(Printer *p, const IrCorrelation *c, long runs, StrBuf *out)
   }
 }
 
+/* EQL's sequences are a state machine: one pending sequence per key and state, a newer match
+ * replacing an older one, and concurrent events never chained (eql-semantics.md section 7). */
+static void approximation(Printer *p, const char *what) {
+  diag_report(p->ctx->diags, DIAG_WARNING, p->rule->src,
+              (Span){p->rule->span.start, p->rule->span.start + 1}, "eql-approximation",
+              "%s becomes an EQL sequence, which keeps one pending match per key and step: "
+              "overlapping matches can be missed",
+              what);
+}
+
 /* event_count: at least N events of the rule per group within the timespan is a one-step
  * sequence with runs=N (EQL allows 1..100). Upper bounds cannot be said. */
 static void event_count(Printer *p, const IrCorrelation *c, StrBuf *out) {
@@ -649,7 +780,38 @@ static void event_count(Printer *p, const IrCorrelation *c, StrBuf *out) {
       event_query(p, step, "", out);
     return;
   }
+  approximation(p, "an event_count correlation");
   sequence(p, c, (long)at_least, out);
+}
+
+/* The temporal condition asks for every rule: none (the default), gte the number of rules, or
+ * pySigma's expression naming each rule joined by 'and'. */
+static bool every_rule_needed(const IrCorrelation *c) {
+  if (c->threshold_count == 1 && c->thresholds[0].number.is_integer) {
+    long long n = c->thresholds[0].number.integer;
+    IrCompareKind op = c->thresholds[0].op;
+    long long count = (long long)c->rule_count;
+    return (op == IR_CMP_GTE && n == count) || (op == IR_CMP_GT && n == count - 1) ||
+           (op == IR_CMP_EQ && n == count);
+  }
+  if (c->threshold_count)
+    return false;
+  if (!c->expression)
+    return true;
+  size_t named = 0;
+  for (const char *at = c->expression; *at;) {
+    size_t len = strcspn(at, " \t");
+    bool joiner = len == 3 && strncmp(at, "and", 3) == 0;
+    bool found = false;
+    for (size_t i = 0; !joiner && i < c->rule_count; i++)
+      found = found || (strlen(c->rules[i].text) == len && strncmp(at, c->rules[i].text, len) == 0);
+    if (!joiner && !found)
+      return false; /* 'or', 'not', parentheses or an unknown name */
+    named += found;
+    at += len;
+    at += strspn(at, " \t");
+  }
+  return named == c->rule_count;
 }
 
 static void correlation(Printer *p, const IrCorrelation *c, StrBuf *out) {
@@ -659,12 +821,13 @@ static void correlation(Printer *p, const IrCorrelation *c, StrBuf *out) {
       refuse(p, NULL, "eql-refused-correlation", "an EQL sequence needs at least two rules");
       return;
     }
-    if (c->expression || c->threshold_count) {
+    if (!every_rule_needed(c)) {
       refuse(p, NULL, "eql-refused-correlation",
-             "an EQL sequence needs every rule in order; a condition over the rules cannot be "
-             "expressed");
+             "an EQL sequence needs every rule in order; a condition that lets some rules be "
+             "left out cannot be expressed");
       return;
     }
+    approximation(p, "a temporal_ordered correlation");
     sequence(p, c, 1, out);
     return;
   case IR_CORR_EVENT_COUNT:
@@ -736,15 +899,26 @@ static void any_query(Printer *p, const IrQuery *q, StrBuf *out) {
   pipes(q, out);
 }
 
+/* A Sigma condition list means its queries OR-ed; one EQL statement holds one query, so event
+ * queries of one category (one logsource: always) become one 'or'. */
+static const IrQuery *single_query(Arena *arena, const IrRule *rule) {
+  if (rule->query_count == 1)
+    return rule->queries[0];
+  IrNode **wheres = arena_array(arena, rule->query_count, sizeof(IrNode *));
+  for (size_t i = 0; i < rule->query_count; i++)
+    wheres[i] = rule->queries[i]->where;
+  IrQuery *joined = arena_alloc(arena, sizeof *joined);
+  *joined = *rule->queries[0];
+  joined->where = ir_join(arena, IR_OR, wheres, rule->query_count);
+  return joined;
+}
+
 static bool eql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
   Printer p = {ctx, rule, false};
   switch (rule->kind) {
   case IR_RULE_DETECTION:
-    for (size_t i = 0; i < rule->query_count; i++) {
-      sb_puts(out, i ? "\n" : "");
-      any_query(&p, rule->queries[i], out);
-    }
+    any_query(&p, single_query(ctx->arena, rule), out);
     break;
   case IR_RULE_CORRELATION:
     correlation(&p, rule->correlation, out);

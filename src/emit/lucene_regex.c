@@ -31,6 +31,9 @@ typedef struct Translator {
   StrBuf out;
   int depth;          /* group nesting */
   bool top_level_alt; /* a '|' outside any group */
+  bool ignore_case;   /* i flag or a leading (?i) */
+  bool after_open;    /* the last thing written opened a group or an alternative */
+  Arena *arena;
   const char *error;
   size_t error_offset;
 } Translator;
@@ -102,58 +105,166 @@ static int escaped_char(Translator *t, size_t *width) {
   }
 }
 
+/* A character the pattern means literally; \xHH above 0x7F is that code point in UTF-8, as
+ * PCRE2 reads it in UTF mode. */
 static void literal_char(Translator *t, int c) {
+  if (c >= 0x80) {
+    sb_putc(&t->out, (char)(0xC0 | (c >> 6)));
+    sb_putc(&t->out, (char)(0x80 | (c & 0x3F)));
+    return;
+  }
   char byte = (char)c;
   lucene_escape_literal(&t->out, &byte, 1);
 }
 
-/* Inside [...]: shorthand classes are spelled out, escapes become escaped literals. */
-static bool bracket(Translator *t) {
-  size_t start = t->at;
-  sb_putc(&t->out, '[');
-  t->at++;
-  if (t->p[t->at] == '^') {
-    sb_putc(&t->out, '^');
-    t->at++;
+/* One member of a bracket class: a byte range, or a multi-byte UTF-8 character kept whole. */
+typedef struct ClassItem {
+  int lo, hi;        /* bytes; lo == hi for one character */
+  const char *raw;   /* a multi-byte character, or NULL */
+  size_t raw_len;
+} ClassItem;
+
+typedef struct ClassItems {
+  ClassItem items[256];
+  size_t count;
+} ClassItems;
+
+static bool add_item(Translator *t, ClassItems *c, int lo, int hi) {
+  if (c->count == sizeof c->items / sizeof c->items[0])
+    return refuse(t, t->at, "character class with too many members");
+  c->items[c->count++] = (ClassItem){lo, hi, NULL, 0};
+  return true;
+}
+
+/* \d \w \s spelled out as ranges. */
+static bool add_shorthand(Translator *t, ClassItems *c, char s) {
+  switch (s) {
+  case 'd':
+    return add_item(t, c, '0', '9');
+  case 'w':
+    return add_item(t, c, 'A', 'Z') && add_item(t, c, 'a', 'z') && add_item(t, c, '0', '9') &&
+           add_item(t, c, '_', '_');
+  default:
+    for (const char *b = " \t\n\r\f\v"; *b; b++)
+      if (!add_item(t, c, *b, *b))
+        return false;
+    return true;
   }
+}
+
+/* One character of a class at t->at: its byte, or -1 after reporting; a multi-byte UTF-8
+ * character is added whole (returns -2). */
+static int class_char(Translator *t, ClassItems *c) {
+  unsigned char byte = (unsigned char)t->p[t->at];
+  if (byte >= 0x80) {
+    size_t n = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+    if (c->count == sizeof c->items / sizeof c->items[0])
+      return refuse(t, t->at, "character class with too many members"), -1;
+    c->items[c->count++] = (ClassItem){0, 0, t->p + t->at, n};
+    t->at += n;
+    return -2;
+  }
+  if (byte != '\\') {
+    t->at++;
+    return byte;
+  }
+  size_t width;
+  int value = escaped_char(t, &width);
+  if (value < 0)
+    return refuse(t, t->at, "escape sequence inside brackets"), -1;
+  t->at += width;
+  if (value >= 0x80) { /* a code point past ASCII: its UTF-8 bytes, kept whole */
+    char *utf8 = arena_alloc(t->arena, 2);
+    utf8[0] = (char)(0xC0 | (value >> 6));
+    utf8[1] = (char)(0x80 | (value & 0x3F));
+    if (c->count == sizeof c->items / sizeof c->items[0])
+      return refuse(t, t->at, "character class with too many members"), -1;
+    c->items[c->count++] = (ClassItem){0, 0, utf8, 2};
+    return -2;
+  }
+  return value;
+}
+
+static void class_byte(StrBuf *out, int c) {
+  bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (!plain)
+    sb_putc(out, '\\'); /* escaping any other character is always safe in Lucene */
+  sb_putc(out, (char)c);
+}
+
+/* A range, and with ignore-case its other-case letters too: Lucene's case-insensitive regexp
+ * folds single characters but not ranges (Lucene issue 14378). */
+static void emit_range(Translator *t, const ClassItem *item) {
+  if (item->raw) {
+    sb_putn(&t->out, item->raw, item->raw_len);
+    return;
+  }
+  class_byte(&t->out, item->lo);
+  if (item->hi != item->lo) {
+    sb_putc(&t->out, '-');
+    class_byte(&t->out, item->hi);
+  }
+  if (!t->ignore_case)
+    return;
+  static const int cases[2][2] = {{'a', 'z'}, {'A', 'Z'}};
+  for (int k = 0; k < 2; k++) {
+    int lo = item->lo > cases[k][0] ? item->lo : cases[k][0];
+    int hi = item->hi < cases[k][1] ? item->hi : cases[k][1];
+    if (lo > hi || item->lo == item->hi)
+      continue;
+    int shift = k == 0 ? 'A' - 'a' : 'a' - 'A';
+    class_byte(&t->out, lo + shift);
+    sb_putc(&t->out, '-');
+    class_byte(&t->out, hi + shift);
+  }
+}
+
+/* [...]: members read as ranges (shorthands spelled out, escapes resolved), then written with
+ * every non-alphanumeric character escaped, so a '-' is a range only where PCRE meant one. */
+static bool bracket(Translator *t) {
+  size_t start = t->at++;
+  bool negated = t->p[t->at] == '^';
+  t->at += negated;
+  ClassItems c;
+  c.count = 0;
   bool first = true;
   while (t->at < t->len && (t->p[t->at] != ']' || first)) {
-    char c = t->p[t->at];
     first = false;
-    if (c == '[' && t->p[t->at + 1] == ':')
+    if (t->p[t->at] == '[' && t->p[t->at + 1] == ':')
       return refuse(t, t->at, "POSIX character class");
-    if (c == '\\') {
-      const char *body = class_body(t->p[t->at + 1]);
-      char s = t->p[t->at + 1];
-      if (body && (s == 'd' || s == 'w' || s == 's')) {
-        sb_puts(&t->out, body);
-        t->at += 2;
-        continue;
-      }
-      if (body)
+    char next = t->p[t->at + 1];
+    if (t->p[t->at] == '\\' && class_body(next)) {
+      if (next >= 'A' && next <= 'Z')
         return refuse(t, t->at, "negated shorthand class inside brackets");
-      size_t width;
-      int value = escaped_char(t, &width);
-      if (value < 0)
-        return refuse(t, t->at, "escape sequence inside brackets");
-      sb_putc(&t->out, '\\');
-      sb_putc(&t->out, (char)value);
-      t->at += width;
+      if (!add_shorthand(t, &c, next))
+        return false;
+      t->at += 2;
       continue;
     }
-    if (c == '-' || ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     (unsigned char)c >= 0x80))
-      sb_putc(&t->out, c);
-    else {
-      sb_putc(&t->out, '\\');
-      sb_putc(&t->out, c);
+    int lo = class_char(t, &c);
+    if (lo == -1)
+      return false;
+    if (lo == -2)
+      continue;
+    int hi = lo;
+    if (t->p[t->at] == '-' && t->at + 1 < t->len && t->p[t->at + 1] != ']') {
+      t->at++;
+      hi = class_char(t, &c);
+      if (hi < 0)
+        return hi == -1 ? false : refuse(t, t->at, "range to a multi-byte character");
+      if (hi < lo)
+        return refuse(t, t->at, "range out of order");
     }
-    t->at++;
+    if (!add_item(t, &c, lo, hi))
+      return false;
   }
   if (t->at >= t->len)
     return refuse(t, start, "unclosed character class");
-  sb_putc(&t->out, ']');
   t->at++;
+  sb_puts(&t->out, negated ? "[^" : "[");
+  for (size_t i = 0; i < c.count; i++)
+    emit_range(t, &c.items[i]);
+  sb_putc(&t->out, ']');
   return true;
 }
 
@@ -233,8 +344,23 @@ static bool quantifier(Translator *t) {
   return true;
 }
 
+static bool atom(Translator *t, char c);
+
+/* Lucene reads an empty alternative as a literal '|' or an error: write "()" for it. */
+static void empty_alternative(Translator *t) {
+  if (t->after_open)
+    sb_puts(&t->out, "()");
+}
+
 static bool step(Translator *t) {
   char c = t->p[t->at];
+  bool opens = c == '(' || c == '|';
+  bool ok = atom(t, c);
+  t->after_open = opens;
+  return ok;
+}
+
+static bool atom(Translator *t, char c) {
   switch (c) {
   case '\\':
     return escape(t);
@@ -245,11 +371,13 @@ static bool step(Translator *t) {
   case ')':
     if (t->depth == 0)
       return refuse(t, t->at, "unbalanced ')'");
+    empty_alternative(t);
     t->depth--;
     sb_putc(&t->out, ')');
     t->at++;
     return true;
   case '|':
+    empty_alternative(t);
     if (t->depth == 0)
       t->top_level_alt = true;
     sb_putc(&t->out, '|');
@@ -284,12 +412,14 @@ static bool unescaped_at(const char *p, size_t i) {
 
 bool lucene_from_pcre(Arena *arena, const char *pattern, unsigned flags, LuceneRegex *out,
                       size_t *error_offset, const char **error) {
-  Translator t = {.p = pattern, .len = strlen(pattern), .flags = flags};
+  Translator t = {.p = pattern, .len = strlen(pattern), .flags = flags, .arena = arena};
   out->ignore_case = (flags & IR_RE_IGNORECASE) != 0;
   if (strncmp(pattern, "(?i)", 4) == 0) {
     out->ignore_case = true;
     t.at = 4;
   }
+  t.ignore_case = out->ignore_case;
+  t.after_open = true;
   bool anchored_start = t.at < t.len && pattern[t.at] == '^';
   if (anchored_start)
     t.at++;
@@ -299,6 +429,8 @@ bool lucene_from_pcre(Arena *arena, const char *pattern, unsigned flags, LuceneR
     t.len = end - 1;
   while (t.at < t.len && step(&t))
     ;
+  if (t.top_level_alt)
+    empty_alternative(&t); /* a pattern ending in '|' */
   if (!t.error && t.depth != 0)
     refuse(&t, t.len, "unclosed group");
   if (!t.error && t.top_level_alt && (anchored_start || anchored_end))
@@ -318,6 +450,7 @@ bool lucene_from_pcre(Arena *arena, const char *pattern, unsigned flags, LuceneR
   sb_puts(&whole, t.top_level_alt ? ")" : "");
   sb_puts(&whole, anchored_end ? (multiline ? "(\n.*)?" : "\n?") : ".*");
   out->text = arena_strndup(arena, sb_text(&whole), whole.len);
+  out->len = whole.len;
   sb_free(&whole);
   sb_free(&t.out);
   return true;

@@ -12,6 +12,7 @@
 
 typedef struct LuceneRegex {
   const char *text; /* the Lucene pattern (bytes; the caller quotes it for its language) */
+  size_t len;       /* bytes of text: a \x00 in the PCRE pattern puts a NUL inside */
   bool ignore_case; /* PCRE 'i' (flag or a leading (?i)): use the case-insensitive form */
 } LuceneRegex;
 

@@ -149,10 +149,24 @@ static void map_keyword(Pass *p, IrPredicate *pred) {
   if (!p->mapping->keyword_field)
     return;
   pred->field = p->mapping->keyword_field;
-  if (pred->match == IR_MATCH_EQUALS && pred->value.kind == IR_VALUE_STRING)
-    pred->match = IR_MATCH_CONTAINS;
-  else if (pred->match == IR_MATCH_EQUALS && pred->value.kind == IR_VALUE_NUMBER)
-    number_to_string(p->arena, &pred->value), pred->match = IR_MATCH_CONTAINS;
+  if (pred->value.kind == IR_VALUE_NUMBER)
+    number_to_string(p->arena, &pred->value);
+  if (pred->value.kind != IR_VALUE_STRING)
+    return;
+  /* a keyword is found anywhere in the text, wildcards or not: wrap the pattern in '*' */
+  IrString pattern = ir_pattern_of(p->arena, pred);
+  IrStringBuilder b;
+  ir_sb_init(&b, p->arena);
+  ir_sb_wildcard(&b, IR_SEG_ANY);
+  for (size_t i = 0; i < pattern.count; i++) {
+    if (pattern.segs[i].kind == IR_SEG_LITERAL)
+      ir_sb_literal(&b, pattern.segs[i].text, pattern.segs[i].len);
+    else
+      ir_sb_wildcard(&b, pattern.segs[i].kind);
+  }
+  ir_sb_wildcard(&b, IR_SEG_ANY);
+  IrString wrapped = ir_sb_finish(&b);
+  ir_classify_string(p->arena, pred, &wrapped);
 }
 
 static void map_predicate(Pass *p, IrPredicate *pred) {
