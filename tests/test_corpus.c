@@ -68,7 +68,7 @@ static void count_reason(Reason *reasons, size_t *count, const char *id) {
 /* Every SigmaHQ rule converts to EQL or is refused with a reason; no other error. The files are
  * converted one session each, so a refusal is counted once per rule with its first reason. */
 static int convert_rule(const char *path, const struct stat *info, int type, struct FTW *ftw);
-static size_t converted, refused, other_errors, reason_count;
+static size_t converted, refused, other_errors, reason_count, reparsed, unparsable;
 static Reason reasons[64];
 
 static int convert_rule(const char *path, const struct stat *info, int type, struct FTW *ftw) {
@@ -83,6 +83,18 @@ static int convert_rule(const char *path, const struct stat *info, int type, str
   char *out = NULL;
   if (sigmac_convert(session, "eql", NULL, &out)) {
     converted++;
+    /* what the backend wrote must parse with our own EQL front end */
+    SigmacSession *back = sigmac_session_new();
+    sigmac_add_text(back, "emitted.eql", out, strlen(out));
+    if (sigmac_error_count(back) == 0) {
+      reparsed++;
+    } else {
+      unparsable++;
+      char *why = sigmac_render_diagnostics(back);
+      printf("emitted EQL of %s does not parse:\n%s\n%s\n", path, out, why);
+      free(why);
+    }
+    sigmac_session_free(back);
   } else {
     refused++;
     for (size_t i = 0; i < sigmac_diagnostic_count(session); i++) {
@@ -111,9 +123,11 @@ Test(corpus, sigmahq_rules_convert_to_eql_or_are_refused_with_a_reason, .timeout
   snprintf(dir, sizeof dir, "%s/sigma/rules", corpus);
   cr_assert_eq(nftw(dir, convert_rule, 16, FTW_PHYS), 0);
   printf("eql: converted %zu, refused %zu\n", converted, refused);
+  printf("emitted eql parsed back: %zu passed, %zu failed\n", reparsed, unparsable);
   for (size_t i = 0; i < reason_count; i++)
     printf("  refused %zu: %s\n", reasons[i].rules, reasons[i].id);
   fflush(stdout);
   cr_assert_eq(converted + refused, 3141);
   cr_assert_eq(other_errors, 0);
+  cr_assert_eq(unparsable, 0);
 }

@@ -47,7 +47,8 @@ static bool exists(const char *path) {
 static bool check_eql(SigmacSession *session, const char *stem, size_t diagnostics_before,
                       bool update, char **why) {
   char eql_path[1024], err_path[1024];
-  snprintf(eql_path, sizeof eql_path, "%s.eql", stem);
+  bool eql_input = strstr(stem, "golden/eql/") != NULL; /* its input is <stem>.eql already */
+  snprintf(eql_path, sizeof eql_path, eql_input ? "%s.out.eql" : "%s.eql", stem);
   snprintf(err_path, sizeof err_path, "%s.eql.err", stem);
   char *eql = NULL;
   sigmac_convert(session, "eql", NULL, &eql);
@@ -91,7 +92,11 @@ static bool run_case(const char *rule, const char *stem, bool update) {
   return ok;
 }
 
-static Outcome run_dir(const char *dir) {
+static Outcome run_dir_ext(const char *dir, const char *ext);
+
+static Outcome run_dir(const char *dir) { return run_dir_ext(dir, ".yml"); }
+
+static Outcome run_dir_ext(const char *dir, const char *ext) {
   Outcome outcome = {0, 0};
   bool update = getenv("UPDATE_GOLDEN") != NULL;
   DIR *handle = opendir(dir);
@@ -100,8 +105,9 @@ static Outcome run_dir(const char *dir) {
   size_t count = 0;
   struct dirent *entry;
   while ((entry = readdir(handle)) && count < 4096) {
-    size_t len = strlen(entry->d_name);
-    if (len > 4 && strcmp(entry->d_name + len - 4, ".yml") == 0)
+    size_t len = strlen(entry->d_name), ext_len = strlen(ext);
+    bool expectation = strstr(entry->d_name, ".out.") != NULL; /* <case>.out.eql is output */
+    if (len > ext_len && strcmp(entry->d_name + len - ext_len, ext) == 0 && !expectation)
       names[count++] = strdup(entry->d_name);
   }
   closedir(handle);
@@ -109,7 +115,7 @@ static Outcome run_dir(const char *dir) {
   for (size_t i = 0; i < count; i++) {
     char rule[1024], stem[1024];
     snprintf(rule, sizeof rule, "%s/%s", dir, names[i]);
-    snprintf(stem, sizeof stem, "%s/%.*s", dir, (int)(strlen(names[i]) - 4), names[i]);
+    snprintf(stem, sizeof stem, "%s/%.*s", dir, (int)(strlen(names[i]) - strlen(ext)), names[i]);
     if (run_case(rule, stem, update))
       outcome.passed++;
     else
@@ -125,6 +131,19 @@ Test(golden, sigma_ir_and_diagnostics) {
   Outcome outcome = run_dir("golden/sigma");
   cr_assert(outcome.passed > 0, "no golden case ran");
   cr_assert_eq(outcome.failed, 0, "%zu golden cases failed", outcome.failed);
+}
+
+/* EQL cases: golden/eql/<case>.eql with <case>.ir or <case>.err, and <case>.out.eql (printed back). */
+Test(golden, eql_ir_and_diagnostics) {
+  Outcome outcome = run_dir_ext("golden/eql", ".eql");
+  cr_assert(outcome.passed > 0, "no golden case ran");
+  cr_assert_eq(outcome.failed, 0, "%zu golden cases failed", outcome.failed);
+}
+
+/* The published T1553.002 query: 'sigmac lint' reports each of its defects where it is. */
+Test(golden, t1553_002_published_eql_lint) {
+  cr_assert(run_case("rules/t1553_002.eql", "golden/t1553_002/published_eql",
+                     getenv("UPDATE_GOLDEN") != NULL));
 }
 
 /* Our own rule is compiled where it lives, so the golden can never drift from it. */

@@ -13,8 +13,10 @@
 
 static const char usage_text[] =
     "usage: sigmac -t TARGET [options] FILE|DIR...\n"
+    "       sigmac lint [--syntax elasticsearch|endgame] FILE|DIR...\n"
     "\n"
-    "Compiles Sigma rules (.yml, .yaml; directories are searched recursively).\n"
+    "Compiles Sigma rules (.yml, .yaml) and EQL queries (.eql); directories are searched\n"
+    "recursively. 'lint' reports every problem of the rules and converts nothing.\n"
     "\n"
     "targets:\n"
     "  eql           Elasticsearch EQL (Elastic Security); formats: default, kibana-ndjson\n"
@@ -33,6 +35,8 @@ static const char usage_text[] =
     "exit status: 0 every rule converted, 1 a rule was refused or invalid, 2 usage or I/O error\n";
 
 typedef struct Options {
+  bool lint;
+  const char *syntax;
   const char *target;
   const char *mapping;
   const char *format;
@@ -51,7 +55,12 @@ static int usage_error(const char *message, const char *arg) {
 /* Returns -1 to go on, or the exit code to stop with. */
 static int parse_args(int argc, char **argv, Options *opts) {
   opts->inputs = calloc((size_t)argc, sizeof(char *));
-  for (int i = 1; i < argc; i++) {
+  int first = 1;
+  if (argc > 1 && strcmp(argv[1], "lint") == 0) {
+    opts->lint = true;
+    first = 2;
+  }
+  for (int i = first; i < argc; i++) {
     const char *arg = argv[i];
     const char **slot = NULL;
     if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
@@ -70,6 +79,8 @@ static int parse_args(int argc, char **argv, Options *opts) {
       slot = &opts->mapping;
     else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--format") == 0)
       slot = &opts->format;
+    else if (strcmp(arg, "--syntax") == 0)
+      slot = &opts->syntax;
     else if (strcmp(arg, "--placeholders") == 0)
       slot = &opts->placeholders;
     else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0)
@@ -87,8 +98,15 @@ static int parse_args(int argc, char **argv, Options *opts) {
     }
     opts->inputs[opts->input_count++] = arg;
   }
+  if (opts->lint) {
+    if (opts->target || opts->output)
+      return usage_error("lint converts nothing: -t and -o do not apply", NULL);
+    if (opts->input_count == 0)
+      return usage_error("no input files", NULL);
+    return -1;
+  }
   if (!opts->target)
-    return usage_error("no target given; use -t ir", NULL);
+    return usage_error("no target given; use -t eql or -t ir", NULL);
   if (strcmp(opts->target, "ir") != 0 && strcmp(opts->target, "eql") != 0)
     return usage_error("unknown target (available: eql, ir):", opts->target);
   if (opts->format && strcmp(opts->target, "ir") == 0 && strcmp(opts->format, "default") != 0)
@@ -96,6 +114,17 @@ static int parse_args(int argc, char **argv, Options *opts) {
   if (opts->input_count == 0)
     return usage_error("no input files", NULL);
   return -1;
+}
+
+/* The last line of a lint run: what was read and what was found. */
+static char *lint_summary(const SigmacSession *session, size_t files) {
+  size_t errors = sigmac_error_count(session), warnings = sigmac_warning_count(session);
+  char *text = malloc(160);
+  if (!text)
+    abort();
+  snprintf(text, 160, "%zu file%s, %zu error%s, %zu warning%s\n", files, files == 1 ? "" : "s",
+           errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+  return text;
 }
 
 int main(int argc, char **argv) {
@@ -112,13 +141,19 @@ int main(int argc, char **argv) {
       status = 2;
   free(opts.inputs);
   SigmacSession *session = sigmac_session_new();
+  if (opts.syntax && !sigmac_set_eql_syntax(session, opts.syntax)) {
+    fprintf(stderr, "sigmac: unknown EQL syntax '%s' (elasticsearch or endgame)\n", opts.syntax);
+    status = 2;
+  }
   if (opts.placeholders && !sigmac_load_placeholders(session, opts.placeholders))
     status = status ? status : 1;
   for (size_t i = 0; i < paths.count; i++)
     sigmac_add_file(session, paths.items[i]);
   sigmac_finish(session);
   char *output = NULL;
-  if (strcmp(opts.target, "ir") == 0) {
+  if (opts.lint) {
+    output = lint_summary(session, paths.count);
+  } else if (strcmp(opts.target, "ir") == 0) {
     output = sigmac_ir_json(session);
   } else {
     bool usable = !opts.mapping || sigmac_set_mapping(session, opts.mapping);
@@ -135,7 +170,7 @@ int main(int argc, char **argv) {
     if (!failed && status == 0 && !cli_write_atomically(opts.output, output, strlen(output)))
       status = 2;
   } else if (output) {
-    fputs(output, stdout);
+    fputs(output, opts.lint ? stderr : stdout);
   }
   free(output);
   sigmac_session_free(session);
