@@ -61,6 +61,19 @@ static bool check_eql(SigmacSession *session, const char *stem, size_t diagnosti
   return ok;
 }
 
+/* A case that compiles may still warn: its warnings are <stem>.warn, which must then exist. */
+static bool check_warnings(const char *stem, const char *diagnostics, bool update, char **why) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s.warn", stem);
+  if (!*diagnostics && !exists(path))
+    return true;
+  if (!*diagnostics && update) {
+    remove(path);
+    return true;
+  }
+  return check_expectation(path, diagnostics, update, why);
+}
+
 /* One case: the rule compiles to the .ir expectation, or fails with the .err expectation; the
  * expectations are named <stem>.ir, <stem>.err (and <stem>.placeholders for 'expand'). */
 static bool run_case(const char *rule, const char *stem, bool update) {
@@ -83,6 +96,7 @@ static bool run_case(const char *rule, const char *stem, bool update) {
          (update || failed_compile || (why = strdup("expected errors, compiled cleanly")) == NULL);
   else
     ok = check_expectation(ir_path, ir, update, &why) &&
+         check_warnings(stem, diagnostics, update, &why) &&
          check_eql(session, stem, sigmac_diagnostic_count(session), update, &why);
   printf("%s %s%s%s\n", ok ? "pass" : "FAIL", rule, why ? ": " : "", why ? why : "");
   free(why);

@@ -264,6 +264,8 @@ struct IrQuery {
   IrStep *until; /* sequence 'until' step, or NULL */
   IrPipe *pipes;
   size_t pipe_count;
+  const char *endgame; /* an Endgame-only construct the query used ("pipe count", "join ... until"),
+                          which the IR cannot hold: backends refuse the query, naming it */
 };
 
 /* ---- rule metadata -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ struct SigmacSession {
   SigmaPlaceholders placeholders;
   Mapping *mapping; /* NULL until chosen or first needed */
   EqlOptions eql;
+  EmitMeta meta;  /* metadata flags for rules that have none (EQL) */
 };
 
 SigmacSession *sigmac_session_new(void) {
@@ -166,7 +167,7 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
   if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
     return false;
   IrRuleSet mapped = {0};
-  for (size_t i = 0; i < session->rules.count; i++) {
+  for (size_t i = 0; i < session->rules.count && backend->maps_fields; i++) {
     IrRule *rule = session->rules.rules[i];
     IrRule *filtered = sigma_filtered(&session->arena, &session->rules, rule);
     /* EQL rules are written in ECS already */
@@ -176,7 +177,8 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
                         : mapping_apply(&session->arena, session->mapping, filtered,
                                         &session->diags));
   }
-  EmitCtx ctx = {&session->arena, &session->diags, session->mapping, &session->rules, &mapped};
+  EmitCtx ctx = {&session->arena, &session->diags, session->mapping, &session->rules,
+                 backend->maps_fields ? &mapped : &session->rules, &session->meta};
   StrBuf text = STRBUF_INIT;
   bool ok = backend->output(&ctx, format, &text);
   *out = take(&text);

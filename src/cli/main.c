@@ -20,6 +20,7 @@ static const char usage_text[] =
     "\n"
     "targets:\n"
     "  eql           Elasticsearch EQL (Elastic Security); formats: default, kibana-ndjson\n"
+    "  sigma         portable Sigma YAML (from EQL: fields mapped back to the Sigma taxonomy)\n"
     "  ir            the sigmac IR as JSON (docs/ir.md), before field mapping\n"
     "\n"
     "options:\n"
@@ -107,8 +108,9 @@ static int parse_args(int argc, char **argv, Options *opts) {
   }
   if (!opts->target)
     return usage_error("no target given; use -t eql or -t ir", NULL);
-  if (strcmp(opts->target, "ir") != 0 && strcmp(opts->target, "eql") != 0)
-    return usage_error("unknown target (available: eql, ir):", opts->target);
+  if (strcmp(opts->target, "ir") != 0 && strcmp(opts->target, "eql") != 0 &&
+      strcmp(opts->target, "sigma") != 0)
+    return usage_error("unknown target (available: eql, sigma, ir):", opts->target);
   if (opts->format && strcmp(opts->target, "ir") == 0 && strcmp(opts->format, "default") != 0)
     return usage_error("target ir has no format", opts->format);
   if (opts->input_count == 0)

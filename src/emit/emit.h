@@ -11,12 +11,24 @@
 #include "schema/mapping.h"
 #include "sigmac/ir.h"
 
+/* Metadata given on the command line for rules whose source has none (EQL text). */
+typedef struct EmitMeta {
+  const char *title;
+  const char *id;
+  const char *level;
+  const char *author;
+  const char *date;
+  const char *description;
+  IrStrList tags;
+} EmitMeta;
+
 typedef struct EmitCtx {
   Arena *arena;
   DiagSink *diags;
   const Mapping *mapping;
   const IrRuleSet *rules;  /* the run's rules as compiled */
   const IrRuleSet *mapped; /* the same rules after mapping, index for index */
+  const EmitMeta *meta;    /* metadata from the command line, for rules without their own */
 } EmitCtx;
 
 typedef struct Backend {
@@ -28,6 +40,7 @@ typedef struct Backend {
   bool (*query)(EmitCtx *ctx, size_t index, StrBuf *out);
   /* Prints the whole output of the run in format; false when any rule was refused. */
   bool (*output)(EmitCtx *ctx, const char *format, StrBuf *out);
+  bool maps_fields; /* queries are written in the mapping's field names (Sigma keeps its own) */
 } Backend;
 
 /* The backend named name, or NULL. */

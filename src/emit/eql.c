@@ -429,6 +429,33 @@ static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, S
 enum { PREC_OR = 1, PREC_AND = 2, PREC_NOT = 3, PREC_ATOM = 4 };
 
 static void expression(Printer *p, const IrNode *node, int context, StrBuf *out);
+
+/* The operands of an 'and' (or an 'or') with nested ones of the same kind spliced in: 'and' and
+ * 'or' are associative, and text printed from a flat list reads back flat, so the EQL of a rule
+ * is the same after a trip through another language. Labels are for Sigma, not for EQL. */
+typedef struct Operands {
+  const IrNode **items;
+  size_t count;
+} Operands;
+
+static void collect(Arena *arena, const IrNode *node, IrNodeKind kind, Operands *out) {
+  for (size_t i = 0; i < node->count; i++) {
+    const IrNode *child = node->children[i];
+    if (child->kind == kind) {
+      collect(arena, child, kind, out);
+      continue;
+    }
+    out->items = arena_grow(arena, out->items, out->count, out->count + 1, sizeof(IrNode *));
+    out->items[out->count++] = child;
+  }
+}
+
+static Operands operands(Arena *arena, const IrNode *node) {
+  Operands ops = {NULL, 0};
+  collect(arena, node, node->kind, &ops);
+  return ops;
+}
+
 static void negation(Printer *p, const IrNode *node, StrBuf *out);
 
 /* Writes a group of predicates of one field and form: field : (a, b), field in (a, b), ... */
@@ -479,7 +506,10 @@ static void predicate(Printer *p, const IrPredicate *pred, StrBuf *out) {
 
 /* An OR: predicates on one field in one grouped form are written as one list. Returns how many
  * operands the written 'or' has (1 when everything fitted one list). */
-static size_t disjunction(Printer *p, const IrNode *node, StrBuf *out) {
+static size_t disjunction(Printer *p, const IrNode *or_node, StrBuf *out) {
+  Operands ops = operands(p->ctx->arena, or_node);
+  IrNode flat = {.kind = IR_OR, .children = (IrNode **)ops.items, .count = ops.count};
+  const IrNode *node = &flat;
   size_t n = node->count;
   Form *forms = arena_array(p->ctx->arena, n, sizeof(Form));
   char **values = arena_array(p->ctx->arena, n, sizeof(char *));
@@ -590,12 +620,14 @@ static void expression(Printer *p, const IrNode *node, int context, StrBuf *out)
   switch (node->kind) {
   case IR_OR:
     break;
-  case IR_AND:
-    for (size_t i = 0; i < node->count; i++) {
+  case IR_AND: {
+    Operands ops = operands(p->ctx->arena, node);
+    for (size_t i = 0; i < ops.count; i++) {
       sb_puts(out, i ? " and " : "");
-      expression(p, node->children[i], PREC_AND + 1, out);
+      expression(p, ops.items[i], PREC_AND + 1, out);
     }
     break;
+  }
   case IR_NOT:
     negation(p, node, out);
     break;
@@ -609,13 +641,20 @@ static void expression(Printer *p, const IrNode *node, int context, StrBuf *out)
 /* ---- queries ----------------------------------------------------------------------------------
  */
 
+/* 'any', a category name, or a quoted one when it is a keyword or not a plain name. */
 static void category(StrBuf *out, const char *name) {
-  const char *c = name ? name : "any";
-  bool plain = strspn(c, "abcdefghijklmnopqrstuvwxyz_") == strlen(c) && *c;
+  if (!name) {
+    sb_puts(out, "any");
+    return;
+  }
+  StrBuf probe = STRBUF_INIT;
+  eql_field(&probe, name, false);
+  bool plain = strcmp(sb_text(&probe), name) == 0 && !strchr(name, '.') && strcmp(name, "any") != 0;
+  sb_free(&probe);
   if (plain)
-    sb_puts(out, c);
+    sb_puts(out, name);
   else
-    eql_string(out, c, strlen(c));
+    eql_string(out, name, strlen(name));
 }
 
 enum { LINE_WIDTH = 100 };
@@ -631,14 +670,15 @@ static void event_query(Printer *p, const IrQuery *query, const char *indent, St
     return;
   }
   /* each operand printed once (refusals are reported once), then laid out */
-  StrBuf *parts = arena_array(p->ctx->arena, where->count, sizeof(StrBuf));
+  Operands ops = operands(p->ctx->arena, where);
+  StrBuf *parts = arena_array(p->ctx->arena, ops.count, sizeof(StrBuf));
   size_t total = 0;
-  for (size_t i = 0; i < where->count; i++) {
-    expression(p, where->children[i], PREC_AND + 1, &parts[i]);
+  for (size_t i = 0; i < ops.count; i++) {
+    expression(p, ops.items[i], PREC_AND + 1, &parts[i]);
     total += parts[i].len + (i ? 5 : 0); /* " and " */
   }
   bool lines = total + 20 > LINE_WIDTH;
-  for (size_t i = 0; i < where->count; i++) {
+  for (size_t i = 0; i < ops.count; i++) {
     if (i)
       sb_printf(out, lines ? " and\n%s  " : " and ", indent);
     sb_putn(out, sb_text(&parts[i]), parts[i].len);
@@ -699,8 +739,9 @@ static bool same_keys(const IrStrList *a, const IrStrList *b) {
 static void key_list(Printer *p, StrBuf *out, const IrStrList *keys) {
   (void)p;
   for (size_t i = 0; i < keys->count; i++) {
+    const char *key = keys->items[i];
     sb_puts(out, i ? ", " : "");
-    eql_field(out, keys->items[i], false);
+    eql_field(out, key + (key[0] == '?'), key[0] == '?'); /* '?' only where the EQL wrote it */
   }
 }
 
@@ -887,6 +928,15 @@ static void pipes(const IrQuery *q, StrBuf *out) {
 }
 
 static void any_query(Printer *p, const IrQuery *q, StrBuf *out) {
+  if (q->endgame) {
+    refuse(p, NULL, "eql-refused-endgame",
+           "the query uses %s, which is Endgame EQL: Elasticsearch does not run it", q->endgame);
+    return;
+  }
+  if (q->kind == IR_QUERY_SAMPLE && q->until) {
+    refuse(p, NULL, "eql-refused-endgame", "a sample has no 'until'");
+    return;
+  }
   switch (q->kind) {
   case IR_QUERY_EVENT:
     event_query(p, q, "", out);
@@ -943,4 +993,5 @@ const Backend emit_eql_backend = {
     .formats = eql_formats,
     .query = eql_query,
     .output = eql_output,
+    .maps_fields = true,
 };

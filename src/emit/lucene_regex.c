@@ -33,6 +33,7 @@ typedef struct Translator {
   bool top_level_alt; /* a '|' outside any group */
   bool ignore_case;   /* i flag or a leading (?i) */
   bool after_open;    /* the last thing written opened a group or an alternative */
+  bool after_bar;     /* the last thing written was '|' */
   Arena *arena;
   const char *error;
   size_t error_offset;
@@ -270,9 +271,16 @@ static bool bracket(Translator *t) {
 
 static bool escape(Translator *t) {
   char c = t->p[t->at + 1];
-  const char *body = class_body(c);
-  if (body) {
-    sb_printf(&t->out, "[%s%s]", c >= 'A' && c <= 'Z' ? "^" : "", body);
+  if (class_body(c)) { /* written as a bracket class would write it, so it reads back the same */
+    ClassItems items;
+    items.count = 0;
+    char lower = (char)(c | 0x20);
+    if (!add_shorthand(t, &items, lower))
+      return false;
+    sb_puts(&t->out, c >= 'A' && c <= 'Z' ? "[^" : "[");
+    for (size_t i = 0; i < items.count; i++)
+      emit_range(t, &items.items[i]);
+    sb_putc(&t->out, ']');
     t->at += 2;
     return true;
   }
@@ -357,6 +365,7 @@ static bool step(Translator *t) {
   bool opens = c == '(' || c == '|';
   bool ok = atom(t, c);
   t->after_open = opens;
+  t->after_bar = c == '|';
   return ok;
 }
 
@@ -371,7 +380,8 @@ static bool atom(Translator *t, char c) {
   case ')':
     if (t->depth == 0)
       return refuse(t, t->at, "unbalanced ')'");
-    empty_alternative(t);
+    if (t->after_bar)
+      empty_alternative(t); /* (a|) ; an empty group () stays as it is */
     t->depth--;
     sb_putc(&t->out, ')');
     t->at++;
@@ -384,7 +394,7 @@ static bool atom(Translator *t, char c) {
     t->at++;
     return true;
   case '.':
-    sb_puts(&t->out, t->flags & IR_RE_DOTALL ? "." : "[^\n]");
+    sb_puts(&t->out, t->flags & IR_RE_DOTALL ? "." : "[^\\\n]"); /* as a class writes it */
     t->at++;
     return true;
   case '*':
@@ -420,13 +430,19 @@ bool lucene_from_pcre(Arena *arena, const char *pattern, unsigned flags, LuceneR
   }
   t.ignore_case = out->ignore_case;
   t.after_open = true;
-  bool anchored_start = t.at < t.len && pattern[t.at] == '^';
+  /* ^ or \A at the start, $ or \z at the end: the pattern anchors itself there (\z allows
+   * no final newline, $ does) */
+  bool start_a = strncmp(pattern + t.at, "\\A", 2) == 0;
+  bool anchored_start = t.at < t.len && (pattern[t.at] == '^' || start_a);
   if (anchored_start)
-    t.at++;
+    t.at += start_a ? 2 : 1;
   size_t end = t.len;
-  bool anchored_end = end > t.at && pattern[end - 1] == '$' && unescaped_at(pattern, end - 1);
+  bool end_z = end >= t.at + 2 && pattern[end - 1] == 'z' && pattern[end - 2] == '\\' &&
+               unescaped_at(pattern, end - 2);
+  bool anchored_end =
+      end_z || (end > t.at && pattern[end - 1] == '$' && unescaped_at(pattern, end - 1));
   if (anchored_end)
-    t.len = end - 1;
+    t.len = end - (end_z ? 2 : 1);
   while (t.at < t.len && step(&t))
     ;
   if (t.top_level_alt)
@@ -444,11 +460,11 @@ bool lucene_from_pcre(Arena *arena, const char *pattern, unsigned flags, LuceneR
   bool multiline = (flags & IR_RE_MULTILINE) != 0;
   StrBuf whole = STRBUF_INIT;
   /* ^ with m matches after any newline; $ matches before a final newline (and with m, any). */
-  sb_puts(&whole, anchored_start ? (multiline ? "(.*\n)?" : "") : ".*");
+  sb_puts(&whole, !anchored_start ? ".*" : multiline && !start_a ? "(.*\n)?" : "");
   sb_puts(&whole, t.top_level_alt ? "(" : "");
   sb_putn(&whole, sb_text(&t.out), t.out.len);
   sb_puts(&whole, t.top_level_alt ? ")" : "");
-  sb_puts(&whole, anchored_end ? (multiline ? "(\n.*)?" : "\n?") : ".*");
+  sb_puts(&whole, !anchored_end ? ".*" : end_z ? "" : multiline ? "(\n.*)?" : "\n?");
   out->text = arena_strndup(arena, sb_text(&whole), whole.len);
   out->len = whole.len;
   sb_free(&whole);

@@ -9,8 +9,9 @@
 #include "schema/attack.h"
 
 extern const Backend emit_eql_backend;
+extern const Backend emit_sigma_backend;
 
-const Backend *const emit_backends[] = {&emit_eql_backend, NULL};
+const Backend *const emit_backends[] = {&emit_eql_backend, &emit_sigma_backend, NULL};
 
 const Backend *emit_backend(const char *name) {
   for (const Backend *const *b = emit_backends; *b; b++)

@@ -3,6 +3,7 @@
  * comparisons, sequences, samples and pipes. Endgame-only forms are warnings. */
 #include <string.h>
 
+#include "base/cidr.h"
 #include "eql/ast.h"
 
 static void report(EqlParser *p, DiagSeverity severity, Span span, const char *id,
@@ -58,10 +59,17 @@ static void check_call(EqlParser *p, const IrExpr *e) {
         e->args[0]->kind != IR_EXPR_FIELD)
       report(p, DIAG_ERROR, e->args[0]->span, "eql-function-argument",
              "cidrMatch() takes a field of type ip first");
-    for (int k = 1; same_name(e->text, "cidrMatch") && k < n; k++)
-      if (e->args[k] && e->args[k]->kind != IR_EXPR_STRING)
-        report(p, DIAG_ERROR, e->args[k]->span, "eql-function-argument",
+    for (int k = 1; same_name(e->text, "cidrMatch") && k < n; k++) {
+      const IrExpr *net = e->args[k];
+      Cidr cidr;
+      const char *why = NULL;
+      if (net && net->kind != IR_EXPR_STRING)
+        report(p, DIAG_ERROR, net->span, "eql-function-argument",
                "cidrMatch() takes CIDR networks as strings after the field");
+      else if (net && !cidr_parse(net->text, net->len, &cidr, NULL, NULL, &why))
+        report(p, DIAG_ERROR, net->span, "eql-function-argument",
+               arena_printf(p->arena, "invalid CIDR network '%s': %s", net->text, why));
+    }
     return;
   }
   for (const char *const *g = endgame_functions; *g; g++)
@@ -143,10 +151,17 @@ static bool any_missing(const EqlStatement *st) {
   return false;
 }
 
+/* Elasticsearch joins on fields only ("Unsupported join key"). */
+static void check_join_key(EqlParser *p, const IrExpr *key) {
+  expr(p, key);
+  if (key && key->kind != IR_EXPR_FIELD && !p->endgame)
+    report(p, DIAG_ERROR, key->span, "eql-join-keys", "a join key must be a field");
+}
+
 static void check_term(EqlParser *p, const EqlTerm *term) {
   expr(p, term->where);
   for (size_t k = 0; k < term->by_count; k++)
-    expr(p, term->by[k]);
+    check_join_key(p, term->by[k]);
   if (term->runs_span.end && (term->runs < 1 || term->runs > 100))
     report(p, DIAG_ERROR, term->runs_span, "eql-sequence",
            arena_printf(p->arena, "runs must be from 1 to 100, saw %ld", term->runs));
@@ -169,8 +184,17 @@ static void check_keys(EqlParser *p, const EqlStatement *st) {
                         expected + st->by_count, st->until->by_count + st->by_count));
 }
 
+static bool runs_in_range(const EqlStatement *st) {
+  for (size_t i = 0; i < st->term_count; i++)
+    if (st->terms[i].runs < 1 || st->terms[i].runs > 100)
+      return false;
+  return true;
+}
+
 static void check_sequence(EqlParser *p, const EqlStatement *st) {
   long steps = positive_steps(st);
+  if (!runs_in_range(st))
+    return; /* the runs error says it; counting steps with it would only confuse */
   if (steps < 2 && !any_missing(st))
     report(p, DIAG_ERROR, st->keyword_span, "eql-sequence",
            arena_printf(p->arena,
@@ -200,10 +224,17 @@ static void check_pipe(EqlParser *p, const EqlStatement *st, const EqlPipe *pipe
   for (size_t i = 0; i < pipe->count; i++)
     expr(p, pipe->args[i]);
   if (strcmp(pipe->name, "head") == 0 || strcmp(pipe->name, "tail") == 0) {
-    if (pipe->count != 1 || pipe->args[0]->kind != IR_EXPR_NUMBER ||
-        !pipe->args[0]->number.is_integer || pipe->args[0]->number.integer < 0)
-      report(p, DIAG_ERROR, pipe->span, "eql-pipe",
-             arena_printf(p->arena, "pipe [%s] expects a positive integer", pipe->name));
+    const IrExpr *arg = pipe->count ? pipe->args[0] : NULL;
+    if (pipe->count != 1)
+      report(p, DIAG_ERROR, pipe->count ? pipe->args[1]->span : pipe->span, "eql-pipe",
+             arena_printf(p->arena, "pipe [%s] expects exactly one argument but found [%zu]",
+                          pipe->name, pipe->count));
+    else if (!arg || arg->kind != IR_EXPR_NUMBER || !arg->number.is_integer ||
+             arg->number.integer < 0)
+      report(p, DIAG_ERROR, arg ? arg->span : pipe->span, "eql-pipe",
+             arena_printf(p->arena, "pipe [%s] expects a positive integer but found [%.*s]",
+                          pipe->name, (int)(arg->span.end - arg->span.start),
+                          p->src->text + arg->span.start));
     return;
   }
   if (strcmp(pipe->name, "where") == 0) {
@@ -232,7 +263,7 @@ void eql_check(EqlParser *p, const EqlStatement *st) {
   if (st->until)
     check_term(p, st->until);
   for (size_t k = 0; k < st->by_count; k++)
-    expr(p, st->by[k]);
+    check_join_key(p, st->by[k]);
   switch (st->shape) {
   case EQL_EVENT:
     break;

@@ -27,9 +27,16 @@ static char peek(const Lexer *lx, size_t ahead) {
 }
 
 static void lex_error(Lexer *lx, size_t start, size_t end, const char *message) {
-  diag_report(lx->diags, DIAG_ERROR, lx->src, (Span){start, end > start ? end : start + 1},
-              "eql-syntax", "%s", message);
+  if (lx->diags) /* a look-ahead copy reports nothing: the real lexer will, once */
+    diag_report(lx->diags, DIAG_ERROR, lx->src, (Span){start, end > start ? end : start + 1},
+                "eql-syntax", "%s", message);
   lx->errors++;
+}
+
+Token lex_peek(const Lexer *lx) {
+  Lexer probe = *lx;
+  probe.diags = NULL;
+  return lex_next(&probe);
 }
 
 /* Whitespace, // line comments and nestable block comments. */
@@ -275,11 +282,20 @@ static bool unicode_escape(Lexer *lx, size_t at, size_t *width, StrBuf *out) {
     code = code * 16 + (unsigned long)hex(t[at + 3 + digits++]);
   if (t[at + 3 + digits] != '}' || digits < 2 || digits > 8) {
     lex_error(lx, at, at + 3 + digits,
-              "unicode sequence should use [2-8] hex digits, inside '\\u{...}'");
+              arena_printf(lx->arena, "unicode sequence should use [2-8] hex digits, [%.*s] has [%zu]",
+                           (int)(digits + 4), t + at, digits));
     return false;
   }
-  if ((code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
-    lex_error(lx, at, at + 4 + digits, "invalid unicode character code (a surrogate or past U+10FFFF)");
+  if (code >= 0xD800 && code <= 0xDFFF) {
+    lex_error(lx, at, at + 4 + digits,
+              arena_printf(lx->arena, "invalid unicode character code, [%.*s] is a surrogate code",
+                           (int)digits, t + at + 3));
+    return false;
+  }
+  if (code > 0x10FFFF) {
+    lex_error(lx, at, at + 4 + digits,
+              arena_printf(lx->arena, "invalid unicode character code [%.*s], past U+10FFFF",
+                           (int)digits, t + at + 3));
     return false;
   }
   put_utf8(out, code);

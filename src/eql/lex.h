@@ -87,6 +87,8 @@ typedef struct Lexer {
 void lex_init(Lexer *lx, Arena *arena, const Source *src, DiagSink *diags, bool endgame);
 /* The next token; lexical errors are reported and come back as TK_ERROR. */
 Token lex_next(Lexer *lx);
+/* The token after the current one, reporting nothing and moving nothing. */
+Token lex_peek(const Lexer *lx);
 const char *lex_token_name(TokenKind kind);
 /* The bytes of a STRING token, escapes resolved; false after reporting a bad escape. */
 bool lex_string_value(Lexer *lx, Token tok, char **out, size_t *len);

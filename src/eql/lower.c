@@ -176,7 +176,7 @@ static IrNode *function(const Lowering *l, IrExpr *e) {
     IrPredicate pred = base(l, e->args[0], e->span);
     pred.script = true;
     pred.match = kind;
-    pred.cased = !e->insensitive;
+    pred.cased = kind != IR_MATCH_CIDR && !e->insensitive;
     if (kind == IR_MATCH_CIDR)
       pred.pattern = value->text;
     else {
@@ -224,14 +224,16 @@ static IrNode *lower(const Lowering *l, IrExpr *e) {
 static IrStrList keys(const Lowering *l, IrExpr **exprs, size_t count) {
   IrStrList list = {arena_array(l->arena, count, sizeof(char *)), count};
   for (size_t i = 0; i < count; i++)
-    list.items[i] = is_field(exprs[i]) ? exprs[i]->text
+    list.items[i] = is_field(exprs[i]) ? (exprs[i]->optional
+                                              ? arena_printf(l->arena, "?%s", exprs[i]->text)
+                                              : exprs[i]->text)
                                        : arena_strndup(l->arena, l->src->text + exprs[i]->span.start,
                                                        exprs[i]->span.end - exprs[i]->span.start);
   return list;
 }
 
 static void step(const Lowering *l, const EqlTerm *term, IrStep *out) {
-  out->category = term->category ? term->category : "any";
+  out->category = term->category; /* NULL: 'any' */
   out->where = lower(l, term->where);
   out->by = keys(l, term->by, term->by_count);
   out->missing = term->missing;
@@ -243,8 +245,11 @@ static void pipes(const Lowering *l, const EqlStatement *st, IrQuery *q) {
   for (size_t i = 0; i < st->pipe_count; i++) {
     const EqlPipe *pipe = &st->pipes[i];
     bool head = strcmp(pipe->name, "head") == 0, tail = strcmp(pipe->name, "tail") == 0;
-    if ((!head && !tail) || pipe->count != 1 || pipe->args[0]->kind != IR_EXPR_NUMBER)
-      continue; /* Endgame pipes: reported by the checks, not in the IR */
+    if ((!head && !tail) || pipe->count != 1 || pipe->args[0]->kind != IR_EXPR_NUMBER) {
+      if (!q->endgame) /* Endgame pipes: warned about by the checks, refused by backends */
+        q->endgame = arena_printf(l->arena, "the pipe '%s'", pipe->name);
+      continue;
+    }
     q->pipes[q->pipe_count].kind = head ? IR_PIPE_HEAD : IR_PIPE_TAIL;
     q->pipes[q->pipe_count++].count = pipe->args[0]->number.integer;
   }
@@ -256,7 +261,7 @@ IrQuery *eql_lower(Arena *arena, const Source *src, const EqlStatement *st) {
   switch (st->shape) {
   case EQL_EVENT:
     q->kind = IR_QUERY_EVENT;
-    q->category = st->terms[0].category ? st->terms[0].category : "any";
+    q->category = st->terms[0].category; /* NULL: 'any' */
     q->where = lower(&l, st->terms[0].where);
     break;
   case EQL_SEQUENCE:
@@ -274,6 +279,8 @@ IrQuery *eql_lower(Arena *arena, const Source *src, const EqlStatement *st) {
       q->until = arena_alloc(arena, sizeof(IrStep));
       step(&l, st->until, q->until);
     }
+    if (st->shape == EQL_JOIN)
+      q->endgame = "a join";
     break;
   }
   pipes(&l, st, q);

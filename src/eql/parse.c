@@ -66,8 +66,16 @@ static IrExpr *node(EqlParser *p, IrExprKind kind, Span span) {
   return e;
 }
 
+/* Arrays grow by doubling: the capacity is the next power of two, so it needs no field of its
+ * own (a query with 100,000 operands costs linear, not quadratic, memory). */
+static void *push_slot(Arena *arena, void *array, size_t count, size_t size) {
+  if (count == 0 || (count & (count - 1)) == 0)
+    return arena_grow(arena, array, count, count ? count * 2 : 1, size);
+  return array;
+}
+
 static void push_arg(EqlParser *p, IrExpr *e, IrExpr *arg) {
-  e->args = arena_grow(p->arena, e->args, e->count, e->count + 1, sizeof(IrExpr *));
+  e->args = push_slot(p->arena, e->args, e->count, sizeof(IrExpr *));
   e->args[e->count++] = arg;
   if (arg && arg->span.end > e->span.end)
     e->span.end = arg->span.end;
@@ -105,8 +113,13 @@ static IrExpr *field(EqlParser *p, bool optional, size_t start) {
     }
     sb_puts(&name, lex_identifier(&p->lx, p->tok));
     advance(p);
-    Lexer probe = p->lx; /* name[0] indexes; "by name [step]" starts the next step */
-    if (at(p, TK_LBRACKET) && lex_next(&probe).kind == TK_INTEGER) {
+    /* name[0] indexes; "by name [step]" starts the next step */
+    if (at(p, TK_LBRACKET) && lex_peek(&p->lx).kind == TK_INTEGER) {
+      if (!p->endgame) {
+        error_at(p, p->tok.span, "array indexes are not supported in Elasticsearch EQL");
+        sb_free(&name);
+        return NULL;
+      }
       advance(p);
       if (!at(p, TK_INTEGER)) {
         expected(p, "an array index");
@@ -203,9 +216,7 @@ static IrExpr *primary(EqlParser *p) {
   if (at(p, TK_FUNCTION_TILDE))
     return call(p);
   if (at(p, TK_IDENT)) {
-    Lexer probe = p->lx; /* a name followed by '(' is a call */
-    Token next = lex_next(&probe);
-    if (next.kind == TK_LPAREN)
+    if (lex_peek(&p->lx).kind == TK_LPAREN) /* a name followed by '(' is a call */
       return call(p);
   }
   if (accept(p, TK_QUESTION))
@@ -220,7 +231,13 @@ static IrExpr *primary(EqlParser *p) {
 static IrExpr *unary(EqlParser *p) {
   Token tok = p->tok;
   if (accept(p, TK_MINUS) || accept(p, TK_PLUS)) {
+    if (++p->depth > p->max_depth) {
+      error_at(p, tok.span, arena_printf(p->arena, "expression nested deeper than %zu levels",
+                                         p->max_depth));
+      return NULL;
+    }
     IrExpr *inner = unary(p);
+    p->depth--;
     if (tok.kind == TK_PLUS || !inner)
       return inner;
     if (inner->kind == IR_EXPR_NUMBER) { /* a negative literal */
@@ -255,12 +272,18 @@ static int arithmetic_op(TokenKind kind) {
   return -1;
 }
 
+/* A chain a + b + c ... nests to the left, one level per operator: bounded like nesting. */
 static IrExpr *arith(EqlParser *p, int min_precedence) {
   IrExpr *left = unary(p);
-  for (;;) {
+  for (size_t chain = 0;; chain++) {
     int op = arithmetic_op(p->tok.kind);
     if (op < 0 || arithmetic[op].precedence < min_precedence || p->failed || !left)
       return left;
+    if (chain + p->depth >= p->max_depth) {
+      error_at(p, p->tok.span, arena_printf(p->arena, "arithmetic nested deeper than %zu levels",
+                                            p->max_depth));
+      return NULL;
+    }
     advance(p);
     IrExpr *right = arith(p, arithmetic[op].precedence + 1);
     IrExpr *e = node(p, IR_EXPR_ARITH, left->span);
@@ -365,8 +388,7 @@ static IrExpr *comparison(EqlParser *p) {
   } else if (at(p, TK_IN) || at(p, TK_IN_TILDE)) {
     return in_list(p, left, false, tok.span);
   } else if (at(p, TK_NOT)) {
-    Lexer probe = p->lx;
-    Token next = lex_next(&probe);
+    Token next = lex_peek(&p->lx);
     if (next.kind != TK_IN && next.kind != TK_IN_TILDE)
       return left;
     advance(p);
@@ -405,8 +427,7 @@ static IrExpr *negation(EqlParser *p) {
     result = node(p, IR_EXPR_NOT, tok.span);
     push_arg(p, result, inner);
   } else if (at(p, TK_IDENT)) {
-    Lexer probe = p->lx;
-    Token next = lex_next(&probe);
+    Token next = lex_peek(&p->lx);
     const char *word = p->src->text + tok.span.start;
     size_t len = tok.span.end - tok.span.start;
     bool lineage = next.kind == TK_OF && lineage_word(word, len);
@@ -476,7 +497,7 @@ static void join_keys(EqlParser *p, IrExpr ***keys, size_t *count, Span *span) {
   advance(p); /* by */
   do {
     IrExpr *key = expression(p);
-    *keys = arena_grow(p->arena, *keys, *count, *count + 1, sizeof(IrExpr *));
+    *keys = push_slot(p->arena, *keys, *count, sizeof(IrExpr *));
     (*keys)[(*count)++] = key;
   } while (!p->failed && accept(p, TK_COMMA));
   span->end = p->prev.span.end;
@@ -526,8 +547,13 @@ static void maxspan(EqlParser *p, EqlStatement *st) {
   }
   if (!expect(p, TK_INTEGER, " (the maxspan, e.g. 5m)"))
     return;
+  errno = 0;
   long long amount = strtoll(p->src->text + value.span.start, NULL, 10);
-  if (!at(p, TK_IDENT) || p->tok.span.start != value.span.end) {
+  if (errno == ERANGE || amount > 100LL * 365 * 86400000) {
+    error_at(p, value.span, "maxspan is too large (more than 100 years)");
+    return;
+  }
+  if (!at(p, TK_IDENT)) { /* "5m" and "5 m" both read: Elasticsearch skips the space */
     error_at(p, value.span,
              arena_printf(p->arena, "no time unit specified, did you mean [s] as in [%llds]?",
                           amount));
@@ -539,8 +565,7 @@ static void maxspan(EqlParser *p, EqlStatement *st) {
     if (strlen(units[i].unit) == unit_len && memcmp(units[i].unit, unit, unit_len) == 0)
       st->maxspan_ms = amount * units[i].ms;
   st->maxspan_span.end = p->tok.span.end;
-  st->maxspan_text = arena_strndup(p->arena, p->src->text + value.span.start,
-                                   p->tok.span.end - value.span.start);
+  st->maxspan_text = arena_printf(p->arena, "%lld%.*s", amount, (int)unit_len, unit);
   if (!st->maxspan_ms && amount > 0)
     error_at(p, p->tok.span,
              arena_printf(p->arena, "unknown time unit '%.*s'; use ms, s, m, h or d",
@@ -562,7 +587,10 @@ static void runs(EqlParser *p, EqlTerm *term) {
   Token value = p->tok;
   if (!accept(p, TK_INTEGER) && !p->failed)
     expected(p, "a whole number of runs");
+  errno = 0;
   term->runs = strtol(p->src->text + value.span.start, NULL, 10);
+  if (errno == ERANGE || term->runs > 1000000)
+    term->runs = 1000000; /* far past the limit of 100 the checks report */
   term->runs_span = (Span){start.start, p->prev.span.end};
 }
 
@@ -599,7 +627,7 @@ static void term_of(EqlParser *p, EqlTerm *term, bool sequence) {
 }
 
 static EqlTerm *push_term(EqlParser *p, EqlStatement *st) {
-  st->terms = arena_grow(p->arena, st->terms, st->term_count, st->term_count + 1, sizeof(EqlTerm));
+  st->terms = push_slot(p->arena, st->terms, st->term_count, sizeof(EqlTerm));
   return &st->terms[st->term_count++];
 }
 
@@ -636,7 +664,7 @@ static void pipe(EqlParser *p, EqlStatement *st) {
     expected(p, "a pipe name after '|'");
     return;
   }
-  st->pipes = arena_grow(p->arena, st->pipes, st->pipe_count, st->pipe_count + 1, sizeof(EqlPipe));
+  st->pipes = push_slot(p->arena, st->pipes, st->pipe_count, sizeof(EqlPipe));
   EqlPipe *pipe = &st->pipes[st->pipe_count++];
   memset(pipe, 0, sizeof *pipe);
   pipe->span = p->tok.span;
@@ -645,10 +673,9 @@ static void pipe(EqlParser *p, EqlStatement *st) {
   advance(p);
   while (!p->failed && !at(p, TK_PIPE) && !at(p, TK_EOF) && !at(p, TK_SEQUENCE) &&
          !at(p, TK_SAMPLE) && !at(p, TK_JOIN) && !at(p, TK_ANY)) {
-    Lexer probe = p->lx; /* 'category where' starts the next query */
-    if (at(p, TK_IDENT) && lex_next(&probe).kind == TK_WHERE)
+    if (at(p, TK_IDENT) && lex_peek(&p->lx).kind == TK_WHERE) /* the next query's start */
       break;
-    pipe->args = arena_grow(p->arena, pipe->args, pipe->count, pipe->count + 1, sizeof(IrExpr *));
+    pipe->args = push_slot(p->arena, pipe->args, pipe->count, sizeof(IrExpr *));
     pipe->args[pipe->count++] = expression(p);
     accept(p, TK_COMMA);
   }
@@ -660,8 +687,7 @@ static bool query_start(EqlParser *p) {
     return true;
   if (!at(p, TK_ANY) && !at(p, TK_IDENT) && !at(p, TK_QUOTED_IDENT))
     return false;
-  Lexer probe = p->lx;
-  return lex_next(&probe).kind == TK_WHERE;
+  return lex_peek(&p->lx).kind == TK_WHERE;
 }
 
 /* After a syntax error: skip to the next query, so that a later one is still checked (a step's

@@ -67,6 +67,7 @@ typedef struct Mapping {
   size_t logsource_count;
   MapLogsource fallback;     /* 'default' */
   const char *keyword_field; /* keywords.field: where unbound keywords are searched, or NULL */
+  IrStrList reverse_prefer; /* Sigma names tried first when mapping fields back */
   const EcsSchema *ecs;      /* the target schema, for field types */
 } Mapping;
 
@@ -89,6 +90,16 @@ IrRule *mapping_apply(Arena *arena, const Mapping *mapping, const IrRule *rule, 
  * it (then the name is kept as it is). */
 const char *mapping_field(Arena *arena, const Mapping *mapping, const IrLogsource *logsource,
                           const char *field);
+
+/* The inverse: the Sigma field name whose mapping under logsource gives target, or NULL. */
+const char *mapping_sigma_field(Arena *arena, const Mapping *mapping, const IrLogsource *logsource,
+                                const char *target);
+
+/* The logsource row an EQL category and condition stand for: the row with that category whose
+ * conditions all appear among the condition's AND-ed parts (the most such conditions wins), or
+ * NULL. */
+const MapLogsource *mapping_logsource_of(const Mapping *mapping, const char *category,
+                                         const IrNode *where);
 
 /* The logsource row that applies to a rule (the default row when none matches). */
 const MapLogsource *mapping_logsource(const Mapping *mapping, const IrLogsource *logsource);

@@ -227,6 +227,8 @@ static IrQuery *map_query(Pass *p, const IrQuery *query, const MapLogsource *sou
   if (query->kind != IR_QUERY_EVENT)
     return copy; /* sequences come from EQL, whose fields are already ECS */
   copy->category = query->category ? query->category : source->eql_category;
+  if (copy->category && strcmp(copy->category, "any") == 0)
+    copy->category = NULL; /* 'any where' */
   IrNode **parts = arena_array(p->arena, source->condition_count + 1, sizeof(IrNode *));
   for (size_t i = 0; i < source->condition_count; i++)
     parts[i] = condition_node(p->arena, &source->conditions[i]);

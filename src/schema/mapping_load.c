@@ -163,6 +163,7 @@ static void read_mapping(Reader *r, const YamlNode *root, Mapping *m) {
   m->keep_numbers = strings(r, yaml_map_get(string_values, "keep_numbers"), "keep_numbers");
   read_value_maps(r, m, yaml_map_get(root, "value_maps"));
   m->keyword_field = string(r, yaml_map_get(yaml_map_get(root, "keywords"), "field"), "field");
+  m->reverse_prefer = strings(r, yaml_map_get(root, "reverse_prefer"), "reverse_prefer");
   const YamlNode *logsources = yaml_map_get(root, "logsources");
   if (logsources && logsources->kind == YAML_SEQUENCE) {
     m->logsources = arena_array(r->arena, logsources->count, sizeof(MapLogsource));
