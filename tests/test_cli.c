@@ -144,3 +144,29 @@ Test(cli, keywords_search_the_mapping_keyword_field) {
   cr_assert_str_eq(out, "any where message : \"*mimikatz*\"\n");
   free(out);
 }
+
+Test(cli, elastic_export_to_sigma_keeps_its_metadata) {
+  char *out;
+  /* the second rule is KQL, which is not read: exit 1, the EQL rule still written */
+  cr_assert_eq(run("-t sigma golden/cli/export.ndjson", &out), 1);
+  cr_assert(strstr(out, "title: 'Certutil adds a trusted publisher'\n"), "%s", out);
+  cr_assert(strstr(out, "id: '0b4a5b1e-5d7f-4a63-9c5a-1f2e3d4c5b6a'\n"), "%s", out);
+  cr_assert(strstr(out, "    - 'attack.defense-evasion'\n    - 'attack.t1553.004'\n"), "%s", out);
+  cr_assert(strstr(out, "level: 'high'\n"), "%s", out);
+  cr_assert(strstr(out, "    category: process_creation\n"), "%s", out);
+  cr_assert(strstr(out, "        Image|endswith: '\\certutil.exe'\n"), "%s", out);
+  cr_assert(strstr(out, "is not an EQL rule (language 'kuery')"), "%s", out);
+  free(out);
+}
+
+Test(cli, metadata_flags_for_eql_input) {
+  char *out;
+  cr_assert_eq(run("-t sigma --title 'Signing tools' --level high --tag attack.t1553.002 "
+                   "rules/t1553_002_eql/signing_tool_suspicious_parent.eql",
+                   &out),
+               0);
+  cr_assert(strstr(out, "title: 'Signing tools'\n"), "%s", out);
+  cr_assert(strstr(out, "tags:\n    - 'attack.t1553.002'\n"), "%s", out);
+  cr_assert(strstr(out, "level: 'high'\n"), "%s", out);
+  free(out);
+}

@@ -27,6 +27,16 @@ bool sigmac_load_placeholders(SigmacSession *session, const char *path);
  * False for an unknown name. */
 bool sigmac_set_eql_syntax(SigmacSession *session, const char *syntax);
 
+/* Chooses the front end for every later input: "sigma", "eql" or "elastic" (an Elastic Security
+ * rule export, .json or .ndjson). Without a call it goes by file name: .eql is EQL, .json and
+ * .ndjson are exports, anything else Sigma. False for an unknown name. */
+bool sigmac_set_input_language(SigmacSession *session, const char *language);
+
+/* Metadata for rules whose source has none (EQL text), used when writing Sigma: key is one of
+ * title, id, level, author, date, description, tag (tag may be given several times). False for
+ * an unknown key. */
+bool sigmac_set_metadata(SigmacSession *session, const char *key, const char *value);
+
 /* Compiles the Sigma file at path (every YAML document in it) and adds its rules. False when the
  * file had errors (reported as diagnostics) or could not be read. */
 bool sigmac_add_file(SigmacSession *session, const char *path);

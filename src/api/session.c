@@ -19,7 +19,9 @@ struct SigmacSession {
   SigmaPlaceholders placeholders;
   Mapping *mapping; /* NULL until chosen or first needed */
   EqlOptions eql;
-  EmitMeta meta;  /* metadata flags for rules that have none (EQL) */
+  EmitMeta meta;    /* metadata flags for rules that have none (EQL) */
+  const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
+                       file name */
 };
 
 SigmacSession *sigmac_session_new(void) {
@@ -56,6 +58,37 @@ bool sigmac_set_eql_syntax(SigmacSession *session, const char *syntax) {
   return true;
 }
 
+bool sigmac_set_input_language(SigmacSession *session, const char *language) {
+  static const char *const languages[] = {"sigma", "eql", "elastic", NULL};
+  for (const char *const *l = languages; *l; l++)
+    if (strcmp(*l, language) == 0) {
+      session->from = *l;
+      return true;
+    }
+  return false;
+}
+
+bool sigmac_set_metadata(SigmacSession *session, const char *key, const char *value) {
+  EmitMeta *m = &session->meta;
+  const char *copy = arena_strdup(&session->arena, value);
+  if (strcmp(key, "tag") == 0) {
+    m->tags.items = arena_grow(&session->arena, m->tags.items, m->tags.count, m->tags.count + 1,
+                               sizeof(char *));
+    m->tags.items[m->tags.count++] = copy;
+    return true;
+  }
+  const char **slot = strcmp(key, "title") == 0         ? &m->title
+                      : strcmp(key, "id") == 0          ? &m->id
+                      : strcmp(key, "level") == 0       ? &m->level
+                      : strcmp(key, "author") == 0      ? &m->author
+                      : strcmp(key, "date") == 0        ? &m->date
+                      : strcmp(key, "description") == 0 ? &m->description
+                                                        : NULL;
+  if (slot)
+    *slot = copy;
+  return slot != NULL;
+}
+
 bool sigmac_load_placeholders(SigmacSession *session, const char *path) {
   const Source *src = load(session, path);
   if (!src)
@@ -72,7 +105,12 @@ static bool has_suffix(const char *path, const char *suffix) {
 
 /* The front end by file name: .eql is EQL text, anything else Sigma YAML. */
 static bool compile(SigmacSession *session, const Source *src) {
-  if (has_suffix(src->path, ".eql"))
+  const char *from = session->from;
+  if ((from && strcmp(from, "elastic") == 0) ||
+      (!from && (has_suffix(src->path, ".json") || has_suffix(src->path, ".ndjson"))))
+    return eql_compile_export(&session->arena, src, &session->eql, &session->diags,
+                              &session->rules);
+  if ((from && strcmp(from, "eql") == 0) || (!from && has_suffix(src->path, ".eql")))
     return eql_compile(&session->arena, src, &session->eql, &session->diags, &session->rules);
   return sigma_compile(&session->arena, src, &session->sigma, &session->diags, &session->rules);
 }

@@ -30,13 +30,25 @@ static const char usage_text[] =
     "  -f, --format FORMAT     output format of the target (default: default)\n"
     "  -o, --output FILE       write the output to FILE (only when every rule compiled)\n"
     "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
+    "      --from LANGUAGE     read every input as sigma, eql or elastic (a rule export);\n"
+    "                          by default .eql is EQL, .json/.ndjson exports, others Sigma\n"
+    "      --title, --id, --level, --author, --date, --description TEXT, --tag TAG (repeatable)\n"
+    "                          metadata for rules read from EQL, when writing Sigma\n"
     "  -h, --help              this text\n"
     "      --version           the version\n"
     "\n"
     "exit status: 0 every rule converted, 1 a rule was refused or invalid, 2 usage or I/O error\n";
 
+typedef struct Meta {
+  const char *key;
+  const char *value;
+} Meta;
+
 typedef struct Options {
   bool lint;
+  const char *from;
+  Meta *meta;
+  size_t meta_count;
   const char *syntax;
   const char *target;
   const char *mapping;
@@ -53,9 +65,19 @@ static int usage_error(const char *message, const char *arg) {
   return 2;
 }
 
+static bool meta_flag(const char *arg) {
+  static const char *const flags[] = {"--title", "--id",   "--level", "--author",
+                                      "--date",  "--description", "--tag", NULL};
+  for (const char *const *f = flags; *f; f++)
+    if (strcmp(*f, arg) == 0)
+      return true;
+  return false;
+}
+
 /* Returns -1 to go on, or the exit code to stop with. */
 static int parse_args(int argc, char **argv, Options *opts) {
   opts->inputs = calloc((size_t)argc, sizeof(char *));
+  opts->meta = calloc((size_t)argc, sizeof(Meta));
   int first = 1;
   if (argc > 1 && strcmp(argv[1], "lint") == 0) {
     opts->lint = true;
@@ -82,6 +104,15 @@ static int parse_args(int argc, char **argv, Options *opts) {
       slot = &opts->format;
     else if (strcmp(arg, "--syntax") == 0)
       slot = &opts->syntax;
+    else if (strcmp(arg, "--from") == 0)
+      slot = &opts->from;
+    else if (meta_flag(arg)) {
+      if (i + 1 >= argc)
+        return usage_error("missing value after", arg);
+      opts->meta[opts->meta_count].key = arg + 2;
+      opts->meta[opts->meta_count++].value = argv[++i];
+      continue;
+    }
     else if (strcmp(arg, "--placeholders") == 0)
       slot = &opts->placeholders;
     else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0)
@@ -134,6 +165,7 @@ int main(int argc, char **argv) {
   int stop = parse_args(argc, argv, &opts);
   if (stop >= 0) {
     free(opts.inputs);
+    free(opts.meta);
     return stop;
   }
   PathList paths = {0};
@@ -147,6 +179,13 @@ int main(int argc, char **argv) {
     fprintf(stderr, "sigmac: unknown EQL syntax '%s' (elasticsearch or endgame)\n", opts.syntax);
     status = 2;
   }
+  if (opts.from && !sigmac_set_input_language(session, opts.from)) {
+    fprintf(stderr, "sigmac: unknown input language '%s' (sigma, eql or elastic)\n", opts.from);
+    status = 2;
+  }
+  for (size_t i = 0; i < opts.meta_count; i++)
+    sigmac_set_metadata(session, opts.meta[i].key, opts.meta[i].value);
+  free(opts.meta);
   if (opts.placeholders && !sigmac_load_placeholders(session, opts.placeholders))
     status = status ? status : 1;
   for (size_t i = 0; i < paths.count; i++)

@@ -659,10 +659,15 @@ static const char *stable_uuid(Arena *arena, const char *name) {
                       a & 0xFFF, 0x8000 | ((b >> 48) & 0x3FFF), b & 0xFFFFFFFFFFFFULL);
 }
 
+/* The file's name without folders and extension, in the characters a Sigma rule name uses. */
 static const char *file_stem(Arena *arena, const char *path) {
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   const char *dot = strrchr(base, '.');
-  return arena_strndup(arena, base, dot ? (size_t)(dot - base) : strlen(base));
+  char *stem = arena_strndup(arena, base, dot ? (size_t)(dot - base) : strlen(base));
+  for (char *c = stem; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+      *c = *c >= 'A' && *c <= 'Z' ? (char)(*c | 0x20) : '_';
+  return stem;
 }
 
 /* Metadata: the Sigma rule's own, or for EQL what the command line gave, with stable defaults. */
@@ -682,20 +687,31 @@ static void put_meta_head(Writer *w, StrBuf *out, const char *suffix) {
     put_list(out, "tags", &m->tags);
     return;
   }
+  /* an exported rule's own metadata first, then the command line's, then stable defaults */
   const char *stem = file_stem(w->ctx->arena, w->rule->src ? w->rule->src->path : "query");
-  const char *title = given && given->title ? given->title : stem;
+  const char *title = m->title ? m->title : given && given->title ? given->title : stem;
+  const char *id = m->id ? m->id : given ? given->id : NULL;
   put_field(out, "title", suffix ? arena_printf(w->ctx->arena, "%s (%s)", title, suffix) : title);
-  const char *id_seed = arena_printf(w->ctx->arena, "%s#%zu#%s", given && given->id ? given->id : stem,
+  const char *id_seed = arena_printf(w->ctx->arena, "%s#%zu#%s", id ? id : stem,
                                      w->rule->document, suffix ? suffix : "");
-  put_field(out, "id", given && given->id && !suffix ? given->id : stable_uuid(w->ctx->arena, id_seed));
+  put_field(out, "id", id && !suffix ? id : stable_uuid(w->ctx->arena, id_seed));
   if (suffix)
     put_field(out, "name", arena_printf(w->ctx->arena, "%s_%s", stem, suffix));
   put_field(out, "status", "experimental");
-  put_field(out, "description", given && given->description ? given->description : NULL);
+  put_field(out, "description", m->description ? m->description : given ? given->description : NULL);
+  put_list(out, "references", &m->references);
   put_field(out, "author", given ? given->author : NULL);
   put_field(out, "date", given ? given->date : NULL);
-  if (given)
-    put_list(out, "tags", &given->tags);
+  IrStrList tags = m->tags;
+  if (given && given->tags.count) {
+    IrStrList both = {arena_array(w->ctx->arena, tags.count + given->tags.count, sizeof(char *)), 0};
+    for (size_t i = 0; i < tags.count; i++)
+      both.items[both.count++] = tags.items[i];
+    for (size_t i = 0; i < given->tags.count; i++)
+      both.items[both.count++] = given->tags.items[i];
+    tags = both;
+  }
+  put_list(out, "tags", &tags);
 }
 
 static void put_meta_tail(Writer *w, StrBuf *out) {
@@ -708,7 +724,10 @@ static void put_meta_tail(Writer *w, StrBuf *out) {
       put_data_entry(out, m->custom[i].key, m->custom[i].value, 0);
     return;
   }
-  put_field(out, "level", w->ctx->meta && w->ctx->meta->level ? w->ctx->meta->level : "medium");
+  put_list(out, "falsepositives", &m->falsepositives);
+  put_field(out, "level", m->level                                ? m->level
+                          : w->ctx->meta && w->ctx->meta->level ? w->ctx->meta->level
+                                                                : "medium");
 }
 
 static void put_logsource(StrBuf *out, const IrLogsource *l) {

@@ -21,4 +21,11 @@ extern const EqlOptions eql_default_options;
 bool eql_compile(Arena *arena, const Source *src, const EqlOptions *options, DiagSink *diags,
                  IrRuleSet *rules);
 
+/* An Elastic Security rule export (.json: one rule object or an array; .ndjson: one per line):
+ * every EQL rule's query compiled as eql_compile() does, with the rule's name, rule_id,
+ * description, severity, threat (as ATT&CK tags), false positives and references as metadata.
+ * Rules in other languages are errors naming them. */
+bool eql_compile_export(Arena *arena, const Source *src, const EqlOptions *options,
+                        DiagSink *diags, IrRuleSet *rules);
+
 #endif

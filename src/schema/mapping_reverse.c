@@ -52,9 +52,23 @@ static bool has_condition(const IrNode *where, const MapCondition *c) {
   return false;
 }
 
+/* The value the query requires of host.os.type (Elastic's OS field), or NULL. */
+static const char *os_of(const IrNode *where) {
+  const IrNode *const *parts = where->kind == IR_AND ? (const IrNode *const *)where->children : &where;
+  size_t count = where->kind == IR_AND ? where->count : 1;
+  for (size_t i = 0; i < count; i++) {
+    const IrPredicate *p = parts[i]->kind == IR_PRED ? &parts[i]->pred : NULL;
+    if (p && p->match == IR_MATCH_EQUALS && p->field && strcmp(p->field, "host.os.type") == 0 &&
+        p->value.kind == IR_VALUE_STRING && p->value.string.count == 1)
+      return p->value.string.segs[0].text;
+  }
+  return NULL;
+}
+
 const MapLogsource *mapping_logsource_of(const Mapping *m, const char *category,
                                          const IrNode *where) {
   const MapLogsource *best = NULL;
+  const char *os = os_of(where);
   for (size_t i = 0; i < m->logsource_count; i++) {
     const MapLogsource *row = &m->logsources[i];
     if (!row->eql_category || !category || strcmp(row->eql_category, category) != 0 ||
@@ -63,8 +77,12 @@ const MapLogsource *mapping_logsource_of(const Mapping *m, const char *category,
     bool all = true;
     for (size_t k = 0; k < row->condition_count && all; k++)
       all = has_condition(where, &row->conditions[k]);
-    /* the row that explains most of the query wins; rows without conditions come last */
-    if (all && (!best || row->condition_count > best->condition_count))
+    /* the row that explains most of the query wins, then one of the OS the query names;
+       rows without conditions come last */
+    bool same_os = os && row->when.product && strcmp(os, row->when.product) == 0;
+    bool best_os = best && os && best->when.product && strcmp(os, best->when.product) == 0;
+    if (all && (!best || row->condition_count > best->condition_count ||
+                (row->condition_count == best->condition_count && same_os && !best_os)))
       best = row;
   }
   return best;
