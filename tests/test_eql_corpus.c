@@ -244,3 +244,65 @@ Test(eql_corpus, detection_rules_parse_and_round_trip, .timeout = 300) {
   cr_assert_eq(passed + failed, 1081);
   cr_assert_eq(failed, 0);
 }
+
+/* The reason a conversion was refused: the first error's message up to its first quote, so
+ * that refusals group by kind rather than by the construct each names. */
+static void refusal_reason(SigmacSession *session, char *reason, size_t size) {
+  snprintf(reason, size, "?");
+  for (size_t i = 0; i < sigmac_diagnostic_count(session); i++) {
+    const char *severity, *id, *message;
+    sigmac_diagnostic(session, i, &severity, &id, &message);
+    if (strcmp(severity, "error") != 0)
+      continue;
+    size_t len = strcspn(message, "'(");
+    snprintf(reason, size, "[%s] %.*s", id, (int)(len < 70 ? len : 70), message);
+    return;
+  }
+}
+
+/* Elastic's production EQL rules to portable Sigma: converted, or refused with a reason. */
+Test(eql_corpus, detection_rules_to_sigma, .timeout = 300) {
+  const char *corpus = test_corpus_dir();
+  if (!corpus)
+    cr_skip("../shared/corpus is absent: the detection-rules run is skipped");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/detection-rules/rule_queries.ndjson", corpus);
+  FILE *file = fopen(path, "r");
+  cr_assert(file);
+  char *line = NULL, reasons[32][128];
+  size_t capacity = 0, converted = 0, refused = 0, counts[32] = {0}, kinds = 0;
+  while (getline(&line, &capacity, file) > 0) {
+    json_t *rule = json_loads(line, 0, NULL);
+    if (strcmp(json_string_value(json_object_get(rule, "language")), "eql") == 0) {
+      SigmacSession *session = sigmac_session_new();
+      const char *query = json_string_value(json_object_get(rule, "query"));
+      sigmac_add_text(session, "rule.eql", query, strlen(query));
+      char *out = NULL;
+      if (sigmac_convert(session, "sigma", NULL, &out)) {
+        converted++;
+      } else {
+        char reason[128];
+        refusal_reason(session, reason, sizeof reason);
+        size_t k = 0;
+        while (k < kinds && strcmp(reasons[k], reason) != 0)
+          k++;
+        if (k == kinds && kinds < 32)
+          snprintf(reasons[kinds++], sizeof reasons[0], "%s", reason);
+        counts[k < 32 ? k : 31]++;
+        refused++;
+      }
+      free(out);
+      sigmac_session_free(session);
+    }
+    json_decref(rule);
+  }
+  free(line);
+  fclose(file);
+  printf("detection-rules eql to sigma: converted %zu, refused %zu\n", converted, refused);
+  for (size_t k = 0; k < kinds; k++)
+    printf("  refused %zu: %s\n", counts[k], reasons[k]);
+  fflush(stdout);
+  cr_assert_eq(converted + refused, 1081);
+  for (size_t k = 0; k < kinds; k++)
+    cr_assert(strncmp(reasons[k], "[sigma-refused]", 15) == 0, "not a refusal: %s", reasons[k]);
+}
