@@ -176,12 +176,12 @@ static void check_keys(EqlParser *p, const EqlStatement *st) {
              "eql-join-keys",
              arena_printf(p->arena,
                           "inconsistent number of join keys; expected [%zu] but found [%zu]",
-                          expected + st->by_count, st->terms[i].by_count + st->by_count));
+                          expected, st->terms[i].by_count));
   if (st->until && st->until->by_count != expected)
     report(p, DIAG_ERROR, st->until->span, "eql-join-keys",
            arena_printf(p->arena,
                         "inconsistent number of join keys in 'until'; expected [%zu] but found [%zu]",
-                        expected + st->by_count, st->until->by_count + st->by_count));
+                        expected, st->until->by_count));
 }
 
 static bool runs_in_range(const EqlStatement *st) {
