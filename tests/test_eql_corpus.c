@@ -197,9 +197,11 @@ static bool round_trip(const char *text, char **why) {
     ok = sigmac_error_count(second) == 0 && !difference;
     if (!ok) {
       char *diagnostics = sigmac_render_diagnostics(second);
-      size_t size = strlen(printed) + strlen(diagnostics) + (difference ? strlen(difference) : 0) + 64;
+      size_t size =
+          strlen(printed) + strlen(diagnostics) + (difference ? strlen(difference) : 0) + 64;
       *why = malloc(size);
-      snprintf(*why, size, "printed:\n%s\n%s%s", printed, diagnostics, difference ? difference : "");
+      snprintf(*why, size, "printed:\n%s\n%s%s", printed, diagnostics,
+               difference ? difference : "");
       free(diagnostics);
     }
     free(difference);

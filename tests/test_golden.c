@@ -147,7 +147,8 @@ Test(golden, sigma_ir_and_diagnostics) {
   cr_assert_eq(outcome.failed, 0, "%zu golden cases failed", outcome.failed);
 }
 
-/* EQL cases: golden/eql/<case>.eql with <case>.ir or <case>.err, and <case>.out.eql (printed back). */
+/* EQL cases: golden/eql/<case>.eql with <case>.ir or <case>.err, and <case>.out.eql (printed back).
+ */
 Test(golden, eql_ir_and_diagnostics) {
   Outcome outcome = run_dir_ext("golden/eql", ".eql");
   cr_assert(outcome.passed > 0, "no golden case ran");

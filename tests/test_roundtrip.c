@@ -46,8 +46,9 @@ static char *queries_only(const char *eql) {
 }
 
 Test(roundtrip, corrected_t1553_002_eql_goes_through_sigma_unchanged) {
-  static const char *const files[] = {"signing_tool_suspicious_parent", "cert_file_user_writable_path",
-                                      "cert_store_registry_modification", "cert_drop_then_signing_tool"};
+  static const char *const files[] = {
+      "signing_tool_suspicious_parent", "cert_file_user_writable_path",
+      "cert_store_registry_modification", "cert_drop_then_signing_tool"};
   for (size_t i = 0; i < 4; i++) {
     char path[256];
     snprintf(path, sizeof path, "rules/t1553_002_eql/%s.eql", files[i]);

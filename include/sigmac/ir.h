@@ -86,7 +86,7 @@ typedef struct IrValue {
   X(IR_MATCH_LTE, "lte")                                                                           \
   X(IR_MATCH_GT, "gt")                                                                             \
   X(IR_MATCH_GTE, "gte")                                                                           \
-  X(IR_MATCH_FIELDREF, "fieldref") /* pattern: the other field; ref_anchor says how */        \
+  X(IR_MATCH_FIELDREF, "fieldref") /* pattern: the other field; ref_anchor says how */             \
   X(IR_MATCH_EXPR, "expression")   /* expr: an EQL boolean expression no other kind says */
 
 typedef enum IrMatchKind {
@@ -130,21 +130,21 @@ typedef enum IrTimePart {
 /* EQL expressions that no predicate kind says (functions, arithmetic, comparisons between
  * expressions, lineage): kept as a tree so they print back and evaluate as Elasticsearch does. */
 #define IR_EXPR_KINDS(X)                                                                           \
-  X(IR_EXPR_FIELD, "field")       /* text: dotted name; optional: written ?field */              \
-  X(IR_EXPR_STRING, "string")     /* text, len */                                                \
-  X(IR_EXPR_NUMBER, "number")     /* number */                                                   \
-  X(IR_EXPR_BOOL, "bool")         /* boolean */                                                  \
-  X(IR_EXPR_NULL, "null")                                                                        \
-  X(IR_EXPR_CALL, "call")         /* text: function name; args; insensitive: name~ */            \
-  X(IR_EXPR_ARITH, "arith")       /* op: + - * / %; args[0], args[1] */                          \
-  X(IR_EXPR_NEG, "neg")           /* args[0] */                                                  \
-  X(IR_EXPR_COMPARE, "compare")   /* op: == != < <= > >=; args[0], args[1] */                    \
-  X(IR_EXPR_IN, "in")             /* args[0] in args[1..]; insensitive: in~ */                   \
-  X(IR_EXPR_MATCH, "match")       /* op: ":" like regex; args[0] against args[1..] */            \
-  X(IR_EXPR_AND, "and")                                                                          \
-  X(IR_EXPR_OR, "or")                                                                            \
-  X(IR_EXPR_NOT, "not")           /* args[0] */                                                  \
-  X(IR_EXPR_LINEAGE, "lineage")   /* text: descendant, child, event; query: the subquery */
+  X(IR_EXPR_FIELD, "field")   /* text: dotted name; optional: written ?field */                    \
+  X(IR_EXPR_STRING, "string") /* text, len */                                                      \
+  X(IR_EXPR_NUMBER, "number") /* number */                                                         \
+  X(IR_EXPR_BOOL, "bool")     /* boolean */                                                        \
+  X(IR_EXPR_NULL, "null")                                                                          \
+  X(IR_EXPR_CALL, "call")       /* text: function name; args; insensitive: name~ */                \
+  X(IR_EXPR_ARITH, "arith")     /* op: + - * / %; args[0], args[1] */                              \
+  X(IR_EXPR_NEG, "neg")         /* args[0] */                                                      \
+  X(IR_EXPR_COMPARE, "compare") /* op: == != < <= > >=; args[0], args[1] */                        \
+  X(IR_EXPR_IN, "in")           /* args[0] in args[1..]; insensitive: in~ */                       \
+  X(IR_EXPR_MATCH, "match")     /* op: ":" like regex; args[0] against args[1..] */                \
+  X(IR_EXPR_AND, "and")                                                                            \
+  X(IR_EXPR_OR, "or")                                                                              \
+  X(IR_EXPR_NOT, "not")         /* args[0] */                                                      \
+  X(IR_EXPR_LINEAGE, "lineage") /* text: descendant, child, event; query: the subquery */
 
 typedef enum IrExprKind {
 #define X(kind, name) kind,
@@ -156,16 +156,16 @@ typedef struct IrQuery IrQuery;
 typedef struct IrExpr IrExpr;
 struct IrExpr {
   IrExprKind kind;
-  const char *text;   /* FIELD, STRING, CALL, LINEAGE */
-  size_t len;         /* STRING */
-  const char *op;     /* ARITH, COMPARE, MATCH */
-  IrNumber number;    /* NUMBER */
-  bool boolean;       /* BOOL */
-  bool optional;      /* FIELD */
-  bool insensitive;   /* CALL, IN, MATCH: the '~' form */
+  const char *text; /* FIELD, STRING, CALL, LINEAGE */
+  size_t len;       /* STRING */
+  const char *op;   /* ARITH, COMPARE, MATCH */
+  IrNumber number;  /* NUMBER */
+  bool boolean;     /* BOOL */
+  bool optional;    /* FIELD */
+  bool insensitive; /* CALL, IN, MATCH: the '~' form */
   IrExpr **args;
   size_t count;
-  IrQuery *query;     /* LINEAGE */
+  IrQuery *query; /* LINEAGE */
   Span span;
 };
 

@@ -210,13 +210,16 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
     IrRule *filtered = sigma_filtered(&session->arena, &session->rules, rule);
     /* EQL rules are written in ECS already */
     ir_ruleset_push(&session->arena, &mapped,
-                    rule->origin == IR_LANG_EQL
-                        ? rule
-                        : mapping_apply(&session->arena, session->mapping, filtered,
-                                        &session->diags));
+                    rule->origin == IR_LANG_EQL ? rule
+                                                : mapping_apply(&session->arena, session->mapping,
+                                                                filtered, &session->diags));
   }
-  EmitCtx ctx = {&session->arena, &session->diags, session->mapping, &session->rules,
-                 backend->maps_fields ? &mapped : &session->rules, &session->meta};
+  EmitCtx ctx = {&session->arena,
+                 &session->diags,
+                 session->mapping,
+                 &session->rules,
+                 backend->maps_fields ? &mapped : &session->rules,
+                 &session->meta};
   StrBuf text = STRBUF_INIT;
   bool ok = backend->output(&ctx, format, &text);
   *out = take(&text);

@@ -2,6 +2,7 @@
  * text), prefix membership, and RFC 5952 canonical text. inet_pton is not used: its leniencies
  * (and those of inet_aton) differ between C libraries, and it reports no error position. */
 #include "base/cidr.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -23,16 +24,6 @@ static bool fail(Scan *s, size_t offset, const char *message) {
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static int hex_value(char c) {
-  if (is_digit(c))
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 static bool at(const Scan *s, char c) { return s->pos < s->end && s->text[s->pos] == c; }
 
@@ -128,8 +119,8 @@ static void expand(const uint16_t groups[8], int n, int gap, unsigned char out[1
 static bool parse_group(Scan *s, uint16_t groups[8], int *n, bool *ipv4) {
   size_t start = s->pos;
   unsigned value = 0;
-  while (s->pos < s->end && hex_value(s->text[s->pos]) >= 0)
-    value = (value << 4 | (unsigned)hex_value(s->text[s->pos++])) & 0xfffff;
+  while (s->pos < s->end && hex_digit_value(s->text[s->pos]) >= 0)
+    value = (value << 4 | (unsigned)hex_digit_value(s->text[s->pos++])) & 0xfffff;
   if (at(s, '.')) { /* it was the first octet of an embedded IPv4 */
     if (*n > 6)
       return fail(s, start, "embedded IPv4 address leaves no room: over 8 groups");

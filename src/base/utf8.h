@@ -10,6 +10,9 @@
  * there are not valid UTF-8 (overlong forms, surrogates and code points past U+10FFFF included). */
 size_t utf8_sequence_length(const char *text, size_t len);
 
+/* The value of a hexadecimal digit (0-9, a-f, A-F), or -1 for any other character. */
+int hex_digit_value(char c);
+
 /* True when all len bytes are valid UTF-8. */
 bool utf8_valid(const char *text, size_t len);
 

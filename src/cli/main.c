@@ -66,8 +66,8 @@ static int usage_error(const char *message, const char *arg) {
 }
 
 static bool meta_flag(const char *arg) {
-  static const char *const flags[] = {"--title", "--id",   "--level", "--author",
-                                      "--date",  "--description", "--tag", NULL};
+  static const char *const flags[] = {"--title", "--id",          "--level", "--author",
+                                      "--date",  "--description", "--tag",   NULL};
   for (const char *const *f = flags; *f; f++)
     if (strcmp(*f, arg) == 0)
       return true;
@@ -112,8 +112,7 @@ static int parse_args(int argc, char **argv, Options *opts) {
       opts->meta[opts->meta_count].key = arg + 2;
       opts->meta[opts->meta_count++].value = argv[++i];
       continue;
-    }
-    else if (strcmp(arg, "--placeholders") == 0)
+    } else if (strcmp(arg, "--placeholders") == 0)
       slot = &opts->placeholders;
     else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0)
       return usage_error("unknown option", arg);

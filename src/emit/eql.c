@@ -10,9 +10,9 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/cidr.h"
 #include "emit/emit.h"
@@ -336,10 +336,10 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
 /* EQL's function forms (startsWith~, cidrMatch, ...) run as scripts, which treat a missing field
  * differently under 'not'; a predicate that came from one is written as one again. */
 static bool script_form(Printer *p, const IrPredicate *pred, StrBuf *whole) {
-  const char *function = pred->match == IR_MATCH_STARTSWITH  ? "startsWith"
-                         : pred->match == IR_MATCH_ENDSWITH  ? "endsWith"
-                         : pred->match == IR_MATCH_CONTAINS  ? "stringContains"
-                                                             : NULL;
+  const char *function = pred->match == IR_MATCH_STARTSWITH ? "startsWith"
+                         : pred->match == IR_MATCH_ENDSWITH ? "endsWith"
+                         : pred->match == IR_MATCH_CONTAINS ? "stringContains"
+                                                            : NULL;
   if (!function)
     return false;
   sb_printf(whole, "%s%s(", function, pred->cased ? "" : "~");
@@ -395,9 +395,8 @@ static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, S
     return FORM_WHOLE;
   case IR_MATCH_CIDR:
     if (ecs_field(p, pred->field) && family(p, pred->field) != ECS_IP) {
-      refuse(p, pred, "eql-refused-type",
-             "cidrMatch() needs an ip field, and ECS types '%s' as %s", pred->field,
-             ecs_field(p, pred->field)->type);
+      refuse(p, pred, "eql-refused-type", "cidrMatch() needs an ip field, and ECS types '%s' as %s",
+             pred->field, ecs_field(p, pred->field)->type);
       return FORM_WHOLE;
     }
     eql_string(value, pred->pattern, strlen(pred->pattern));
@@ -481,7 +480,10 @@ static void write_group(Printer *p, const IrPredicate *first, Form form, const c
   if (form == FORM_LIKE && !wild)
     form = FORM_EQ; /* exact values: '==' and 'in' say it plainly */
   if (count == 1) {
-    sb_printf(out, form == FORM_COLON ? " : %s" : form == FORM_LIKE ? " like %s" : " == %s",
+    sb_printf(out,
+              form == FORM_COLON  ? " : %s"
+              : form == FORM_LIKE ? " like %s"
+                                  : " == %s",
               values[0]);
     return;
   }

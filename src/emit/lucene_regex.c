@@ -8,6 +8,7 @@
  * flag is set, lazy quantifiers lose their '?' (laziness cannot change a whole-value match), and
  * everything else that Lucene cannot say is refused with its position. */
 #include "emit/lucene_regex.h"
+#include "base/utf8.h"
 
 #include <string.h>
 
@@ -63,16 +64,6 @@ static const char *class_body(char shorthand) {
   }
 }
 
-static int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* A character escape (\t, \n, \x41, \., ...) as the byte it stands for; -1 if it is not one. */
 static int escaped_char(Translator *t, size_t *width) {
   char c = t->p[t->at + 1];
@@ -93,7 +84,7 @@ static int escaped_char(Translator *t, size_t *width) {
   case 'a':
     return 7;
   case 'x': {
-    int hi = hex_value(t->p[t->at + 2]), lo = hi >= 0 ? hex_value(t->p[t->at + 3]) : -1;
+    int hi = hex_digit_value(t->p[t->at + 2]), lo = hi >= 0 ? hex_digit_value(t->p[t->at + 3]) : -1;
     if (hi < 0 || lo < 0)
       return -1;
     *width = 4;
@@ -120,8 +111,8 @@ static void literal_char(Translator *t, int c) {
 
 /* One member of a bracket class: a byte range, or a multi-byte UTF-8 character kept whole. */
 typedef struct ClassItem {
-  int lo, hi;        /* bytes; lo == hi for one character */
-  const char *raw;   /* a multi-byte character, or NULL */
+  int lo, hi;      /* bytes; lo == hi for one character */
+  const char *raw; /* a multi-byte character, or NULL */
   size_t raw_len;
 } ClassItem;
 

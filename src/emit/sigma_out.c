@@ -2,7 +2,8 @@
  * Rules from Sigma come back with their selections; rules from EQL get their ECS fields mapped
  * back to the Sigma taxonomy (the inverse of the mapping), their category and conditions turned
  * into a logsource, and a sequence becomes one rule per step plus a temporal_ordered correlation.
- * What Sigma cannot say (EQL functions, arithmetic, samples, 'until') is refused with the reason. */
+ * What Sigma cannot say (EQL functions, arithmetic, samples, 'until') is refused with the reason.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,21 +15,21 @@
 #include "ir/ir_build.h"
 
 typedef struct Item {
-  const char *key;      /* field|modifiers, or "|all"-style keyword key, or NULL for keywords */
-  char **values;        /* YAML scalars */
+  const char *key; /* field|modifiers, or "|all"-style keyword key, or NULL for keywords */
+  char **values;   /* YAML scalars */
   size_t count;
-  bool scalar;          /* one value written without a list */
-  bool all;             /* several values that must all hold (|all) */
+  bool scalar; /* one value written without a list */
+  bool all;    /* several values that must all hold (|all) */
 } Item;
 
 typedef struct Selection {
   const char *name;
-  Item *items;          /* a map; or for 'alternatives' one map per alternative */
+  Item *items; /* a map; or for 'alternatives' one map per alternative */
   size_t count;
-  Item **alternatives;  /* a list of maps: alternatives[i] holds items, alt_counts[i] of them */
+  Item **alternatives; /* a list of maps: alternatives[i] holds items, alt_counts[i] of them */
   size_t *alt_counts;
   size_t alt_count;
-  char **keywords;      /* a keyword list */
+  char **keywords; /* a keyword list */
   size_t keyword_count;
 } Selection;
 
@@ -40,8 +41,8 @@ typedef struct Writer {
   Selection *sels;
   size_t sel_count;
   bool failed;
-  bool quiet;            /* trying a shape: report nothing */
-  const char **warned;   /* fields already warned about in this rule */
+  bool quiet;          /* trying a shape: report nothing */
+  const char **warned; /* fields already warned about in this rule */
   size_t warned_count;
 } Writer;
 
@@ -74,13 +75,13 @@ static const char *sigma_field(Writer *w, const IrPredicate *pred, const char *f
     if (strcmp(w->warned[i], field) == 0)
       return field;
   if (!w->quiet) {
-    w->warned = arena_grow(w->ctx->arena, w->warned, w->warned_count, w->warned_count + 1,
-                           sizeof(char *));
+    w->warned =
+        arena_grow(w->ctx->arena, w->warned, w->warned_count, w->warned_count + 1, sizeof(char *));
     w->warned[w->warned_count++] = field;
   }
   if (!w->quiet)
     diag_report(w->ctx->diags, DIAG_WARNING, pred->src, pred->span, "sigma-no-taxonomy-name",
-              "'%s' has no name in the Sigma taxonomy for this logsource; kept as it is", field);
+                "'%s' has no name in the Sigma taxonomy for this logsource; kept as it is", field);
   return field;
 }
 
@@ -212,9 +213,10 @@ static bool item_of(Writer *w, const IrPredicate *pred, const char **key, char *
     *value = literal_value(w, pred, s);
     break;
   case IR_MATCH_REGEX:
-    mods = arena_printf(w->ctx->arena, "|re%s%s%s", pred->lucene ? "|s" : "",
-                        pred->regex_flags & IR_RE_IGNORECASE || (pred->lucene && !pred->cased) ? "|i" : "",
-                        pred->regex_flags & IR_RE_MULTILINE ? "|m" : "");
+    mods = arena_printf(
+        w->ctx->arena, "|re%s%s%s", pred->lucene ? "|s" : "",
+        pred->regex_flags & IR_RE_IGNORECASE || (pred->lucene && !pred->cased) ? "|i" : "",
+        pred->regex_flags & IR_RE_MULTILINE ? "|m" : "");
     if (!pred->lucene && (pred->regex_flags & IR_RE_DOTALL))
       mods = arena_printf(w->ctx->arena, "%s|s", mods);
     *value = pred->lucene ? lucene_as_pcre(w, pred) : NULL;
@@ -244,8 +246,9 @@ static bool item_of(Writer *w, const IrPredicate *pred, const char **key, char *
     *value = number_value(w, &pred->value.number);
     break;
   case IR_MATCH_FIELDREF:
-    mods = pred->ref_anchor == IR_ANCHOR_WHOLE ? "|fieldref"
-           : arena_printf(w->ctx->arena, "|fieldref|%s", ir_anchor_name(pred->ref_anchor));
+    mods = pred->ref_anchor == IR_ANCHOR_WHOLE
+               ? "|fieldref"
+               : arena_printf(w->ctx->arena, "|fieldref|%s", ir_anchor_name(pred->ref_anchor));
     *value = arena_printf(w->ctx->arena, "'%s'", sigma_field(w, pred, pred->pattern));
     break;
   case IR_MATCH_EXPR: {
@@ -382,11 +385,11 @@ static bool as_map(Writer *w, const IrNode *node, Item **items, size_t *count) {
     if (!same) {
       (*items)[(*count)++] = item;
       continue;
-    }    /* the key again: its values must all hold, which Sigma writes with |all */
+    } /* the key again: its values must all hold, which Sigma writes with |all */
     if (!same->scalar || !item.scalar || strstr(item.key, "|neq") || strstr(item.key, "|all"))
       return false;
-    same->values = arena_grow(w->ctx->arena, same->values, same->count, same->count + 1,
-                              sizeof(char *));
+    same->values =
+        arena_grow(w->ctx->arena, same->values, same->count, same->count + 1, sizeof(char *));
     same->values[same->count++] = item.values[0];
     same->all = true;
   }
@@ -441,8 +444,8 @@ static bool as_selection(Writer *w, const IrNode *node, Selection *sel) {
              !(last && strcmp(last->values[0], "null") == 0);
     if (single && last && sel->alt_counts[sel->alt_count - 1] == 1 &&
         strcmp(last->key, item.key) == 0 && !strstr(last->key, "|all")) {
-      last->values = arena_grow(w->ctx->arena, last->values, last->count, last->count + 1,
-                                sizeof(char *));
+      last->values =
+          arena_grow(w->ctx->arena, last->values, last->count, last->count + 1, sizeof(char *));
       last->values[last->count++] = item.values[0];
       last->scalar = false;
       continue;
@@ -463,8 +466,9 @@ static bool name_taken(const Writer *w, const char *name) {
 
 /* A search identifier the condition grammar can read ([A-Za-z0-9_.-]); others are renamed. */
 static const char *usable_label(Writer *w, const char *label) {
-  if (!label || strspn(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-                    strlen(label))
+  if (!label ||
+      strspn(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+          strlen(label))
     return label;
   char *name = arena_strdup(w->ctx->arena, label);
   for (char *c = name; *c; c++)
@@ -493,13 +497,13 @@ static const IrNode *unwrapped_not(const IrNode *node) {
     return NULL;
   const IrNode *null = node->children[0], *not = node->children[1];
   if (null->kind != IR_PRED || null->pred.match != IR_MATCH_NULL || !null->pred.optional ||
-      not->kind != IR_NOT)
+      not ->kind != IR_NOT)
     return NULL;
-  const IrNode *inner = not->children[0];
+  const IrNode *inner = not ->children[0];
   const IrNode *leaf = inner->kind == IR_OR ? inner->children[0] : inner;
   if (leaf->kind != IR_PRED || !leaf->pred.field || strcmp(leaf->pred.field, null->pred.field) != 0)
     return NULL;
-  return not;
+  return not ;
 }
 
 /* The condition over selections for node; selections are collected as they are named. */
@@ -692,19 +696,23 @@ static void put_meta_head(Writer *w, StrBuf *out, const char *suffix) {
   const char *title = m->title ? m->title : given && given->title ? given->title : stem;
   const char *id = m->id ? m->id : given ? given->id : NULL;
   put_field(out, "title", suffix ? arena_printf(w->ctx->arena, "%s (%s)", title, suffix) : title);
-  const char *id_seed = arena_printf(w->ctx->arena, "%s#%zu#%s", id ? id : stem,
-                                     w->rule->document, suffix ? suffix : "");
+  const char *id_seed = arena_printf(w->ctx->arena, "%s#%zu#%s", id ? id : stem, w->rule->document,
+                                     suffix ? suffix : "");
   put_field(out, "id", id && !suffix ? id : stable_uuid(w->ctx->arena, id_seed));
   if (suffix)
     put_field(out, "name", arena_printf(w->ctx->arena, "%s_%s", stem, suffix));
   put_field(out, "status", "experimental");
-  put_field(out, "description", m->description ? m->description : given ? given->description : NULL);
+  put_field(out, "description",
+            m->description ? m->description
+            : given        ? given->description
+                           : NULL);
   put_list(out, "references", &m->references);
   put_field(out, "author", given ? given->author : NULL);
   put_field(out, "date", given ? given->date : NULL);
   IrStrList tags = m->tags;
   if (given && given->tags.count) {
-    IrStrList both = {arena_array(w->ctx->arena, tags.count + given->tags.count, sizeof(char *)), 0};
+    IrStrList both = {arena_array(w->ctx->arena, tags.count + given->tags.count, sizeof(char *)),
+                      0};
     for (size_t i = 0; i < tags.count; i++)
       both.items[both.count++] = tags.items[i];
     for (size_t i = 0; i < given->tags.count; i++)
@@ -725,9 +733,10 @@ static void put_meta_tail(Writer *w, StrBuf *out) {
     return;
   }
   put_list(out, "falsepositives", &m->falsepositives);
-  put_field(out, "level", m->level                                ? m->level
-                          : w->ctx->meta && w->ctx->meta->level ? w->ctx->meta->level
-                                                                : "medium");
+  put_field(out, "level",
+            m->level                              ? m->level
+            : w->ctx->meta && w->ctx->meta->level ? w->ctx->meta->level
+                                                  : "medium");
 }
 
 static void put_logsource(StrBuf *out, const IrLogsource *l) {
@@ -768,7 +777,8 @@ static bool same_condition(const IrNode *node, const MapCondition *c) {
  * event.category test of an 'any where'). */
 static const IrNode *without(Arena *arena, const IrNode *where, const MapCondition *conditions,
                              size_t count) {
-  const IrNode *const *parts = where->kind == IR_AND ? (const IrNode *const *)where->children : &where;
+  const IrNode *const *parts =
+      where->kind == IR_AND ? (const IrNode *const *)where->children : &where;
   size_t n = where->kind == IR_AND ? where->count : 1;
   IrNode **kept = arena_array(arena, n, sizeof(IrNode *));
   size_t k = 0;
@@ -788,8 +798,8 @@ static const IrNode *without(Arena *arena, const IrNode *where, const MapConditi
 static const char *category_of(Writer *w, const IrQuery *q, const IrNode **where) {
   if (q->category)
     return q->category;
-  const IrNode *const *parts = (*where)->kind == IR_AND ? (const IrNode *const *)(*where)->children
-                                                         : where;
+  const IrNode *const *parts =
+      (*where)->kind == IR_AND ? (const IrNode *const *)(*where)->children : where;
   size_t n = (*where)->kind == IR_AND ? (*where)->count : 1;
   for (size_t i = 0; i < n; i++) {
     const IrPredicate *p = parts[i]->kind == IR_PRED ? &parts[i]->pred : NULL;
@@ -868,13 +878,14 @@ static const char *timespan(Writer *w, long long ms) {
 /* The Sigma names of the join keys of step i (shared keys first, then the step's own). */
 static IrStrList step_keys(Writer *w, const IrQuery *q, size_t i) {
   const IrStep *step = &q->steps[i];
-  IrStrList keys = {arena_array(w->ctx->arena, q->by.count + step->by.count + 1, sizeof(char *)), 0};
+  IrStrList keys = {arena_array(w->ctx->arena, q->by.count + step->by.count + 1, sizeof(char *)),
+                    0};
   for (size_t k = 0; k < q->by.count + step->by.count; k++) {
     const char *key = k < q->by.count ? q->by.items[k] : step->by.items[k - q->by.count];
     key += key[0] == '?'; /* Sigma group-by has no optional keys */
-    const char *name = w->ctx->mapping ? mapping_sigma_field(w->ctx->arena, w->ctx->mapping,
-                                                             &w->logsource, key)
-                                       : NULL;
+    const char *name = w->ctx->mapping
+                           ? mapping_sigma_field(w->ctx->arena, w->ctx->mapping, &w->logsource, key)
+                           : NULL;
     keys.items[keys.count++] = name ? name : key;
   }
   return keys;
@@ -910,8 +921,8 @@ static bool sequence_docs(Writer *w, const IrQuery *q, StrBuf *out) {
   const char **names = arena_array(w->ctx->arena, q->step_count, sizeof(char *));
   const char *stem = file_stem(w->ctx->arena, w->rule->src ? w->rule->src->path : "query");
   for (size_t i = 0; i < q->step_count; i++) {
-    IrQuery step = {.kind = IR_QUERY_EVENT, .category = q->steps[i].category,
-                    .where = q->steps[i].where};
+    IrQuery step = {
+        .kind = IR_QUERY_EVENT, .category = q->steps[i].category, .where = q->steps[i].where};
     const IrNode *where;
     const char *suffix = arena_printf(w->ctx->arena, "step_%zu", i + 1);
     names[i] = arena_printf(w->ctx->arena, "%s_%s", stem, suffix);
@@ -934,8 +945,8 @@ static bool sequence_docs(Writer *w, const IrQuery *q, StrBuf *out) {
   if (keys[0].count) {
     sb_puts(out, "    group-by:\n");
     for (size_t k = 0; k < keys[0].count; k++)
-      sb_printf(out, "        - %s\n", aliases ? arena_printf(w->ctx->arena, "key_%zu", k + 1)
-                                             : keys[0].items[k]);
+      sb_printf(out, "        - %s\n",
+                aliases ? arena_printf(w->ctx->arena, "key_%zu", k + 1) : keys[0].items[k]);
   }
   if (aliases) {
     sb_puts(out, "    aliases:\n");

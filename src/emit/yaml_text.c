@@ -83,7 +83,7 @@ bool yaml_sigma_pattern(StrBuf *out, const IrString *pattern) {
 
 void yaml_key(StrBuf *out, const char *key) {
   bool plain = *key && strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
-                                  ".-|@") == strlen(key);
+                                   ".-|@") == strlen(key);
   if (plain)
     sb_puts(out, key);
   else

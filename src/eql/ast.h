@@ -14,14 +14,14 @@ typedef struct EqlTerm {
   IrExpr **by;
   size_t by_count;
   Span by_span;
-  bool missing;         /* '!' */
-  long runs;            /* 1 when absent */
+  bool missing; /* '!' */
+  long runs;    /* 1 when absent */
   Span runs_span;
 } EqlTerm;
 
 typedef struct EqlPipe {
   const char *name;
-  Span span;            /* the name */
+  Span span; /* the name */
   IrExpr **args;
   size_t count;
 } EqlPipe;
@@ -30,11 +30,11 @@ typedef enum EqlShape { EQL_EVENT, EQL_SEQUENCE, EQL_SAMPLE, EQL_JOIN } EqlShape
 
 typedef struct EqlStatement {
   EqlShape shape;
-  Span span;            /* the whole statement */
-  Span keyword_span;    /* 'sequence', 'sample', 'join', or the event category */
-  EqlTerm *terms;       /* EQL_EVENT: one */
+  Span span;         /* the whole statement */
+  Span keyword_span; /* 'sequence', 'sample', 'join', or the event category */
+  EqlTerm *terms;    /* EQL_EVENT: one */
   size_t term_count;
-  IrExpr **by;          /* shared join keys */
+  IrExpr **by; /* shared join keys */
   size_t by_count;
   Span by_span;
   const char *maxspan_text;
@@ -50,19 +50,19 @@ typedef struct EqlParser {
   Arena *arena;
   DiagSink *diags;
   const Source *src;
-  Token tok;            /* current */
-  Token prev;           /* last consumed */
+  Token tok;  /* current */
+  Token prev; /* last consumed */
   size_t depth;
   size_t max_depth;
-  bool failed;          /* a syntax error in the current statement */
+  bool failed; /* a syntax error in the current statement */
   bool endgame;
 } EqlParser;
 
 /* parse.c: the next statement, or NULL at the end of the input. After a syntax error the
  * statement is returned with failed set, and parsing resumes at the next query. */
 EqlStatement *eql_parse_statement(EqlParser *p);
-void eql_parser_init(EqlParser *p, Arena *arena, const Source *src, DiagSink *diags,
-                     bool endgame, size_t max_depth);
+void eql_parser_init(EqlParser *p, Arena *arena, const Source *src, DiagSink *diags, bool endgame,
+                     size_t max_depth);
 
 /* check.c: the language's semantic rules, reported at their positions. */
 void eql_check(EqlParser *p, const EqlStatement *st);

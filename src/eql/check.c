@@ -17,11 +17,11 @@ static const struct {
   int min, max; /* max -1: no limit */
   bool tilde;
 } functions[] = {
-    {"add", 2, 2, false},        {"between", 3, 4, true},       {"cidrMatch", 2, -1, false},
-    {"concat", 1, -1, false},    {"divide", 2, 2, false},       {"endsWith", 2, 2, true},
-    {"indexOf", 2, 3, true},     {"length", 1, 1, false},       {"modulo", 2, 2, false},
-    {"multiply", 2, 2, false},   {"number", 1, 2, false},       {"startsWith", 2, 2, true},
-    {"string", 1, 1, false},     {"stringContains", 2, 2, true}, {"substring", 2, 3, false},
+    {"add", 2, 2, false},      {"between", 3, 4, true},        {"cidrMatch", 2, -1, false},
+    {"concat", 1, -1, false},  {"divide", 2, 2, false},        {"endsWith", 2, 2, true},
+    {"indexOf", 2, 3, true},   {"length", 1, 1, false},        {"modulo", 2, 2, false},
+    {"multiply", 2, 2, false}, {"number", 1, 2, false},        {"startsWith", 2, 2, true},
+    {"string", 1, 1, false},   {"stringContains", 2, 2, true}, {"substring", 2, 3, false},
     {"subtract", 2, 2, false},
 };
 
@@ -115,9 +115,9 @@ static void expr(EqlParser *p, const IrExpr *e) {
     check_compare(p, e);
     break;
   case IR_EXPR_LINEAGE:
-    report(p, DIAG_WARNING, e->span, "eql-endgame",
-           arena_printf(p->arena, "'%s of' is Endgame EQL; Elasticsearch does not run it",
-                        e->text));
+    report(
+        p, DIAG_WARNING, e->span, "eql-endgame",
+        arena_printf(p->arena, "'%s of' is Endgame EQL; Elasticsearch does not run it", e->text));
     break;
   case IR_EXPR_FIELD:
   case IR_EXPR_STRING:
@@ -178,10 +178,11 @@ static void check_keys(EqlParser *p, const EqlStatement *st) {
                           "inconsistent number of join keys; expected [%zu] but found [%zu]",
                           expected, st->terms[i].by_count));
   if (st->until && st->until->by_count != expected)
-    report(p, DIAG_ERROR, st->until->span, "eql-join-keys",
-           arena_printf(p->arena,
-                        "inconsistent number of join keys in 'until'; expected [%zu] but found [%zu]",
-                        expected, st->until->by_count));
+    report(
+        p, DIAG_ERROR, st->until->span, "eql-join-keys",
+        arena_printf(p->arena,
+                     "inconsistent number of join keys in 'until'; expected [%zu] but found [%zu]",
+                     expected, st->until->by_count));
 }
 
 static bool runs_in_range(const EqlStatement *st) {
@@ -219,8 +220,8 @@ static void check_sequence(EqlParser *p, const EqlStatement *st) {
 
 /* Pipes: Elasticsearch runs head and tail with one non-negative integer. */
 static void check_pipe(EqlParser *p, const EqlStatement *st, const EqlPipe *pipe) {
-  static const char *const endgame_pipes[] = {"count", "unique", "unique_count", "filter", "sort",
-                                              NULL};
+  static const char *const endgame_pipes[] = {"count",  "unique", "unique_count",
+                                              "filter", "sort",   NULL};
   for (size_t i = 0; i < pipe->count; i++)
     expr(p, pipe->args[i]);
   if (strcmp(pipe->name, "head") == 0 || strcmp(pipe->name, "tail") == 0) {
@@ -247,9 +248,10 @@ static void check_pipe(EqlParser *p, const EqlStatement *st, const EqlPipe *pipe
   for (const char *const *g = endgame_pipes; *g; g++)
     if (strcmp(*g, pipe->name) == 0) {
       report(p, DIAG_WARNING, pipe->span, "eql-endgame",
-             arena_printf(p->arena,
-                          "pipe [%s] is Endgame EQL; Elasticsearch rejects it (only head and tail run)",
-                          pipe->name));
+             arena_printf(
+                 p->arena,
+                 "pipe [%s] is Endgame EQL; Elasticsearch rejects it (only head and tail run)",
+                 pipe->name));
       return;
     }
   report(p, DIAG_ERROR, pipe->span, "eql-pipe",
@@ -279,8 +281,9 @@ void eql_check(EqlParser *p, const EqlStatement *st) {
     check_keys(p, st);
     break;
   case EQL_JOIN:
-    report(p, DIAG_WARNING, st->keyword_span, "eql-endgame",
-           "'join' is Endgame EQL; Elasticsearch does not run it (a 'sample' joins unordered events)");
+    report(
+        p, DIAG_WARNING, st->keyword_span, "eql-endgame",
+        "'join' is Endgame EQL; Elasticsearch does not run it (a 'sample' joins unordered events)");
     check_keys(p, st);
     break;
   }

@@ -9,8 +9,8 @@
 #include "sigmac/ir.h"
 
 typedef struct EqlOptions {
-  bool endgame;          /* Endgame syntax: '=' equality, single-quoted strings, ?"raw" */
-  size_t max_depth;      /* expression nesting */
+  bool endgame;     /* Endgame syntax: '=' equality, single-quoted strings, ?"raw" */
+  size_t max_depth; /* expression nesting */
 } EqlOptions;
 
 extern const EqlOptions eql_default_options;
@@ -25,7 +25,7 @@ bool eql_compile(Arena *arena, const Source *src, const EqlOptions *options, Dia
  * every EQL rule's query compiled as eql_compile() does, with the rule's name, rule_id,
  * description, severity, threat (as ATT&CK tags), false positives and references as metadata.
  * Rules in other languages are errors naming them. */
-bool eql_compile_export(Arena *arena, const Source *src, const EqlOptions *options,
-                        DiagSink *diags, IrRuleSet *rules);
+bool eql_compile_export(Arena *arena, const Source *src, const EqlOptions *options, DiagSink *diags,
+                        IrRuleSet *rules);
 
 #endif

@@ -78,12 +78,12 @@ static TokenKind keyword(const char *word, size_t len) {
   static const struct {
     const char *word;
     TokenKind kind;
-  } words[] = {{"and", TK_AND},         {"any", TK_ANY},     {"by", TK_BY},
-               {"false", TK_FALSE},     {"in", TK_IN},       {"join", TK_JOIN},
-               {"like", TK_LIKE},       {"maxspan", TK_MAXSPAN}, {"not", TK_NOT},
-               {"null", TK_NULL},       {"of", TK_OF},       {"or", TK_OR},
-               {"regex", TK_REGEX},     {"sample", TK_SAMPLE}, {"sequence", TK_SEQUENCE},
-               {"true", TK_TRUE},       {"until", TK_UNTIL}, {"where", TK_WHERE},
+  } words[] = {{"and", TK_AND},     {"any", TK_ANY},         {"by", TK_BY},
+               {"false", TK_FALSE}, {"in", TK_IN},           {"join", TK_JOIN},
+               {"like", TK_LIKE},   {"maxspan", TK_MAXSPAN}, {"not", TK_NOT},
+               {"null", TK_NULL},   {"of", TK_OF},           {"or", TK_OR},
+               {"regex", TK_REGEX}, {"sample", TK_SAMPLE},   {"sequence", TK_SEQUENCE},
+               {"true", TK_TRUE},   {"until", TK_UNTIL},     {"where", TK_WHERE},
                {"with", TK_WITH}};
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
     if (strlen(words[i].word) == len && memcmp(words[i].word, word, len) == 0)
@@ -136,13 +136,15 @@ static Token string(Lexer *lx, size_t start) {
   char quote = peek(lx, 0);
   if (quote == '"' && peek(lx, 1) == '"' && peek(lx, 2) == '"') {
     lx->at += 3;
-    while (lx->at < lx->src->len && !(peek(lx, 0) == '"' && peek(lx, 1) == '"' && peek(lx, 2) == '"')) {
+    while (lx->at < lx->src->len &&
+           !(peek(lx, 0) == '"' && peek(lx, 1) == '"' && peek(lx, 2) == '"')) {
       if (peek(lx, 0) == '\n' || peek(lx, 0) == '\r')
         break;
       lx->at++;
     }
     if (!(peek(lx, 0) == '"' && peek(lx, 1) == '"' && peek(lx, 2) == '"')) {
-      lex_error(lx, start, start + 3, "unterminated raw string '\"\"\"' (raw strings end on the same line)");
+      lex_error(lx, start, start + 3,
+                "unterminated raw string '\"\"\"' (raw strings end on the same line)");
       return (Token){TK_ERROR, {start, lx->at}};
     }
     lx->at += 3;
@@ -189,12 +191,12 @@ static Token punctuation(Lexer *lx, size_t start) {
   static const struct {
     const char *text;
     TokenKind kind;
-  } ops[] = {{"==", TK_EQ},  {"!=", TK_NEQ},    {"<=", TK_LTE},     {">=", TK_GTE},
-             {"!:", TK_NCOLON}, {"<", TK_LT},    {">", TK_GT},       {"=", TK_ASSIGN},
-             {":", TK_COLON}, {"(", TK_LPAREN}, {")", TK_RPAREN},   {"[", TK_LBRACKET},
-             {"]", TK_RBRACKET}, {",", TK_COMMA}, {".", TK_DOT},    {"|", TK_PIPE},
-             {"?", TK_QUESTION}, {"!", TK_BANG},  {"+", TK_PLUS},   {"-", TK_MINUS},
-             {"*", TK_STAR}, {"/", TK_SLASH},    {"%", TK_PERCENT}};
+  } ops[] = {{"==", TK_EQ},      {"!=", TK_NEQ},   {"<=", TK_LTE},   {">=", TK_GTE},
+             {"!:", TK_NCOLON},  {"<", TK_LT},     {">", TK_GT},     {"=", TK_ASSIGN},
+             {":", TK_COLON},    {"(", TK_LPAREN}, {")", TK_RPAREN}, {"[", TK_LBRACKET},
+             {"]", TK_RBRACKET}, {",", TK_COMMA},  {".", TK_DOT},    {"|", TK_PIPE},
+             {"?", TK_QUESTION}, {"!", TK_BANG},   {"+", TK_PLUS},   {"-", TK_MINUS},
+             {"*", TK_STAR},     {"/", TK_SLASH},  {"%", TK_PERCENT}};
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     size_t n = strlen(ops[i].text);
     if (lx->at + n <= lx->src->len && memcmp(lx->src->text + lx->at, ops[i].text, n) == 0) {
@@ -244,13 +246,6 @@ Token lex_next(Lexer *lx) {
   return punctuation(lx, start);
 }
 
-static int hex(char c) {
-  return c >= '0' && c <= '9'   ? c - '0'
-         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                : -1;
-}
-
 static void put_utf8(StrBuf *out, unsigned long code) {
   if (code < 0x80) {
     sb_putc(out, (char)code);
@@ -278,11 +273,12 @@ static bool unicode_escape(Lexer *lx, size_t at, size_t *width, StrBuf *out) {
     lex_error(lx, at, at + 2, "a unicode escape is written \\u{XXXX}");
     return false;
   }
-  while (hex(t[at + 3 + digits]) >= 0 && digits < 9)
-    code = code * 16 + (unsigned long)hex(t[at + 3 + digits++]);
+  while (hex_digit_value(t[at + 3 + digits]) >= 0 && digits < 9)
+    code = code * 16 + (unsigned long)hex_digit_value(t[at + 3 + digits++]);
   if (t[at + 3 + digits] != '}' || digits < 2 || digits > 8) {
     lex_error(lx, at, at + 3 + digits,
-              arena_printf(lx->arena, "unicode sequence should use [2-8] hex digits, [%.*s] has [%zu]",
+              arena_printf(lx->arena,
+                           "unicode sequence should use [2-8] hex digits, [%.*s] has [%zu]",
                            (int)(digits + 4), t + at, digits));
     return false;
   }
@@ -319,7 +315,9 @@ static bool escaped(Lexer *lx, size_t at, size_t *width, StrBuf *out) {
     return true;
   }
   lex_error(lx, at, at + 2,
-            arena_printf(lx->arena, "invalid escape sequence '\\%c' in a string; write '\\\\' for a backslash", c));
+            arena_printf(lx->arena,
+                         "invalid escape sequence '\\%c' in a string; write '\\\\' for a backslash",
+                         c));
   return false;
 }
 

@@ -13,7 +13,7 @@
   X(TK_EOF, "the end of the query")                                                                \
   X(TK_IDENT, "an identifier")                                                                     \
   X(TK_QUOTED_IDENT, "a quoted identifier")                                                        \
-  X(TK_FUNCTION_TILDE, "a function name with '~'") /* name~ right before '(' */                  \
+  X(TK_FUNCTION_TILDE, "a function name with '~'") /* name~ right before '(' */                    \
   X(TK_STRING, "a string")                                                                         \
   X(TK_INTEGER, "a number")                                                                        \
   X(TK_DECIMAL, "a number")                                                                        \
@@ -79,9 +79,9 @@ typedef struct Lexer {
   Arena *arena;
   const Source *src;
   DiagSink *diags;
-  size_t at;       /* next byte */
-  bool endgame;    /* Endgame syntax: single-quoted and ?"raw" strings */
-  size_t errors;   /* lexical errors reported */
+  size_t at;     /* next byte */
+  bool endgame;  /* Endgame syntax: single-quoted and ?"raw" strings */
+  size_t errors; /* lexical errors reported */
 } Lexer;
 
 void lex_init(Lexer *lx, Arena *arena, const Source *src, DiagSink *diags, bool endgame);

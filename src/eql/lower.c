@@ -31,8 +31,8 @@ static IrNode *expr_pred(const Lowering *l, IrExpr *e) {
 static bool is_field(const IrExpr *e) { return e && e->kind == IR_EXPR_FIELD; }
 
 static bool is_constant(const IrExpr *e) {
-  return e && (e->kind == IR_EXPR_STRING || e->kind == IR_EXPR_NUMBER ||
-               e->kind == IR_EXPR_BOOL || e->kind == IR_EXPR_NULL);
+  return e && (e->kind == IR_EXPR_STRING || e->kind == IR_EXPR_NUMBER || e->kind == IR_EXPR_BOOL ||
+               e->kind == IR_EXPR_NULL);
 }
 
 /* EQL ':' / like patterns: every '*' and '?' is a wildcard; there is no escape. */
@@ -138,9 +138,8 @@ static IrNode *in_list(const Lowering *l, IrExpr *e) {
     return expr_pred(l, e);
   IrNode **alternatives = arena_array(l->arena, e->count - 1, sizeof(IrNode *));
   for (size_t i = 1; i < e->count; i++) {
-    IrNode *eq = is_constant(e->args[i])
-                     ? equality(l, field, e->args[i], e->span, !e->insensitive)
-                     : NULL;
+    IrNode *eq =
+        is_constant(e->args[i]) ? equality(l, field, e->args[i], e->span, !e->insensitive) : NULL;
     if (!eq)
       return expr_pred(l, e);
     alternatives[i - 1] = eq;
@@ -224,11 +223,11 @@ static IrNode *lower(const Lowering *l, IrExpr *e) {
 static IrStrList keys(const Lowering *l, IrExpr **exprs, size_t count) {
   IrStrList list = {arena_array(l->arena, count, sizeof(char *)), count};
   for (size_t i = 0; i < count; i++)
-    list.items[i] = is_field(exprs[i]) ? (exprs[i]->optional
-                                              ? arena_printf(l->arena, "?%s", exprs[i]->text)
-                                              : exprs[i]->text)
-                                       : arena_strndup(l->arena, l->src->text + exprs[i]->span.start,
-                                                       exprs[i]->span.end - exprs[i]->span.start);
+    list.items[i] =
+        is_field(exprs[i])
+            ? (exprs[i]->optional ? arena_printf(l->arena, "?%s", exprs[i]->text) : exprs[i]->text)
+            : arena_strndup(l->arena, l->src->text + exprs[i]->span.start,
+                            exprs[i]->span.end - exprs[i]->span.start);
   return list;
 }
 

@@ -209,7 +209,8 @@ static IrExpr *primary(EqlParser *p) {
     if (!p->failed && !accept(p, TK_RPAREN)) {
       size_t line, column;
       source_locate(p->src, tok.span.start, &line, &column);
-      expected(p, arena_printf(p->arena, "')' (to close '(' at line %zu, column %zu)", line, column));
+      expected(p,
+               arena_printf(p->arena, "')' (to close '(' at line %zu, column %zu)", line, column));
     }
     return inner;
   }
@@ -232,8 +233,8 @@ static IrExpr *unary(EqlParser *p) {
   Token tok = p->tok;
   if (accept(p, TK_MINUS) || accept(p, TK_PLUS)) {
     if (++p->depth > p->max_depth) {
-      error_at(p, tok.span, arena_printf(p->arena, "expression nested deeper than %zu levels",
-                                         p->max_depth));
+      error_at(p, tok.span,
+               arena_printf(p->arena, "expression nested deeper than %zu levels", p->max_depth));
       return NULL;
     }
     IrExpr *inner = unary(p);
@@ -262,8 +263,11 @@ static const struct {
   TokenKind token;
   int precedence;
   const char *op;
-} arithmetic[] = {{TK_PLUS, 1, "+"},  {TK_MINUS, 1, "-"},  {TK_STAR, 2, "*"},
-                  {TK_SLASH, 2, "/"}, {TK_PERCENT, 2, "%"}};
+} arithmetic[] = {{TK_PLUS, 1, "+"},
+                  {TK_MINUS, 1, "-"},
+                  {TK_STAR, 2, "*"},
+                  {TK_SLASH, 2, "/"},
+                  {TK_PERCENT, 2, "%"}};
 
 static int arithmetic_op(TokenKind kind) {
   for (int i = 0; i < (int)(sizeof arithmetic / sizeof arithmetic[0]); i++)
@@ -280,8 +284,8 @@ static IrExpr *arith(EqlParser *p, int min_precedence) {
     if (op < 0 || arithmetic[op].precedence < min_precedence || p->failed || !left)
       return left;
     if (chain + p->depth >= p->max_depth) {
-      error_at(p, p->tok.span, arena_printf(p->arena, "arithmetic nested deeper than %zu levels",
-                                            p->max_depth));
+      error_at(p, p->tok.span,
+               arena_printf(p->arena, "arithmetic nested deeper than %zu levels", p->max_depth));
       return NULL;
     }
     advance(p);
@@ -349,17 +353,17 @@ static IrExpr *in_list(EqlParser *p, IrExpr *left, bool negated, Span start) {
     return e;
   IrExpr *not = node(p, IR_EXPR_NOT, (Span){start.start, e->span.end});
   push_arg(p, not, e);
-  return not;
+  return not ;
 }
 
 static IrExpr *match(EqlParser *p, IrExpr *left) {
   TokenKind kind = p->tok.kind;
   IrExpr *e = node(p, IR_EXPR_MATCH, left->span);
-  e->op = kind == TK_COLON || kind == TK_NCOLON         ? ":"
-          : kind == TK_LIKE || kind == TK_LIKE_TILDE     ? "like"
-                                                          : "regex";
-  e->insensitive = kind == TK_COLON || kind == TK_NCOLON || kind == TK_LIKE_TILDE ||
-                   kind == TK_REGEX_TILDE;
+  e->op = kind == TK_COLON || kind == TK_NCOLON      ? ":"
+          : kind == TK_LIKE || kind == TK_LIKE_TILDE ? "like"
+                                                     : "regex";
+  e->insensitive =
+      kind == TK_COLON || kind == TK_NCOLON || kind == TK_LIKE_TILDE || kind == TK_REGEX_TILDE;
   advance(p);
   push_arg(p, e, left);
   pattern_values(p, e);
@@ -368,7 +372,7 @@ static IrExpr *match(EqlParser *p, IrExpr *left) {
     return e;
   IrExpr *not = node(p, IR_EXPR_NOT, e->span);
   push_arg(p, not, e);
-  return not;
+  return not ;
 }
 
 /* comparison = additive [ compare-op additive | [not] (in | in~) (...) | (: like regex) values ] */
@@ -398,8 +402,7 @@ static IrExpr *comparison(EqlParser *p) {
     return match(p, left);
   }
   if (!p->failed && at(p, TK_ASSIGN) && !p->endgame)
-    error_at(p, p->tok.span,
-             "'=' is not an EQL comparison; use '==' (or ':' to ignore case)");
+    error_at(p, p->tok.span, "'=' is not an EQL comparison; use '==' (or ':' to ignore case)");
   else if (!p->failed && compare_op(p->tok.kind, p->endgame))
     error_at(p, p->tok.span, "comparisons cannot be chained; join them with 'and'");
   return result;
@@ -417,8 +420,8 @@ static bool lineage_word(const char *word, size_t len) {
 static IrExpr *negation(EqlParser *p) {
   Token tok = p->tok;
   if (++p->depth > p->max_depth) {
-    error_at(p, tok.span, arena_printf(p->arena, "expression nested deeper than %zu levels",
-                                       p->max_depth));
+    error_at(p, tok.span,
+             arena_printf(p->arena, "expression nested deeper than %zu levels", p->max_depth));
     return NULL;
   }
   IrExpr *result;
@@ -540,9 +543,10 @@ static void maxspan(EqlParser *p, EqlStatement *st) {
   Token value = p->tok;
   st->maxspan_span = value.span;
   if (at(p, TK_DECIMAL)) {
-    error_at(p, value.span, arena_printf(p->arena, "decimal time interval [%.*s] not supported",
-                                         (int)(value.span.end - value.span.start),
-                                         p->src->text + value.span.start));
+    error_at(p, value.span,
+             arena_printf(p->arena, "decimal time interval [%.*s] not supported",
+                          (int)(value.span.end - value.span.start),
+                          p->src->text + value.span.start));
     return;
   }
   if (!expect(p, TK_INTEGER, " (the maxspan, e.g. 5m)"))
@@ -554,9 +558,9 @@ static void maxspan(EqlParser *p, EqlStatement *st) {
     return;
   }
   if (!at(p, TK_IDENT)) { /* "5m" and "5 m" both read: Elasticsearch skips the space */
-    error_at(p, value.span,
-             arena_printf(p->arena, "no time unit specified, did you mean [s] as in [%llds]?",
-                          amount));
+    error_at(
+        p, value.span,
+        arena_printf(p->arena, "no time unit specified, did you mean [s] as in [%llds]?", amount));
     return;
   }
   const char *unit = p->src->text + p->tok.span.start;
@@ -568,8 +572,8 @@ static void maxspan(EqlParser *p, EqlStatement *st) {
   st->maxspan_text = arena_printf(p->arena, "%lld%.*s", amount, (int)unit_len, unit);
   if (!st->maxspan_ms && amount > 0)
     error_at(p, p->tok.span,
-             arena_printf(p->arena, "unknown time unit '%.*s'; use ms, s, m, h or d",
-                          (int)unit_len, unit));
+             arena_printf(p->arena, "unknown time unit '%.*s'; use ms, s, m, h or d", (int)unit_len,
+                          unit));
   advance(p);
 }
 

@@ -30,7 +30,8 @@ static IrStrList tags_of(Arena *arena, json_t *threat) {
   size_t i, k, m;
   json_t *entry, *technique, *sub;
   json_array_foreach(threat, i, entry) {
-    const char *tactic = json_string_value(json_object_get(json_object_get(entry, "tactic"), "name"));
+    const char *tactic =
+        json_string_value(json_object_get(json_object_get(entry, "tactic"), "name"));
     if (tactic && tags.count < 63) {
       char *tag = arena_printf(arena, "attack.%s", tactic);
       for (char *c = tag; *c; c++)
@@ -71,8 +72,8 @@ static bool one_rule(Arena *arena, const Source *file, json_t *rule, size_t inde
                      index + 1, name ? name : "?", language ? language : "none");
     return false;
   }
-  const Source *src = source_from_text(arena, arena_printf(arena, "%s#%zu.eql", file->path, index + 1),
-                                       query, strlen(query));
+  const Source *src = source_from_text(
+      arena, arena_printf(arena, "%s#%zu.eql", file->path, index + 1), query, strlen(query));
   size_t first = rules->count;
   bool ok = eql_compile(arena, src, options, diags, rules);
   for (size_t i = first; i < rules->count; i++) {
@@ -91,8 +92,8 @@ static bool one_rule(Arena *arena, const Source *file, json_t *rule, size_t inde
   return ok;
 }
 
-bool eql_compile_export(Arena *arena, const Source *src, const EqlOptions *options,
-                        DiagSink *diags, IrRuleSet *rules) {
+bool eql_compile_export(Arena *arena, const Source *src, const EqlOptions *options, DiagSink *diags,
+                        IrRuleSet *rules) {
   bool ok = true;
   size_t index = 0;
   for (size_t at = 0; at < src->len;) {
@@ -101,8 +102,8 @@ bool eql_compile_export(Arena *arena, const Source *src, const EqlOptions *optio
     json_t *rule = json_loadb(src->text + at, src->len - at, JSON_DISABLE_EOF_CHECK, &error);
     if (!rule) {
       size_t offset = at + (error.position > 0 ? (size_t)error.position - 1 : 0);
-      diag_report(diags, DIAG_ERROR, src, (Span){offset, offset + 1}, "export",
-                  "invalid JSON: %s", error.text);
+      diag_report(diags, DIAG_ERROR, src, (Span){offset, offset + 1}, "export", "invalid JSON: %s",
+                  error.text);
       return false;
     }
     at += (size_t)error.position;

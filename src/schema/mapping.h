@@ -67,7 +67,7 @@ typedef struct Mapping {
   size_t logsource_count;
   MapLogsource fallback;     /* 'default' */
   const char *keyword_field; /* keywords.field: where unbound keywords are searched, or NULL */
-  IrStrList reverse_prefer; /* Sigma names tried first when mapping fields back */
+  IrStrList reverse_prefer;  /* Sigma names tried first when mapping fields back */
   const EcsSchema *ecs;      /* the target schema, for field types */
 } Mapping;
 

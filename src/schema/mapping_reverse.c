@@ -31,7 +31,8 @@ const char *mapping_sigma_field(Arena *arena, const Mapping *m, const IrLogsourc
 
 /* True when the condition (field in values, exact) is one of the AND-ed children of where. */
 static bool has_condition(const IrNode *where, const MapCondition *c) {
-  const IrNode *const *parts = where->kind == IR_AND ? (const IrNode *const *)where->children : &where;
+  const IrNode *const *parts =
+      where->kind == IR_AND ? (const IrNode *const *)where->children : &where;
   size_t count = where->kind == IR_AND ? where->count : 1;
   for (size_t i = 0; i < count; i++) {
     const IrNode *part = parts[i];
@@ -54,7 +55,8 @@ static bool has_condition(const IrNode *where, const MapCondition *c) {
 
 /* The value the query requires of host.os.type (Elastic's OS field), or NULL. */
 static const char *os_of(const IrNode *where) {
-  const IrNode *const *parts = where->kind == IR_AND ? (const IrNode *const *)where->children : &where;
+  const IrNode *const *parts =
+      where->kind == IR_AND ? (const IrNode *const *)where->children : &where;
   size_t count = where->kind == IR_AND ? where->count : 1;
   for (size_t i = 0; i < count; i++) {
     const IrPredicate *p = parts[i]->kind == IR_PRED ? &parts[i]->pred : NULL;

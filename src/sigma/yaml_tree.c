@@ -1,5 +1,6 @@
 /* libyaml events to a YamlNode tree with spans, bounded in depth and alias expansion. */
 #include "sigma/yaml_tree.h"
+#include "base/utf8.h"
 
 #include <string.h>
 #include <yaml.h>
@@ -452,13 +453,6 @@ YamlNode *yaml_map_get(const YamlNode *map, const char *key) {
   return NULL;
 }
 
-static int hex_digit(char c) {
-  return c >= '0' && c <= '9'   ? c - '0'
-         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                : -1;
-}
-
 static size_t utf8_width(unsigned long code) {
   return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
 }
@@ -470,8 +464,8 @@ static void escape_widths(const char *at, size_t available, size_t *source, size
   *source = 2 + digits;
   if (digits) {
     unsigned long code = 0;
-    for (size_t i = 0; i < digits && 2 + i < available && hex_digit(at[2 + i]) >= 0; i++)
-      code = code * 16 + (unsigned long)hex_digit(at[2 + i]);
+    for (size_t i = 0; i < digits && 2 + i < available && hex_digit_value(at[2 + i]) >= 0; i++)
+      code = code * 16 + (unsigned long)hex_digit_value(at[2 + i]);
     *produced = utf8_width(code);
     return;
   }
