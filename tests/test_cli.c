@@ -170,3 +170,38 @@ Test(cli, metadata_flags_for_eql_input) {
   cr_assert(strstr(out, "level: 'high'\n"), "%s", out);
   free(out);
 }
+
+Test(cli, test_lists_the_events_each_rule_matches) {
+  char *out;
+  cr_assert_eq(run("test --events golden/cli/events.ndjson "
+                   "rules/t1553_002_eql/signing_tool_suspicious_parent.eql "
+                   "rules/t1553_002_eql/cert_file_user_writable_path.eql",
+                   &out),
+               0);
+  cr_assert(strstr(out, "signing_tool_suspicious_parent.eql #1: (no title): 1 of 3 events: "
+                        "golden/cli/events.ndjson:1\n"),
+            "%s", out);
+  cr_assert(strstr(out, "cert_file_user_writable_path.eql #1: (no title): 1 of 3 events: "
+                        "golden/cli/events.ndjson:2\n"),
+            "%s", out);
+  free(out);
+}
+
+Test(cli, test_reads_sigma_rules_over_ecs_and_evtx_events) {
+  char *out;
+  /* the correlation cannot be evaluated yet: exit 1, the three rules still reported */
+  cr_assert_eq(run("test --events golden/cli/events.ndjson rules/t1553_002.yml", &out), 1);
+  cr_assert(strstr(out, "#1: Code Signing Or Certificate Store Use Of Signtool Or Certutil From "
+                        "Suspicious Parent: 2 of 3 events: golden/cli/events.ndjson:1, "
+                        "golden/cli/events.ndjson:3\n"),
+            "%s", out);
+  cr_assert(strstr(out, "evaluating correlations is not supported yet"), "%s", out);
+  free(out);
+}
+
+Test(cli, test_needs_events) {
+  char *out;
+  cr_assert_eq(run("test rules/t1553_002.yml", &out), 2);
+  cr_assert(strstr(out, "test needs events: --events FILE"), "%s", out);
+  free(out);
+}

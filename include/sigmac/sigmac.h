@@ -69,6 +69,16 @@ bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path);
  * format is unknown (*out is then NULL and a diagnostic says so). */
 bool sigmac_convert(SigmacSession *session, const char *target, const char *format, char **out);
 
+/* Reads events for sigmac_test(): NDJSON (one object per line), a JSON array of objects, or one
+ * object. False (with diagnostics at their lines) when the file is unreadable or malformed; the
+ * well-formed events are kept. */
+bool sigmac_add_events(SigmacSession *session, const char *path);
+
+/* Runs every rule over the loaded events with the semantics of its language, and writes which
+ * events each rule matches into *out (malloc'd): format "text" (one line per rule with its
+ * matches as file:line) or "json". Returns false when a rule could not be evaluated. */
+bool sigmac_test(SigmacSession *session, const char *format, char **out);
+
 /* The session's diagnostics one by one: index < sigmac_diagnostic_count(). Strings are the
  * session's. severity is "error", "warning" or "note". */
 size_t sigmac_diagnostic_count(const SigmacSession *session);

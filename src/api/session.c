@@ -4,7 +4,9 @@
 
 #include "base/diag.h"
 #include "emit/emit.h"
+#include "base/json_out.h"
 #include "eql/eql.h"
+#include "eval/evaluate.h"
 #include "ir/ir_build.h"
 #include "ir/ir_json.h"
 #include "schema/mapping.h"
@@ -19,6 +21,7 @@ struct SigmacSession {
   SigmaPlaceholders placeholders;
   Mapping *mapping; /* NULL until chosen or first needed */
   EqlOptions eql;
+  EventSet events;
   EmitMeta meta;    /* metadata flags for rules that have none (EQL) */
   const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
                        file name */
@@ -223,6 +226,90 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
   StrBuf text = STRBUF_INIT;
   bool ok = backend->output(&ctx, format, &text);
   *out = take(&text);
+  return ok;
+}
+
+bool sigmac_add_events(SigmacSession *session, const char *path) {
+  const char *error;
+  /* event files may be large: their limit is their own, far above the rules' */
+  const Source *src = source_from_file(&session->arena, path, (size_t)1 << 32, &error);
+  if (!src) {
+    diag_report_file(&session->diags, DIAG_ERROR, path, "io", "%s", error);
+    return false;
+  }
+  if (has_suffix(path, ".raw") || has_suffix(path, ".log"))
+    return event_load_lines(&session->arena, src, &session->events);
+  return event_load(&session->arena, src, &session->diags, &session->events);
+}
+
+static void test_text(const RuleResult *results, size_t count, size_t events, StrBuf *out) {
+  for (size_t i = 0; i < count; i++) {
+    const IrRule *rule = results[i].rule;
+    sb_printf(out, "%s #%zu: %s: ", rule->src ? rule->src->path : "", rule->document + 1,
+              rule->meta.title ? rule->meta.title : "(no title)");
+    if (!results[i].evaluated) {
+      sb_puts(out, "not evaluated\n");
+      continue;
+    }
+    sb_printf(out, "%zu of %zu events", results[i].count, events);
+    for (size_t k = 0; k < results[i].count; k++)
+      sb_printf(out, "%s%s:%zu", k ? ", " : ": ", results[i].matches[k]->src->path,
+                results[i].matches[k]->line);
+    sb_putc(out, '\n');
+  }
+}
+
+static void test_json(const RuleResult *results, size_t count, StrBuf *out) {
+  JsonOut j;
+  jout_init(&j, out, false);
+  jout_object_begin(&j);
+  jout_key(&j, "rules");
+  jout_array_begin(&j);
+  for (size_t i = 0; i < count; i++) {
+    const IrRule *rule = results[i].rule;
+    jout_object_begin(&j);
+    jout_kv_string(&j, "source", rule->src ? rule->src->path : NULL);
+    jout_kv_int(&j, "document", (long long)rule->document);
+    jout_kv_string(&j, "id", rule->meta.id);
+    jout_kv_string(&j, "title", rule->meta.title);
+    jout_kv_bool(&j, "evaluated", results[i].evaluated);
+    jout_key(&j, "matches");
+    jout_array_begin(&j);
+    for (size_t k = 0; k < results[i].count; k++) {
+      jout_object_begin(&j);
+      jout_kv_string(&j, "file", results[i].matches[k]->src->path);
+      jout_kv_int(&j, "line", (long long)results[i].matches[k]->line);
+      jout_kv_int(&j, "index", (long long)results[i].matches[k]->index);
+      jout_object_end(&j);
+    }
+    jout_array_end(&j);
+    jout_object_end(&j);
+  }
+  jout_array_end(&j);
+  jout_object_end(&j);
+  sb_putc(out, '\n');
+}
+
+bool sigmac_test(SigmacSession *session, const char *format, char **out) {
+  *out = NULL;
+  if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
+    return false;
+  IrRuleSet filtered = {0}; /* Sigma filters apply when rules run, as when they convert */
+  for (size_t i = 0; i < session->rules.count; i++)
+    ir_ruleset_push(&session->arena, &filtered,
+                    sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]));
+  size_t count;
+  RuleResult *results = eval_rules(&session->arena, &session->diags, &filtered, session->mapping,
+                                   &session->events, &count);
+  StrBuf text = STRBUF_INIT;
+  if (format && strcmp(format, "json") == 0)
+    test_json(results, count, &text);
+  else
+    test_text(results, count, session->events.count, &text);
+  *out = take(&text);
+  bool ok = true;
+  for (size_t i = 0; i < count; i++)
+    ok = ok && results[i].evaluated;
   return ok;
 }
 

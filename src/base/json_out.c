@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-void json_init(JsonOut *j, StrBuf *out, bool compact) {
+void jout_init(JsonOut *j, StrBuf *out, bool compact) {
   memset(j, 0, sizeof *j);
   j->out = out;
   j->compact = compact;
@@ -51,20 +51,20 @@ static void close_container(JsonOut *j, char c) {
   sb_putc(j->out, c);
 }
 
-void json_object_begin(JsonOut *j) { open_container(j, '{'); }
-void json_object_end(JsonOut *j) { close_container(j, '}'); }
-void json_array_begin(JsonOut *j) { open_container(j, '['); }
-void json_array_end(JsonOut *j) { close_container(j, ']'); }
+void jout_object_begin(JsonOut *j) { open_container(j, '{'); }
+void jout_object_end(JsonOut *j) { close_container(j, '}'); }
+void jout_array_begin(JsonOut *j) { open_container(j, '['); }
+void jout_array_end(JsonOut *j) { close_container(j, ']'); }
 
-void json_key(JsonOut *j, const char *key) {
+void jout_key(JsonOut *j, const char *key) {
   before_value(j);
   sb_putc(j->out, '"');
-  json_escape_into(j->out, key, strlen(key));
+  jout_escape_into(j->out, key, strlen(key));
   sb_puts(j->out, j->compact ? "\":" : "\": ");
   j->pending_key = true;
 }
 
-void json_escape_into(StrBuf *out, const char *text, size_t len) {
+void jout_escape_into(StrBuf *out, const char *text, size_t len) {
   const unsigned char *p = (const unsigned char *)text;
   for (size_t i = 0; i < len;) {
     unsigned char c = p[i];
@@ -91,26 +91,26 @@ void json_escape_into(StrBuf *out, const char *text, size_t len) {
   }
 }
 
-void json_string_n(JsonOut *j, const char *text, size_t len) {
+void jout_string_n(JsonOut *j, const char *text, size_t len) {
   before_value(j);
   sb_putc(j->out, '"');
-  json_escape_into(j->out, text, len);
+  jout_escape_into(j->out, text, len);
   sb_putc(j->out, '"');
 }
 
-void json_string(JsonOut *j, const char *text) {
+void jout_string(JsonOut *j, const char *text) {
   if (!text)
-    json_null(j);
+    jout_null(j);
   else
-    json_string_n(j, text, strlen(text));
+    jout_string_n(j, text, strlen(text));
 }
 
-void json_int(JsonOut *j, long long value) {
+void jout_int(JsonOut *j, long long value) {
   before_value(j);
   sb_printf(j->out, "%lld", value);
 }
 
-void json_double(JsonOut *j, double value) {
+void jout_double(JsonOut *j, double value) {
   before_value(j);
   if (isfinite(value))
     sb_printf(j->out, "%.17g", value);
@@ -118,32 +118,32 @@ void json_double(JsonOut *j, double value) {
     sb_puts(j->out, isnan(value) ? "\"nan\"" : value > 0 ? "\"inf\"" : "\"-inf\"");
 }
 
-void json_bool(JsonOut *j, bool value) {
+void jout_bool(JsonOut *j, bool value) {
   before_value(j);
   sb_puts(j->out, value ? "true" : "false");
 }
 
-void json_raw(JsonOut *j, const char *text) {
+void jout_raw(JsonOut *j, const char *text) {
   before_value(j);
   sb_puts(j->out, text);
 }
 
-void json_null(JsonOut *j) {
+void jout_null(JsonOut *j) {
   before_value(j);
   sb_puts(j->out, "null");
 }
 
-void json_kv_string(JsonOut *j, const char *key, const char *value) {
-  json_key(j, key);
-  json_string(j, value);
+void jout_kv_string(JsonOut *j, const char *key, const char *value) {
+  jout_key(j, key);
+  jout_string(j, value);
 }
 
-void json_kv_int(JsonOut *j, const char *key, long long value) {
-  json_key(j, key);
-  json_int(j, value);
+void jout_kv_int(JsonOut *j, const char *key, long long value) {
+  jout_key(j, key);
+  jout_int(j, value);
 }
 
-void json_kv_bool(JsonOut *j, const char *key, bool value) {
-  json_key(j, key);
-  json_bool(j, value);
+void jout_kv_bool(JsonOut *j, const char *key, bool value) {
+  jout_key(j, key);
+  jout_bool(j, value);
 }

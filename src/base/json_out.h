@@ -18,27 +18,27 @@ typedef struct JsonOut {
   bool compact;               /* one line, no indentation (NDJSON) */
 } JsonOut;
 
-void json_init(JsonOut *j, StrBuf *out, bool compact);
-void json_object_begin(JsonOut *j);
-void json_object_end(JsonOut *j);
-void json_array_begin(JsonOut *j);
-void json_array_end(JsonOut *j);
-void json_key(JsonOut *j, const char *key);
+void jout_init(JsonOut *j, StrBuf *out, bool compact);
+void jout_object_begin(JsonOut *j);
+void jout_object_end(JsonOut *j);
+void jout_array_begin(JsonOut *j);
+void jout_array_end(JsonOut *j);
+void jout_key(JsonOut *j, const char *key);
 /* A string of len bytes: valid UTF-8 is kept, control characters and bytes that are not UTF-8
  * are escaped (\u00XX, one per byte, so nothing is lost or invalid). */
-void json_string_n(JsonOut *j, const char *text, size_t len);
-void json_string(JsonOut *j, const char *text); /* NULL writes null */
-void json_int(JsonOut *j, long long value);
-void json_double(JsonOut *j, double value);
-void json_bool(JsonOut *j, bool value);
-void json_null(JsonOut *j);
+void jout_string_n(JsonOut *j, const char *text, size_t len);
+void jout_string(JsonOut *j, const char *text); /* NULL writes null */
+void jout_int(JsonOut *j, long long value);
+void jout_double(JsonOut *j, double value);
+void jout_bool(JsonOut *j, bool value);
+void jout_null(JsonOut *j);
 /* A value written as it is (the caller guarantees it is valid JSON, e.g. a long number). */
-void json_raw(JsonOut *j, const char *text);
+void jout_raw(JsonOut *j, const char *text);
 /* Shorthands: key then value. */
-void json_kv_string(JsonOut *j, const char *key, const char *value);
-void json_kv_int(JsonOut *j, const char *key, long long value);
-void json_kv_bool(JsonOut *j, const char *key, bool value);
+void jout_kv_string(JsonOut *j, const char *key, const char *value);
+void jout_kv_int(JsonOut *j, const char *key, long long value);
+void jout_kv_bool(JsonOut *j, const char *key, bool value);
 /* Writes the JSON text escape of bytes (no quotes) into out. */
-void json_escape_into(StrBuf *out, const char *text, size_t len);
+void jout_escape_into(StrBuf *out, const char *text, size_t len);
 
 #endif

@@ -14,6 +14,7 @@
 static const char usage_text[] =
     "usage: sigmac -t TARGET [options] FILE|DIR...\n"
     "       sigmac lint [--syntax elasticsearch|endgame] FILE|DIR...\n"
+    "       sigmac test --events FILE [--events FILE]... [--format text|json] RULE|DIR...\n"
     "\n"
     "Compiles Sigma rules (.yml, .yaml) and EQL queries (.eql); directories are searched\n"
     "recursively. 'lint' reports every problem of the rules and converts nothing.\n"
@@ -46,6 +47,9 @@ typedef struct Meta {
 
 typedef struct Options {
   bool lint;
+  bool test;
+  const char **events;
+  size_t event_count;
   const char *from;
   Meta *meta;
   size_t meta_count;
@@ -78,9 +82,11 @@ static bool meta_flag(const char *arg) {
 static int parse_args(int argc, char **argv, Options *opts) {
   opts->inputs = calloc((size_t)argc, sizeof(char *));
   opts->meta = calloc((size_t)argc, sizeof(Meta));
+  opts->events = calloc((size_t)argc, sizeof(char *));
   int first = 1;
-  if (argc > 1 && strcmp(argv[1], "lint") == 0) {
-    opts->lint = true;
+  if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0)) {
+    opts->lint = strcmp(argv[1], "lint") == 0;
+    opts->test = !opts->lint;
     first = 2;
   }
   for (int i = first; i < argc; i++) {
@@ -106,7 +112,12 @@ static int parse_args(int argc, char **argv, Options *opts) {
       slot = &opts->syntax;
     else if (strcmp(arg, "--from") == 0)
       slot = &opts->from;
-    else if (meta_flag(arg)) {
+    else if (strcmp(arg, "--events") == 0) {
+      if (i + 1 >= argc)
+        return usage_error("missing value after", arg);
+      opts->events[opts->event_count++] = argv[++i];
+      continue;
+    } else if (meta_flag(arg)) {
       if (i + 1 >= argc)
         return usage_error("missing value after", arg);
       opts->meta[opts->meta_count].key = arg + 2;
@@ -129,8 +140,16 @@ static int parse_args(int argc, char **argv, Options *opts) {
     }
     opts->inputs[opts->input_count++] = arg;
   }
-  if (opts->lint) {
-    if (opts->target || opts->output)
+  if (opts->test) {
+    if (opts->target)
+      return usage_error("test converts nothing: -t does not apply", NULL);
+    if (opts->event_count == 0)
+      return usage_error("test needs events: --events FILE", NULL);
+    if (opts->format && strcmp(opts->format, "text") != 0 && strcmp(opts->format, "json") != 0)
+      return usage_error("test formats are text and json, not", opts->format);
+  }
+  if (opts->lint || opts->test) {
+    if (opts->target || (opts->lint && opts->output))
       return usage_error("lint converts nothing: -t and -o do not apply", NULL);
     if (opts->input_count == 0)
       return usage_error("no input files", NULL);
@@ -165,6 +184,7 @@ int main(int argc, char **argv) {
   if (stop >= 0) {
     free(opts.inputs);
     free(opts.meta);
+    free(opts.events);
     return stop;
   }
   PathList paths = {0};
@@ -189,10 +209,16 @@ int main(int argc, char **argv) {
     status = status ? status : 1;
   for (size_t i = 0; i < paths.count; i++)
     sigmac_add_file(session, paths.items[i]);
+  for (size_t i = 0; i < opts.event_count; i++)
+    if (!sigmac_add_events(session, opts.events[i]))
+      status = status ? status : 1;
+  free(opts.events);
   sigmac_finish(session);
   char *output = NULL;
   if (opts.lint) {
     output = lint_summary(session, paths.count);
+  } else if (opts.test) {
+    sigmac_test(session, opts.format, &output);
   } else if (strcmp(opts.target, "ir") == 0) {
     output = sigmac_ir_json(session);
   } else {

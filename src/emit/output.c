@@ -95,16 +95,16 @@ static int risk_score_of(const char *severity) {
 }
 
 static void attack_object(JsonOut *j, const AttackEntry *e, const char *path) {
-  json_object_begin(j);
-  json_kv_string(j, "id", e->id);
-  json_kv_string(j, "name", e->name);
+  jout_object_begin(j);
+  jout_kv_string(j, "id", e->id);
+  jout_kv_string(j, "name", e->name);
   char reference[128];
   char id[32];
   snprintf(id, sizeof id, "%s", e->id);
   for (char *dot = strchr(id, '.'); dot; dot = strchr(dot, '.'))
     *dot = '/';
   snprintf(reference, sizeof reference, "https://attack.mitre.org/%s/%s/", path, id);
-  json_kv_string(j, "reference", reference);
+  jout_kv_string(j, "reference", reference);
 }
 
 static bool has_tactic(const AttackEntry *technique, const char *shortname) {
@@ -119,30 +119,30 @@ static bool has_tactic(const AttackEntry *technique, const char *shortname) {
  * their parent. */
 static void threat_entry(JsonOut *j, const AttackTable *attack, const AttackEntry *tactic,
                          const AttackEntry **techniques, size_t count) {
-  json_object_begin(j);
-  json_kv_string(j, "framework", "MITRE ATT&CK");
-  json_key(j, "tactic");
+  jout_object_begin(j);
+  jout_kv_string(j, "framework", "MITRE ATT&CK");
+  jout_key(j, "tactic");
   attack_object(j, tactic, "tactics");
-  json_object_end(j);
-  json_key(j, "technique");
-  json_array_begin(j);
+  jout_object_end(j);
+  jout_key(j, "technique");
+  jout_array_begin(j);
   for (size_t i = 0; i < count; i++) {
     const AttackEntry *t = techniques[i];
     if (strchr(t->id, '.') || !has_tactic(t, tactic->shortname))
       continue;
     attack_object(j, t, "techniques");
-    json_key(j, "subtechnique");
-    json_array_begin(j);
+    jout_key(j, "subtechnique");
+    jout_array_begin(j);
     for (size_t k = 0; k < count; k++)
       if (strchr(techniques[k]->id, '.') && strncmp(techniques[k]->id, t->id, strlen(t->id)) == 0) {
         attack_object(j, techniques[k], "techniques");
-        json_object_end(j);
+        jout_object_end(j);
       }
-    json_array_end(j);
-    json_object_end(j);
+    jout_array_end(j);
+    jout_object_end(j);
   }
-  json_array_end(j);
-  json_object_end(j);
+  jout_array_end(j);
+  jout_object_end(j);
   (void)attack;
 }
 
@@ -189,8 +189,8 @@ static void write_threat(JsonOut *j, Arena *arena, const IrMeta *meta) {
                                 tagged_tactic(meta, attack->entries[i].shortname));
   const AttackEntry **techniques;
   size_t count = tagged_techniques(arena, attack, &meta->tags, &techniques);
-  json_key(j, "threat");
-  json_array_begin(j);
+  jout_key(j, "threat");
+  jout_array_begin(j);
   for (size_t i = 0; i < attack->count; i++) {
     const AttackEntry *tactic = &attack->entries[i];
     if (tactic->kind != ATTACK_TACTIC)
@@ -202,15 +202,15 @@ static void write_threat(JsonOut *j, Arena *arena, const IrMeta *meta) {
     if (tagged_tactic(meta, tactic->shortname) || (used && !any_tactic))
       threat_entry(j, attack, tactic, techniques, count);
   }
-  json_array_end(j);
+  jout_array_end(j);
 }
 
 static void write_list(JsonOut *j, const char *key, const IrStrList *list) {
-  json_key(j, key);
-  json_array_begin(j);
+  jout_key(j, key);
+  jout_array_begin(j);
   for (size_t i = 0; i < list->count; i++)
-    json_string(j, list->items[i]);
-  json_array_end(j);
+    jout_string(j, list->items[i]);
+  jout_array_end(j);
 }
 
 static bool has_item(const IrStrList *list, const char *item) {
@@ -243,37 +243,37 @@ static void kibana_rule(EmitCtx *ctx, size_t index, const char *query, const cha
   const IrMeta *m = &rule->meta;
   const char *severity = severity_of(m->level);
   JsonOut j;
-  json_init(&j, out, true);
-  json_object_begin(&j);
-  json_kv_string(&j, "rule_id", m->id ? m->id : m->name);
-  json_kv_string(&j, "name", m->title);
-  json_kv_string(&j, "description", m->description ? m->description : m->title);
-  json_kv_string(&j, "type", type);
-  json_kv_string(&j, "language", language);
-  json_kv_string(&j, "query", query);
+  jout_init(&j, out, true);
+  jout_object_begin(&j);
+  jout_kv_string(&j, "rule_id", m->id ? m->id : m->name);
+  jout_kv_string(&j, "name", m->title);
+  jout_kv_string(&j, "description", m->description ? m->description : m->title);
+  jout_kv_string(&j, "type", type);
+  jout_kv_string(&j, "language", language);
+  jout_kv_string(&j, "query", query);
   IrStrList index_patterns =
       rule->kind == IR_RULE_CORRELATION ? correlation_index(ctx, rule) : rule->index;
   write_list(&j, "index", &index_patterns);
-  json_kv_string(&j, "severity", severity);
-  json_kv_int(&j, "risk_score", risk_score_of(severity));
+  jout_kv_string(&j, "severity", severity);
+  jout_kv_int(&j, "risk_score", risk_score_of(severity));
   write_threat(&j, ctx->arena, m);
   write_list(&j, "false_positives", &m->falsepositives);
   write_list(&j, "references", &m->references);
   write_list(&j, "tags", &m->tags);
   if (m->author) {
-    json_key(&j, "author");
-    json_array_begin(&j);
-    json_string(&j, m->author);
-    json_array_end(&j);
+    jout_key(&j, "author");
+    jout_array_begin(&j);
+    jout_string(&j, m->author);
+    jout_array_end(&j);
   }
   if (m->license)
-    json_kv_string(&j, "license", m->license);
-  json_kv_bool(&j, "enabled", false);
-  json_kv_string(&j, "interval", "5m");
-  json_kv_string(&j, "from", "now-6m");
-  json_kv_int(&j, "max_signals", 100);
-  json_kv_int(&j, "version", 1);
-  json_object_end(&j);
+    jout_kv_string(&j, "license", m->license);
+  jout_kv_bool(&j, "enabled", false);
+  jout_kv_string(&j, "interval", "5m");
+  jout_kv_string(&j, "from", "now-6m");
+  jout_kv_int(&j, "max_signals", 100);
+  jout_kv_int(&j, "version", 1);
+  jout_object_end(&j);
   sb_putc(out, '\n');
 }
 

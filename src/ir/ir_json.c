@@ -13,11 +13,11 @@ static void write_node(JsonOut *j, const IrNode *node);
 static void write_strlist(JsonOut *j, const char *key, const IrStrList *list) {
   if (!list->count)
     return;
-  json_key(j, key);
-  json_array_begin(j);
+  jout_key(j, key);
+  jout_array_begin(j);
   for (size_t i = 0; i < list->count; i++)
-    json_string(j, list->items[i]);
-  json_array_end(j);
+    jout_string(j, list->items[i]);
+  jout_array_end(j);
 }
 
 /* Integers too large for long long keep their digits: JSON numbers have no size limit. */
@@ -25,26 +25,26 @@ static void write_number(JsonOut *j, const IrNumber *number) {
   const char *t = number->text ? number->text : "";
   size_t sign = t[0] == '-';
   if (number->is_integer)
-    json_int(j, number->integer);
+    jout_int(j, number->integer);
   else if (t[sign] >= '1' && t[sign] <= '9' && strspn(t + sign, "0123456789") == strlen(t + sign))
-    json_raw(j, t);
+    jout_raw(j, t);
   else
-    json_double(j, number->value);
+    jout_double(j, number->value);
 }
 
 /* A literal: a JSON string, or {"bytes": "<hex>"} when it is not UTF-8 (after wide/utf16), so
  * that raw bytes never read like the characters of the same code points. */
 static void write_literal(JsonOut *j, const char *text, size_t len) {
   if (utf8_valid(text, len)) {
-    json_string_n(j, text, len);
+    jout_string_n(j, text, len);
     return;
   }
   StrBuf hex = STRBUF_INIT;
   for (size_t i = 0; i < len; i++)
     sb_printf(&hex, "%02x", (unsigned char)text[i]);
-  json_object_begin(j);
-  json_kv_string(j, "bytes", sb_text(&hex));
-  json_object_end(j);
+  jout_object_begin(j);
+  jout_kv_string(j, "bytes", sb_text(&hex));
+  jout_object_end(j);
   sb_free(&hex);
 }
 
@@ -52,15 +52,15 @@ static void write_literal(JsonOut *j, const char *text, size_t len) {
  * wildcards are {"wildcard": "*"} or {"wildcard": "?"}, so a literal '*' is never a wildcard. */
 static void write_string_value(JsonOut *j, const IrString *s) {
   if (!ir_string_has_wildcards(s)) {
-    json_key(j, "value");
+    jout_key(j, "value");
     if (s->count == 0)
-      json_string(j, "");
+      jout_string(j, "");
     else
       write_literal(j, s->segs[0].text, s->segs[0].len);
     return;
   }
-  json_key(j, "pattern");
-  json_array_begin(j);
+  jout_key(j, "pattern");
+  jout_array_begin(j);
   for (size_t i = 0; i < s->count; i++) {
     const IrSegment *seg = &s->segs[i];
     switch (seg->kind) {
@@ -69,13 +69,13 @@ static void write_string_value(JsonOut *j, const IrString *s) {
       break;
     case IR_SEG_ANY:
     case IR_SEG_ONE:
-      json_object_begin(j);
-      json_kv_string(j, "wildcard", seg->kind == IR_SEG_ANY ? "*" : "?");
-      json_object_end(j);
+      jout_object_begin(j);
+      jout_kv_string(j, "wildcard", seg->kind == IR_SEG_ANY ? "*" : "?");
+      jout_object_end(j);
       break;
     }
   }
-  json_array_end(j);
+  jout_array_end(j);
 }
 
 static void write_value(JsonOut *j, const IrValue *value) {
@@ -84,16 +84,16 @@ static void write_value(JsonOut *j, const IrValue *value) {
     write_string_value(j, &value->string);
     break;
   case IR_VALUE_NUMBER:
-    json_key(j, "value");
+    jout_key(j, "value");
     write_number(j, &value->number);
     break;
   case IR_VALUE_BOOL:
-    json_key(j, "value");
-    json_bool(j, value->boolean);
+    jout_key(j, "value");
+    jout_bool(j, value->boolean);
     break;
   case IR_VALUE_NULL:
-    json_key(j, "value");
-    json_null(j);
+    jout_key(j, "value");
+    jout_null(j);
     break;
   }
 }
@@ -110,40 +110,40 @@ static void write_regex_flags(JsonOut *j, unsigned flags) {
   if (flags & IR_RE_DOTALL)
     text[n++] = 's';
   text[n] = '\0';
-  json_kv_string(j, "flags", text);
+  jout_kv_string(j, "flags", text);
 }
 
 static void write_query(JsonOut *j, const IrQuery *query);
 
 /* EQL expressions: {"kind": ..., and the fields that kind uses}. */
 static void write_expr(JsonOut *j, const IrExpr *e) {
-  json_object_begin(j);
-  json_kv_string(j, "kind", ir_expr_kind_name(e->kind));
+  jout_object_begin(j);
+  jout_kv_string(j, "kind", ir_expr_kind_name(e->kind));
   switch (e->kind) {
   case IR_EXPR_FIELD:
-    json_kv_string(j, "name", e->text);
+    jout_kv_string(j, "name", e->text);
     if (e->optional)
-      json_kv_bool(j, "optional", true);
+      jout_kv_bool(j, "optional", true);
     break;
   case IR_EXPR_STRING:
-    json_key(j, "value");
+    jout_key(j, "value");
     write_literal(j, e->text, e->len);
     break;
   case IR_EXPR_NUMBER:
-    json_key(j, "value");
+    jout_key(j, "value");
     write_number(j, &e->number);
     break;
   case IR_EXPR_BOOL:
-    json_kv_bool(j, "value", e->boolean);
+    jout_kv_bool(j, "value", e->boolean);
     break;
   case IR_EXPR_CALL:
   case IR_EXPR_LINEAGE:
-    json_kv_string(j, "name", e->text);
+    jout_kv_string(j, "name", e->text);
     break;
   case IR_EXPR_ARITH:
   case IR_EXPR_COMPARE:
   case IR_EXPR_MATCH:
-    json_kv_string(j, "op", e->op);
+    jout_kv_string(j, "op", e->op);
     break;
   case IR_EXPR_NULL:
   case IR_EXPR_NEG:
@@ -154,24 +154,24 @@ static void write_expr(JsonOut *j, const IrExpr *e) {
     break;
   }
   if (e->insensitive)
-    json_kv_bool(j, "insensitive", true);
+    jout_kv_bool(j, "insensitive", true);
   if (e->count) {
-    json_key(j, "args");
-    json_array_begin(j);
+    jout_key(j, "args");
+    jout_array_begin(j);
     for (size_t i = 0; i < e->count; i++)
       write_expr(j, e->args[i]);
-    json_array_end(j);
+    jout_array_end(j);
   }
   if (e->query) {
-    json_key(j, "query");
+    jout_key(j, "query");
     write_query(j, e->query);
   }
-  json_object_end(j);
+  jout_object_end(j);
 }
 
 static void write_predicate(JsonOut *j, const IrPredicate *pred) {
-  json_kv_string(j, "field", pred->field);
-  json_kv_string(j, "match", ir_match_kind_name(pred->match));
+  jout_kv_string(j, "field", pred->field);
+  jout_kv_string(j, "match", ir_match_kind_name(pred->match));
   switch (pred->match) {
   case IR_MATCH_EQUALS:
   case IR_MATCH_CONTAINS:
@@ -185,19 +185,19 @@ static void write_predicate(JsonOut *j, const IrPredicate *pred) {
     write_value(j, &pred->value);
     break;
   case IR_MATCH_REGEX:
-    json_kv_string(j, "regex", pred->pattern);
+    jout_kv_string(j, "regex", pred->pattern);
     write_regex_flags(j, pred->regex_flags);
     break;
   case IR_MATCH_CIDR:
-    json_kv_string(j, "cidr", pred->pattern);
+    jout_kv_string(j, "cidr", pred->pattern);
     break;
   case IR_MATCH_FIELDREF:
-    json_kv_string(j, "ref", pred->pattern);
+    jout_kv_string(j, "ref", pred->pattern);
     if (pred->ref_anchor != IR_ANCHOR_WHOLE)
-      json_kv_string(j, "anchor", ir_anchor_name(pred->ref_anchor));
+      jout_kv_string(j, "anchor", ir_anchor_name(pred->ref_anchor));
     break;
   case IR_MATCH_EXPR:
-    json_key(j, "expr");
+    jout_key(j, "expr");
     write_expr(j, pred->expr);
     break;
   case IR_MATCH_EXISTS:
@@ -205,122 +205,122 @@ static void write_predicate(JsonOut *j, const IrPredicate *pred) {
     break;
   }
   if (pred->lucene)
-    json_kv_bool(j, "lucene", true);
+    jout_kv_bool(j, "lucene", true);
   if (pred->optional)
-    json_kv_bool(j, "optional", true);
+    jout_kv_bool(j, "optional", true);
   if (pred->script)
-    json_kv_bool(j, "script", true);
+    jout_kv_bool(j, "script", true);
   if (pred->cased)
-    json_kv_bool(j, "cased", true);
+    jout_kv_bool(j, "cased", true);
   if (pred->time_part != IR_TIME_NONE)
-    json_kv_string(j, "time_part", ir_time_part_name(pred->time_part));
+    jout_kv_string(j, "time_part", ir_time_part_name(pred->time_part));
 }
 
 static void write_node(JsonOut *j, const IrNode *node) {
-  json_object_begin(j);
+  jout_object_begin(j);
   if (node->label)
-    json_kv_string(j, "label", node->label);
+    jout_kv_string(j, "label", node->label);
   switch (node->kind) {
   case IR_AND:
   case IR_OR:
-    json_key(j, ir_node_kind_name(node->kind));
-    json_array_begin(j);
+    jout_key(j, ir_node_kind_name(node->kind));
+    jout_array_begin(j);
     for (size_t i = 0; i < node->count; i++)
       write_node(j, node->children[i]);
-    json_array_end(j);
+    jout_array_end(j);
     break;
   case IR_NOT:
-    json_key(j, "not");
+    jout_key(j, "not");
     write_node(j, node->children[0]);
     break;
   case IR_PRED:
     write_predicate(j, &node->pred);
     break;
   }
-  json_object_end(j);
+  jout_object_end(j);
 }
 
 static void write_step(JsonOut *j, const IrStep *step) {
-  json_object_begin(j);
-  json_kv_string(j, "category", step->category);
+  jout_object_begin(j);
+  jout_kv_string(j, "category", step->category);
   if (step->missing)
-    json_kv_bool(j, "missing", true);
+    jout_kv_bool(j, "missing", true);
   if (step->runs > 1)
-    json_kv_int(j, "runs", step->runs);
+    jout_kv_int(j, "runs", step->runs);
   write_strlist(j, "by", &step->by);
-  json_key(j, "where");
+  jout_key(j, "where");
   write_node(j, step->where);
-  json_object_end(j);
+  jout_object_end(j);
 }
 
 static void write_query(JsonOut *j, const IrQuery *query) {
-  json_object_begin(j);
-  json_kv_string(j, "kind", ir_query_kind_name(query->kind));
+  jout_object_begin(j);
+  jout_kv_string(j, "kind", ir_query_kind_name(query->kind));
   if (query->category)
-    json_kv_string(j, "category", query->category);
+    jout_kv_string(j, "category", query->category);
   switch (query->kind) {
   case IR_QUERY_EVENT:
-    json_key(j, "where");
+    jout_key(j, "where");
     write_node(j, query->where);
     break;
   case IR_QUERY_SEQUENCE:
   case IR_QUERY_SAMPLE:
     write_strlist(j, "by", &query->by);
     if (query->maxspan_text)
-      json_kv_string(j, "maxspan", query->maxspan_text);
-    json_key(j, "steps");
-    json_array_begin(j);
+      jout_kv_string(j, "maxspan", query->maxspan_text);
+    jout_key(j, "steps");
+    jout_array_begin(j);
     for (size_t i = 0; i < query->step_count; i++)
       write_step(j, &query->steps[i]);
-    json_array_end(j);
+    jout_array_end(j);
     if (query->until) {
-      json_key(j, "until");
+      jout_key(j, "until");
       write_step(j, query->until);
     }
     break;
   }
   if (query->pipe_count) {
-    json_key(j, "pipes");
-    json_array_begin(j);
+    jout_key(j, "pipes");
+    jout_array_begin(j);
     for (size_t i = 0; i < query->pipe_count; i++) {
-      json_object_begin(j);
-      json_kv_string(j, "kind", ir_pipe_kind_name(query->pipes[i].kind));
-      json_kv_int(j, "count", query->pipes[i].count);
-      json_object_end(j);
+      jout_object_begin(j);
+      jout_kv_string(j, "kind", ir_pipe_kind_name(query->pipes[i].kind));
+      jout_kv_int(j, "count", query->pipes[i].count);
+      jout_object_end(j);
     }
-    json_array_end(j);
+    jout_array_end(j);
   }
-  json_object_end(j);
+  jout_object_end(j);
 }
 
 static void write_data(JsonOut *j, const IrData *data) {
   switch (data->kind) {
   case IR_DATA_STRING:
-    json_string(j, data->text);
+    jout_string(j, data->text);
     break;
   case IR_DATA_NUMBER:
   case IR_DATA_BOOL:
     /* numbers and booleans keep the text the rule wrote */
-    json_object_begin(j);
-    json_kv_string(j, ir_data_kind_name(data->kind), data->text);
-    json_object_end(j);
+    jout_object_begin(j);
+    jout_kv_string(j, ir_data_kind_name(data->kind), data->text);
+    jout_object_end(j);
     break;
   case IR_DATA_NULL:
-    json_null(j);
+    jout_null(j);
     break;
   case IR_DATA_LIST:
-    json_array_begin(j);
+    jout_array_begin(j);
     for (size_t i = 0; i < data->count; i++)
       write_data(j, data->items[i]);
-    json_array_end(j);
+    jout_array_end(j);
     break;
   case IR_DATA_MAP:
-    json_object_begin(j);
+    jout_object_begin(j);
     for (size_t i = 0; i < data->count; i++) {
-      json_key(j, data->entries[i].key);
+      jout_key(j, data->entries[i].key);
       write_data(j, data->entries[i].value);
     }
-    json_object_end(j);
+    jout_object_end(j);
     break;
   }
 }
@@ -328,23 +328,23 @@ static void write_data(JsonOut *j, const IrData *data) {
 static void write_custom(JsonOut *j, const IrEntry *entries, size_t count) {
   if (!count)
     return;
-  json_key(j, "custom");
-  json_object_begin(j);
+  jout_key(j, "custom");
+  jout_object_begin(j);
   for (size_t i = 0; i < count; i++) {
-    json_key(j, entries[i].key);
+    jout_key(j, entries[i].key);
     write_data(j, entries[i].value);
   }
-  json_object_end(j);
+  jout_object_end(j);
 }
 
 static void write_optional(JsonOut *j, const char *key, const char *value) {
   if (value)
-    json_kv_string(j, key, value);
+    jout_kv_string(j, key, value);
 }
 
 static void write_meta(JsonOut *j, const IrMeta *m) {
-  json_key(j, "meta");
-  json_object_begin(j);
+  jout_key(j, "meta");
+  jout_object_begin(j);
   write_optional(j, "title", m->title);
   write_optional(j, "id", m->id);
   write_optional(j, "name", m->name);
@@ -362,122 +362,122 @@ static void write_meta(JsonOut *j, const IrMeta *m) {
   write_strlist(j, "tags", &m->tags);
   write_strlist(j, "scope", &m->scope);
   if (m->related_count) {
-    json_key(j, "related");
-    json_array_begin(j);
+    jout_key(j, "related");
+    jout_array_begin(j);
     for (size_t i = 0; i < m->related_count; i++) {
-      json_object_begin(j);
-      json_kv_string(j, "id", m->related[i].id);
-      json_kv_string(j, "type", m->related[i].type);
-      json_object_end(j);
+      jout_object_begin(j);
+      jout_kv_string(j, "id", m->related[i].id);
+      jout_kv_string(j, "type", m->related[i].type);
+      jout_object_end(j);
     }
-    json_array_end(j);
+    jout_array_end(j);
   }
   write_custom(j, m->custom, m->custom_count);
-  json_object_end(j);
+  jout_object_end(j);
 }
 
 static void write_logsource(JsonOut *j, const IrLogsource *l) {
   if (!l->product && !l->category && !l->service && !l->definition && !l->custom_count)
     return;
-  json_key(j, "logsource");
-  json_object_begin(j);
+  jout_key(j, "logsource");
+  jout_object_begin(j);
   write_optional(j, "product", l->product);
   write_optional(j, "category", l->category);
   write_optional(j, "service", l->service);
   write_optional(j, "definition", l->definition);
   write_custom(j, l->custom, l->custom_count);
-  json_object_end(j);
+  jout_object_end(j);
 }
 
 static void write_refs(JsonOut *j, const IrRuleRef *refs, size_t count) {
-  json_key(j, "rules");
-  json_array_begin(j);
+  jout_key(j, "rules");
+  jout_array_begin(j);
   for (size_t i = 0; i < count; i++) {
-    json_object_begin(j);
-    json_kv_string(j, "ref", refs[i].text);
+    jout_object_begin(j);
+    jout_kv_string(j, "ref", refs[i].text);
     if (refs[i].rule)
-      json_kv_string(j, "resolved",
+      jout_kv_string(j, "resolved",
                      refs[i].rule->meta.id ? refs[i].rule->meta.id : refs[i].rule->meta.name);
-    json_object_end(j);
+    jout_object_end(j);
   }
-  json_array_end(j);
+  jout_array_end(j);
 }
 
 static void write_correlation(JsonOut *j, const IrCorrelation *c) {
-  json_key(j, "correlation");
-  json_object_begin(j);
-  json_kv_string(j, "type", ir_correlation_kind_name(c->kind));
+  jout_key(j, "correlation");
+  jout_object_begin(j);
+  jout_kv_string(j, "type", ir_correlation_kind_name(c->kind));
   write_refs(j, c->rules, c->rule_count);
   write_strlist(j, "group_by", &c->group_by);
-  json_kv_string(j, "timespan", c->timespan_text);
-  json_kv_int(j, "timespan_seconds", c->timespan_seconds);
+  jout_kv_string(j, "timespan", c->timespan_text);
+  jout_kv_int(j, "timespan_seconds", c->timespan_seconds);
   if (c->threshold_count) {
-    json_key(j, "condition");
-    json_object_begin(j);
+    jout_key(j, "condition");
+    jout_object_begin(j);
     for (size_t i = 0; i < c->threshold_count; i++) {
-      json_key(j, ir_compare_kind_name(c->thresholds[i].op));
+      jout_key(j, ir_compare_kind_name(c->thresholds[i].op));
       write_number(j, &c->thresholds[i].number);
     }
-    json_object_end(j);
+    jout_object_end(j);
   }
   write_strlist(j, "condition_fields", &c->condition_fields);
   write_optional(j, "percentile", c->percentile);
   write_optional(j, "expression", c->expression);
   if (c->alias_count) {
-    json_key(j, "aliases");
-    json_object_begin(j);
+    jout_key(j, "aliases");
+    jout_object_begin(j);
     for (size_t i = 0; i < c->alias_count; i++) {
-      json_key(j, c->aliases[i].name);
-      json_object_begin(j);
+      jout_key(j, c->aliases[i].name);
+      jout_object_begin(j);
       for (size_t k = 0; k < c->aliases[i].count; k++)
-        json_kv_string(j, c->aliases[i].fields[k].rule, c->aliases[i].fields[k].field);
-      json_object_end(j);
+        jout_kv_string(j, c->aliases[i].fields[k].rule, c->aliases[i].fields[k].field);
+      jout_object_end(j);
     }
-    json_object_end(j);
+    jout_object_end(j);
   }
   if (c->generate)
-    json_kv_bool(j, "generate", true);
-  json_object_end(j);
+    jout_kv_bool(j, "generate", true);
+  jout_object_end(j);
 }
 
 static void write_rule(JsonOut *j, const IrRule *rule) {
-  json_object_begin(j);
-  json_kv_string(j, "kind", ir_rule_kind_name(rule->kind));
-  json_kv_string(j, "origin", ir_language_name(rule->origin));
-  json_kv_string(j, "source", rule->src ? rule->src->path : NULL);
-  json_kv_int(j, "document", (long long)rule->document);
+  jout_object_begin(j);
+  jout_kv_string(j, "kind", ir_rule_kind_name(rule->kind));
+  jout_kv_string(j, "origin", ir_language_name(rule->origin));
+  jout_kv_string(j, "source", rule->src ? rule->src->path : NULL);
+  jout_kv_int(j, "document", (long long)rule->document);
   write_meta(j, &rule->meta);
   write_logsource(j, &rule->logsource);
   if (rule->query_count) {
-    json_key(j, "queries");
-    json_array_begin(j);
+    jout_key(j, "queries");
+    jout_array_begin(j);
     for (size_t i = 0; i < rule->query_count; i++)
       write_query(j, rule->queries[i]);
-    json_array_end(j);
+    jout_array_end(j);
   }
   if (rule->correlation)
     write_correlation(j, rule->correlation);
   if (rule->filter) {
-    json_key(j, "filter");
-    json_object_begin(j);
+    jout_key(j, "filter");
+    jout_object_begin(j);
     write_refs(j, rule->filter->rules, rule->filter->rule_count);
-    json_key(j, "where");
+    jout_key(j, "where");
     write_node(j, rule->filter->where);
-    json_object_end(j);
+    jout_object_end(j);
   }
-  json_object_end(j);
+  jout_object_end(j);
 }
 
 void ir_json_write(const IrRuleSet *rules, StrBuf *out) {
   JsonOut j;
-  json_init(&j, out, false);
-  json_object_begin(&j);
-  json_kv_int(&j, "sigmac_ir", 1);
-  json_key(&j, "rules");
-  json_array_begin(&j);
+  jout_init(&j, out, false);
+  jout_object_begin(&j);
+  jout_kv_int(&j, "sigmac_ir", 1);
+  jout_key(&j, "rules");
+  jout_array_begin(&j);
   for (size_t i = 0; i < rules->count; i++)
     write_rule(&j, rules->rules[i]);
-  json_array_end(&j);
-  json_object_end(&j);
+  jout_array_end(&j);
+  jout_object_end(&j);
   sb_putc(out, '\n');
 }

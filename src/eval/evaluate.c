@@ -1,0 +1,86 @@
+/* Rules over events. Single-event queries are evaluated here; sequences, samples and Sigma
+ * correlations are not yet (the rule is reported as not evaluated, with the reason). */
+#include "eval/evaluate.h"
+
+#include <string.h>
+
+#include "eval/match.h"
+
+/* EQL's 'category where': event.category holds the category (a string, or an array holding
+ * it); 'any' (NULL) matches every event. */
+static bool in_category(const Event *event, const char *category) {
+  if (!category)
+    return true;
+  const json_t *v = event_field(event, "event.category", false);
+  if (json_is_string(v))
+    return strcmp(json_string_value(v), category) == 0;
+  size_t i;
+  json_t *item;
+  json_array_foreach(v, i, item) {
+    if (json_is_string(item) && strcmp(json_string_value(item), category) == 0)
+      return true;
+  }
+  return false;
+}
+
+static bool runnable(DiagSink *diags, const IrRule *rule) {
+  for (size_t i = 0; i < rule->query_count; i++)
+    if (rule->queries[i]->kind != IR_QUERY_EVENT || rule->queries[i]->endgame) {
+      diag_report(diags, DIAG_ERROR, rule->src,
+                  (Span){rule->span.start, rule->span.start + 1}, "eval-unsupported",
+                  "evaluating %s is not supported yet",
+                  rule->queries[i]->endgame ? rule->queries[i]->endgame
+                                            : "sequences and samples");
+      return false;
+    }
+  return true;
+}
+
+/* One event against a rule: any of its queries (a Sigma condition list is an OR). */
+static bool event_matches(Matcher *m, const IrRule *rule, const Event *event) {
+  for (size_t q = 0; q < rule->query_count; q++) {
+    const IrQuery *query = rule->queries[q];
+    bool category_ok = rule->origin == IR_LANG_SIGMA || in_category(event, query->category);
+    if (category_ok && match_node(m, query->where, event) == T_TRUE)
+      return true;
+  }
+  return false;
+}
+
+static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
+                     const EventSet *events, RuleResult *result) {
+  const IrRule *rule = result->rule;
+  if (!runnable(diags, rule))
+    return;
+  Matcher m;
+  matcher_init(&m, arena, diags, rule->origin == IR_LANG_SIGMA);
+  if (rule->origin == IR_LANG_SIGMA) {
+    m.mapping = mapping;
+    m.logsource = &rule->logsource;
+  }
+  result->matches = arena_array(arena, events->count + 1, sizeof(Event *));
+  for (size_t e = 0; e < events->count && !m.failed; e++)
+    if (event_matches(&m, rule, &events->events[e]))
+      result->matches[result->count++] = &events->events[e];
+  result->evaluated = !m.failed;
+}
+
+RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
+                       const Mapping *mapping, const EventSet *events, size_t *count) {
+  RuleResult *results = arena_array(arena, rules->count + 1, sizeof(RuleResult));
+  *count = 0;
+  for (size_t i = 0; i < rules->count; i++) {
+    const IrRule *rule = rules->rules[i];
+    if (rule->kind == IR_RULE_FILTER)
+      continue;
+    RuleResult *result = &results[(*count)++];
+    result->rule = rule;
+    if (rule->kind == IR_RULE_CORRELATION) {
+      diag_report(diags, DIAG_ERROR, rule->src, (Span){rule->span.start, rule->span.start + 1},
+                  "eval-unsupported", "evaluating correlations is not supported yet");
+      continue;
+    }
+    run_rule(arena, diags, mapping, events, result);
+  }
+  return results;
+}

@@ -1,0 +1,22 @@
+/* Running rules over events: which events each rule matches. */
+#ifndef SIGMAC_EVAL_EVALUATE_H
+#define SIGMAC_EVAL_EVALUATE_H
+
+#include "eval/event.h"
+#include "schema/mapping.h"
+#include "sigmac/ir.h"
+
+typedef struct RuleResult {
+  const IrRule *rule;
+  const Event **matches; /* in input order */
+  size_t count;
+  bool evaluated;        /* false: the rule could not be run (diagnostics say why) */
+} RuleResult;
+
+/* Evaluates every detection rule of rules over events, with the semantics of the rule's language.
+ * Sigma rules read EVTX-rendered events by their own field names and ECS events through mapping
+ * (may be NULL). Returns one result per detection rule, *count of them, in the arena. */
+RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
+                       const Mapping *mapping, const EventSet *events, size_t *count);
+
+#endif

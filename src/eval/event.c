@@ -1,0 +1,153 @@
+/* Loading events and resolving field names in them. */
+#include "eval/event.h"
+
+#include <string.h>
+
+static void free_json(void *object) { json_decref(object); }
+
+static void push(Arena *arena, EventSet *set, const Event *event) {
+  if (set->count == set->capacity) {
+    size_t capacity = set->capacity ? set->capacity * 2 : 64;
+    set->events = arena_grow(arena, set->events, set->count, capacity, sizeof(Event));
+    set->capacity = capacity;
+  }
+  set->events[set->count++] = *event;
+}
+
+static size_t line_of(const Source *src, size_t offset) {
+  size_t line, column;
+  source_locate(src, offset, &line, &column);
+  return line;
+}
+
+/* Takes one parsed value: an object is an event; an array contributes its objects. */
+static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value, size_t offset,
+                 EventSet *out) {
+  size_t line = line_of(src, offset);
+  if (json_is_object(value)) {
+    Event event = {value, src, line, out->count};
+    arena_on_free(arena, free_json, value);
+    push(arena, out, &event);
+    return true;
+  }
+  if (!json_is_array(value)) {
+    diag_report(diags, DIAG_ERROR, src, (Span){offset, offset + 1}, "event-json",
+                "an event must be a JSON object");
+    json_decref(value);
+    return false;
+  }
+  bool ok = true;
+  size_t i;
+  json_t *item;
+  arena_on_free(arena, free_json, value);
+  json_array_foreach(value, i, item) {
+    if (!json_is_object(item)) {
+      diag_report(diags, DIAG_ERROR, src, (Span){offset, offset + 1}, "event-json",
+                  "item %zu of the array is not a JSON object", i + 1);
+      ok = false;
+      continue;
+    }
+    Event event = {item, src, line, out->count};
+    push(arena, out, &event);
+  }
+  return ok;
+}
+
+bool event_load(Arena *arena, const Source *src, DiagSink *diags, EventSet *out) {
+  bool ok = true;
+  for (size_t at = 0; at < src->len;) {
+    while (at < src->len && strchr(" \t\r\n", src->text[at]))
+      at++;
+    if (at >= src->len)
+      break;
+    json_error_t error;
+    json_t *value = json_loadb(src->text + at, src->len - at,
+                               JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &error);
+    if (!value) {
+      size_t offset = at + (error.position > 0 ? (size_t)error.position - 1 : 0);
+      diag_report(diags, DIAG_ERROR, src, (Span){offset, offset + 1}, "event-json",
+                  "invalid JSON: %s", error.text);
+      ok = false;
+      const char *next = memchr(src->text + offset, '\n', src->len - offset);
+      at = next ? (size_t)(next - src->text) + 1 : src->len; /* go on at the next line */
+      continue;
+    }
+    ok = take(arena, src, diags, value, at, out) && ok;
+    at += (size_t)error.position;
+  }
+  return ok;
+}
+
+bool event_load_lines(Arena *arena, const Source *src, EventSet *out) {
+  for (size_t line = 1; line <= src->line_count; line++) {
+    const char *text;
+    size_t len;
+    source_line(src, line, &text, &len);
+    if (len == 0)
+      continue;
+    json_t *object = json_object();
+    json_object_set_new(object, "_raw", json_stringn(text, len));
+    arena_on_free(arena, free_json, object);
+    Event event = {object, src, line, out->count};
+    push(arena, out, &event);
+  }
+  return true;
+}
+
+/* name in object: the whole name as a key, else a dotted prefix that names an object holding
+ * the rest (longest prefix first, so "a.b" as one key wins over a: {b: ...}). */
+static json_t *lookup(json_t *object, const char *name, size_t len) {
+  if (!json_is_object(object))
+    return NULL;
+  json_t *direct = json_object_getn(object, name, len);
+  if (direct)
+    return direct;
+  for (size_t i = len; i-- > 0;) {
+    if (name[i] != '.')
+      continue;
+    json_t *child = json_object_getn(object, name, i);
+    json_t *found = child ? lookup(child, name + i + 1, len - i - 1) : NULL;
+    if (found)
+      return found;
+  }
+  return NULL;
+}
+
+static json_t *user_data_field(json_t *user_data, const char *name) {
+  json_t *value = json_object_get(user_data, name);
+  const char *key;
+  json_t *wrapper;
+  json_object_foreach(user_data, key, wrapper) {
+    if (!value && json_is_object(wrapper))
+      value = json_object_get(wrapper, name);
+  }
+  return value;
+}
+
+/* EVTX-rendered events (Event.System, Event.EventData): Sigma names the fields by themselves. */
+static json_t *evtx_field(json_t *root, const char *name) {
+  json_t *event = json_object_get(root, "Event");
+  if (!json_is_object(event))
+    return NULL;
+  json_t *value = json_object_get(json_object_get(event, "EventData"), name);
+  if (!value) /* UserData wraps its fields in one element named by the provider's schema */
+    value = user_data_field(json_object_get(event, "UserData"), name);
+  if (!value)
+    value = json_object_get(json_object_get(event, "System"), name);
+  const char *underscore = strchr(name, '_');
+  if (!value && underscore) { /* Provider_Name: System.Provider.#attributes.Name */
+    json_t *tag = json_object_getn(json_object_get(event, "System"), name,
+                                   (size_t)(underscore - name));
+    value = json_object_get(json_object_get(tag, "#attributes"), underscore + 1);
+  }
+  if (json_is_object(value) && json_object_get(value, "#text")) /* <Data>text</Data> with attributes */
+    value = json_object_get(value, "#text");
+  return value;
+}
+
+json_t *event_field(const Event *event, const char *name, bool sigma_names) {
+  json_t *value = lookup(event->root, name, strlen(name));
+  if (!value && sigma_names)
+    value = evtx_field(event->root, name);
+  return value;
+}

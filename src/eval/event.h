@@ -1,0 +1,42 @@
+/* Events for the evaluator: JSON objects read with jansson (the project's only jansson user on
+ * the read path), and field resolution over them. Functions borrow json_t pointers; the events
+ * own their JSON and are freed with the arena they were loaded into. */
+#ifndef SIGMAC_EVAL_EVENT_H
+#define SIGMAC_EVAL_EVENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+
+typedef struct Event {
+  json_t *root;        /* a JSON object */
+  const Source *src;   /* the file it came from */
+  size_t line;         /* 1-based line of its first byte in src */
+  size_t index;        /* 0-based position in the input */
+} Event;
+
+typedef struct EventSet {
+  Event *events;
+  size_t count;
+  size_t capacity;
+} EventSet;
+
+/* Reads NDJSON (one object per line), a JSON array of objects, or a single object from src into
+ * out (appending). Malformed JSON and non-object values are errors at their line; the valid
+ * events are kept. False when an error was reported. */
+bool event_load(Arena *arena, const Source *src, DiagSink *diags, EventSet *out);
+
+/* Reads raw log lines (a .raw or .log file): each non-empty line is an event holding it as the
+ * string field "_raw", which keyword rules search like any other string. */
+bool event_load_lines(Arena *arena, const Source *src, EventSet *out);
+
+/* The value of a field: a flat dotted key ("process.name": ...), nested objects, or any mix of
+ * the two. With sigma_names, a Sigma/Windows taxonomy name that is not found at the top is also
+ * looked up in EVTX-rendered JSON: Event.EventData.<Name>, Event.System.<Name>, and
+ * Event.System.<Tag>.#attributes.<Attribute> for a Tag_Attribute name (Provider_Name). NULL when
+ * the event has no such field (a JSON null is returned as json_null). */
+json_t *event_field(const Event *event, const char *name, bool sigma_names);
+
+#endif

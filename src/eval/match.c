@@ -1,0 +1,502 @@
+/* Predicates against event values. */
+#include "eval/match.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cidr.h"
+#include "eval/regex.h"
+#include "ir/ir_build.h"
+
+struct PredCache {
+  const IrPredicate *pred; /* NULL: a free slot */
+  IrString pattern;        /* string kinds: the pattern with its wildcards */
+  bool has_pattern;
+  Regex *regex;            /* NULL when it could not be compiled */
+  bool has_regex;
+  Cidr network;
+  bool network_ok;
+  bool has_network;
+  const char *mapped;      /* the field's name under the mapping, NULL when it has none */
+  bool has_mapped;
+};
+
+static size_t slot_of(const void *pred, size_t capacity) {
+  size_t h = (size_t)pred;
+  h ^= h >> 17;
+  h *= 0x9E3779B97F4A7C15ULL;
+  return (h ^ (h >> 29)) & (capacity - 1);
+}
+
+/* The cache entry of a predicate, made on first use (evaluation runs per event; the work that
+ * depends on the rule alone is done once). */
+static PredCache *cached(Matcher *m, const IrPredicate *pred) {
+  if (m->cache_count * 2 >= m->cache_capacity) {
+    PredCache *old = m->cache;
+    size_t old_capacity = m->cache_capacity;
+    m->cache_capacity = old_capacity ? old_capacity * 2 : 64;
+    m->cache = arena_array(m->arena, m->cache_capacity, sizeof(PredCache));
+    for (size_t i = 0; i < old_capacity; i++)
+      if (old[i].pred) {
+        size_t k = slot_of(old[i].pred, m->cache_capacity);
+        while (m->cache[k].pred)
+          k = (k + 1) & (m->cache_capacity - 1);
+        m->cache[k] = old[i];
+      }
+  }
+  size_t k = slot_of(pred, m->cache_capacity);
+  while (m->cache[k].pred && m->cache[k].pred != pred)
+    k = (k + 1) & (m->cache_capacity - 1);
+  if (!m->cache[k].pred) {
+    m->cache[k].pred = pred;
+    m->cache_count++;
+  }
+  return &m->cache[k];
+}
+
+/* A field's value: its own name first, then (Sigma rules) the mapped name. */
+static const json_t *field_value(Matcher *m, const IrPredicate *pred, const char *field,
+                                 const Event *event) {
+  const json_t *v = event_field(event, field, m->sigma_names);
+  if (v || !m->mapping || !m->logsource)
+    return v;
+  PredCache *c = cached(m, pred);
+  if (!c->has_mapped || field != pred->field) {
+    const char *mapped = mapping_field(m->arena, m->mapping, m->logsource, field);
+    if (field != pred->field) /* a fieldref's other field: not cached */
+      return mapped ? event_field(event, mapped, false) : NULL;
+    c = cached(m, pred);
+    c->mapped = mapped;
+    c->has_mapped = true;
+  }
+  return c->mapped ? event_field(event, c->mapped, false) : NULL;
+}
+
+static const IrString *pattern_of(Matcher *m, const IrPredicate *pred) {
+  PredCache *c = cached(m, pred);
+  if (!c->has_pattern) {
+    c->pattern = ir_pattern_of(m->arena, pred);
+    c->has_pattern = true;
+  }
+  return &c->pattern;
+}
+
+void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names) {
+  memset(m, 0, sizeof *m);
+  m->arena = arena;
+  m->diags = diags;
+  m->sigma_names = sigma_names;
+}
+
+/* ---- text -------------------------------------------------------------------------------------- */
+
+static char fold(char c, bool cased) { return !cased && c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c; }
+
+static size_t char_width(const char *text, size_t len) {
+  unsigned char c = (unsigned char)text[0];
+  size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  return n <= len ? n : len;
+}
+
+/* Does the literal lit occur at text[at], byte for byte up to ASCII case? */
+static bool literal_at(const IrSegment *lit, const char *text, size_t len, size_t at, bool cased) {
+  if (at + lit->len > len)
+    return false;
+  for (size_t i = 0; i < lit->len; i++)
+    if (fold(lit->text[i], cased) != fold(text[at + i], cased))
+      return false;
+  return true;
+}
+
+/* Glob matching over segments with one backtracking point per '*': the last '*' seen takes one
+ * more character when what follows it fails (linear in practice, quadratic at worst). */
+bool match_pattern(const IrString *pattern, const char *text, size_t len, bool cased) {
+  size_t s = 0, at = 0, star_seg = (size_t)-1, star_at = 0;
+  for (;;) {
+    if (s < pattern->count && pattern->segs[s].kind == IR_SEG_ANY) {
+      star_seg = s++;
+      star_at = at;
+      continue;
+    }
+    if (s == pattern->count && at == len)
+      return true;
+    bool step = false;
+    if (s < pattern->count && at < len + 1) {
+      const IrSegment *seg = &pattern->segs[s];
+      if (seg->kind == IR_SEG_ONE && at < len) {
+        at += char_width(text + at, len - at);
+        s++;
+        step = true;
+      } else if (seg->kind == IR_SEG_LITERAL && literal_at(seg, text, len, at, cased)) {
+        at += seg->len;
+        s++;
+        step = true;
+      }
+    }
+    if (step)
+      continue;
+    if (star_seg == (size_t)-1 || star_at >= len)
+      return false;
+    star_at += char_width(text + star_at, len - star_at);
+    at = star_at;
+    s = star_seg + 1;
+  }
+}
+
+/* A JSON scalar as text, as Sigma compares values: numbers in their plain form. */
+static bool value_text(const json_t *v, char *buf, size_t size, const char **text, size_t *len) {
+  switch (json_typeof(v)) {
+  case JSON_STRING:
+    *text = json_string_value(v);
+    *len = json_string_length(v);
+    return true;
+  case JSON_INTEGER:
+    *len = (size_t)snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+    *text = buf;
+    return true;
+  case JSON_REAL:
+    *len = (size_t)snprintf(buf, size, "%.17g", json_real_value(v));
+    *text = buf;
+    return true;
+  case JSON_TRUE:
+  case JSON_FALSE:
+    *text = json_is_true(v) ? "true" : "false";
+    *len = strlen(*text);
+    return true;
+  case JSON_NULL:
+  case JSON_OBJECT:
+  case JSON_ARRAY:
+    return false;
+  }
+  return false;
+}
+
+/* A value as a number: JSON numbers, and strings that hold one (Windows event data is text). */
+static bool value_number(const json_t *v, double *out) {
+  if (json_is_number(v)) {
+    *out = json_number_value(v);
+    return true;
+  }
+  if (!json_is_string(v))
+    return false;
+  const char *text = json_string_value(v);
+  char *end;
+  *out = strtod(text, &end);
+  return end != text && *end == '\0';
+}
+
+/* ---- regexes ----------------------------------------------------------------------------------- */
+
+/* A Lucene regex (EQL) as PCRE matching the whole value: Lucene reads '^' and '$' literally. */
+static char *lucene_to_pcre(Arena *arena, const char *lucene) {
+  size_t len = strlen(lucene);
+  char *out = arena_alloc(arena, len * 2 + 16);
+  size_t n = 0;
+  bool in_class = false;
+  out[n++] = '^', out[n++] = '(', out[n++] = '?', out[n++] = ':';
+  for (size_t i = 0; i < len; i++) {
+    char c = lucene[i];
+    if (c == '\\' && i + 1 < len) {
+      out[n++] = c;
+      out[n++] = lucene[++i];
+      continue;
+    }
+    if (in_class)
+      in_class = c != ']';
+    else if (c == '[')
+      in_class = true;
+    else if (c == '$' || c == '^')
+      out[n++] = '\\';
+    out[n++] = c;
+  }
+  memcpy(out + n, ")\\z", 4);
+  return out;
+}
+
+static Regex *regex_for(Matcher *m, const IrPredicate *pred) {
+  PredCache *c = cached(m, pred);
+  if (c->has_regex)
+    return c->regex;
+  unsigned flags = pred->regex_flags;
+  const char *pattern = pred->pattern;
+  if (pred->lucene) { /* Lucene's '.' matches a newline; case follows the operator */
+    pattern = lucene_to_pcre(m->arena, pred->pattern);
+    flags = IR_RE_DOTALL | (pred->cased ? 0 : IR_RE_IGNORECASE);
+  }
+  size_t offset;
+  const char *error;
+  Regex *regex = regex_compile(m->arena, pattern, strlen(pattern), flags, &offset, &error);
+  c = cached(m, pred); /* compiling may not move the cache, but look again to be sure */
+  c->regex = regex;
+  c->has_regex = true;
+  if (!regex && pred->src)
+    diag_report(m->diags, DIAG_ERROR, pred->src, pred->span, "eval-regex",
+                "this regex cannot be evaluated: %s", error);
+  return regex;
+}
+
+static bool regex_matches(Matcher *m, const IrPredicate *pred, const char *text, size_t len) {
+  Regex *regex = regex_for(m, pred);
+  if (!regex) {
+    m->failed = true;
+    return false;
+  }
+  RegexResult result = regex_search(regex, text, len);
+  if (result == REGEX_LIMIT || result == REGEX_ERROR) {
+    if (pred->src)
+      diag_report(m->diags, DIAG_ERROR, pred->src, pred->span, "eval-regex-limit",
+                  "the regex hit PCRE2's match limit on an event; the rule is not evaluated");
+    m->failed = true;
+    return false;
+  }
+  return result == REGEX_MATCH;
+}
+
+/* ---- one value ------------------------------------------------------------------------------- */
+
+static int time_part_of(const char *text, IrTimePart part) {
+  int year, month, day, hour = 0, minute = 0;
+  if (sscanf(text, "%d-%d-%d%*c%d:%d", &year, &month, &day, &hour, &minute) < 3)
+    return -1;
+  switch (part) {
+  case IR_TIME_MINUTE:
+    return minute;
+  case IR_TIME_HOUR:
+    return hour;
+  case IR_TIME_DAY:
+    return day;
+  case IR_TIME_MONTH:
+    return month;
+  case IR_TIME_YEAR:
+    return year;
+  case IR_TIME_WEEK: { /* ISO-8601 week number, from the day of the year */
+    static const int days_before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    int yday = days_before[(month - 1) % 12] + day + (leap && month > 2);
+    int y = year - 1; /* weekday of Jan 1 by Gauss: 0 Sunday */
+    int jan1 = (1 + 5 * (y % 4) + 4 * (y % 100) + 6 * (y % 400)) % 7;
+    int monday_based = (jan1 + 6) % 7;
+    return (yday + monday_based - 1) / 7 + (monday_based <= 3 ? 1 : 0);
+  }
+  case IR_TIME_NONE:
+    return -1;
+  }
+  return -1;
+}
+
+static bool compare_number(IrMatchKind match, double a, double b) {
+  switch (match) {
+  case IR_MATCH_LT:
+    return a < b;
+  case IR_MATCH_LTE:
+    return a <= b;
+  case IR_MATCH_GT:
+    return a > b;
+  case IR_MATCH_GTE:
+    return a >= b;
+  default:
+    return a == b;
+  }
+}
+
+static bool match_text(Matcher *m, const IrPredicate *pred, const json_t *v) {
+  char buf[64];
+  const char *text;
+  size_t len;
+  if (!value_text(v, buf, sizeof buf, &text, &len))
+    return false;
+  return match_pattern(pattern_of(m, pred), text, len, pred->cased);
+}
+
+/* A scalar value against a predicate (arrays are handled by the caller, element by element). */
+static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, const Event *event) {
+  char buf[64];
+  const char *text;
+  size_t len;
+  if (pred->time_part != IR_TIME_NONE) {
+    if (!json_is_string(v))
+      return false;
+    int part = time_part_of(json_string_value(v), pred->time_part);
+    return part >= 0 && compare_number(pred->match, part, pred->value.number.value);
+  }
+  switch (pred->match) {
+  case IR_MATCH_EQUALS:
+    if (pred->value.kind == IR_VALUE_NUMBER) { /* 4688 equals 4688 and "4688" */
+      double number;
+      return value_number(v, &number) && number == pred->value.number.value;
+    }
+    if (pred->value.kind == IR_VALUE_BOOL) {
+      if (json_is_boolean(v))
+        return json_is_true(v) == pred->value.boolean;
+      return json_is_string(v) &&
+             strcmp(json_string_value(v), pred->value.boolean ? "true" : "false") == 0;
+    }
+    return match_text(m, pred, v);
+  case IR_MATCH_CONTAINS:
+  case IR_MATCH_STARTSWITH:
+  case IR_MATCH_ENDSWITH:
+  case IR_MATCH_WILDCARD:
+    return match_text(m, pred, v);
+  case IR_MATCH_REGEX:
+    return value_text(v, buf, sizeof buf, &text, &len) && regex_matches(m, pred, text, len);
+  case IR_MATCH_CIDR: {
+    PredCache *c = cached(m, pred);
+    if (!c->has_network) {
+      c->network_ok = cidr_parse(pred->pattern, strlen(pred->pattern), &c->network, NULL, NULL, NULL);
+      c->has_network = true;
+    }
+    return json_is_string(v) && c->network_ok &&
+           cidr_contains(&c->network, json_string_value(v), json_string_length(v));
+  }
+  case IR_MATCH_LT:
+  case IR_MATCH_LTE:
+  case IR_MATCH_GT:
+  case IR_MATCH_GTE: {
+    double number;
+    return value_number(v, &number) && compare_number(pred->match, number, pred->value.number.value);
+  }
+  case IR_MATCH_FIELDREF: {
+    const json_t *other = field_value(m, pred, pred->pattern, event);
+    char other_buf[64];
+    const char *other_text;
+    size_t other_len;
+    if (!other || !value_text(other, other_buf, sizeof other_buf, &other_text, &other_len) ||
+        !value_text(v, buf, sizeof buf, &text, &len))
+      return false;
+    IrStringBuilder b;
+    ir_sb_init(&b, m->arena);
+    if (pred->ref_anchor == IR_ANCHOR_SUFFIX || pred->ref_anchor == IR_ANCHOR_INSIDE)
+      ir_sb_wildcard(&b, IR_SEG_ANY);
+    ir_sb_literal(&b, other_text, other_len);
+    if (pred->ref_anchor == IR_ANCHOR_PREFIX || pred->ref_anchor == IR_ANCHOR_INSIDE)
+      ir_sb_wildcard(&b, IR_SEG_ANY);
+    IrString pattern = ir_sb_finish(&b);
+    return match_pattern(&pattern, text, len, pred->cased);
+  }
+  case IR_MATCH_EXISTS:
+  case IR_MATCH_NULL:
+  case IR_MATCH_EXPR:
+    return false;
+  }
+  return false;
+}
+
+/* ---- predicates and trees -------------------------------------------------------------------- */
+
+/* Sigma keywords: found in any string of the event, at any depth; a plain keyword anywhere in
+ * the string, a pattern as written. */
+static bool keyword_in(Matcher *m, const IrPredicate *pred, const IrString *pattern, const json_t *v) {
+  switch (json_typeof(v)) {
+  case JSON_STRING:
+    return match_pattern(pattern, json_string_value(v), json_string_length(v), pred->cased);
+  case JSON_OBJECT: {
+    const char *key;
+    json_t *child;
+    json_object_foreach((json_t *)v, key, child) {
+      if (keyword_in(m, pred, pattern, child))
+        return true;
+    }
+    return false;
+  }
+  case JSON_ARRAY: {
+    size_t i;
+    json_t *child;
+    json_array_foreach(v, i, child) {
+      if (keyword_in(m, pred, pattern, child))
+        return true;
+    }
+    return false;
+  }
+  default:
+    return false;
+  }
+}
+
+/* The pattern a keyword is searched with (made once): a plain keyword or number anywhere. */
+static const IrString *keyword_pattern(Matcher *m, const IrPredicate *pred) {
+  PredCache *c = cached(m, pred);
+  if (c->has_pattern)
+    return &c->pattern;
+  IrString pattern;
+  if (pred->value.kind == IR_VALUE_NUMBER) {
+    const char *text = pred->value.number.text;
+    pattern = ir_string_literal(m->arena, text, strlen(text));
+  } else {
+    pattern = ir_pattern_of(m->arena, pred);
+  }
+  if (pred->match == IR_MATCH_EQUALS || pred->value.kind == IR_VALUE_NUMBER) {
+    IrStringBuilder b;
+    ir_sb_init(&b, m->arena);
+    ir_sb_wildcard(&b, IR_SEG_ANY);
+    for (size_t i = 0; i < pattern.count; i++)
+      ir_sb_literal(&b, pattern.segs[i].text, pattern.segs[i].len);
+    ir_sb_wildcard(&b, IR_SEG_ANY);
+    pattern = ir_sb_finish(&b);
+  }
+  c = cached(m, pred);
+  c->pattern = pattern;
+  c->has_pattern = true;
+  return &c->pattern;
+}
+
+static Truth keyword(Matcher *m, const IrPredicate *pred, const Event *event) {
+  if (pred->value.kind != IR_VALUE_STRING && pred->value.kind != IR_VALUE_NUMBER)
+    return T_FALSE;
+  return keyword_in(m, pred, keyword_pattern(m, pred), event->root) ? T_TRUE : T_FALSE;
+}
+
+static Truth predicate(Matcher *m, const IrPredicate *pred, const Event *event) {
+  if (!pred->field)
+    return keyword(m, pred, event);
+  if (pred->match == IR_MATCH_EXPR) {
+    if (!m->failed && pred->src)
+      diag_report(m->diags, DIAG_ERROR, pred->src, pred->span, "eval-expression",
+                  "evaluating EQL expressions (functions, arithmetic) is not supported yet");
+    m->failed = true;
+    return T_NULL;
+  }
+  const json_t *v = field_value(m, pred, pred->field, event);
+  bool missing = !v || json_is_null(v);
+  if (pred->match == IR_MATCH_NULL)
+    return missing ? T_TRUE : T_FALSE;
+  if (pred->match == IR_MATCH_EXISTS)
+    return v ? T_TRUE : T_FALSE;
+  if (missing) /* a term query finds nothing; a script (function) reads null */
+    return pred->script ? T_NULL : T_FALSE;
+  if (!json_is_array(v))
+    return match_scalar(m, pred, v, event) ? T_TRUE : T_FALSE;
+  size_t i;
+  json_t *item;
+  json_array_foreach(v, i, item) { /* an array matches when one element does */
+    if (match_scalar(m, pred, item, event))
+      return T_TRUE;
+  }
+  return T_FALSE;
+}
+
+Truth match_node(Matcher *m, const IrNode *node, const Event *event) {
+  switch (node->kind) {
+  case IR_AND:
+  case IR_OR: {
+    bool is_and = node->kind == IR_AND;
+    Truth result = is_and ? T_TRUE : T_FALSE;
+    for (size_t i = 0; i < node->count; i++) {
+      Truth t = match_node(m, node->children[i], event);
+      if (t == (is_and ? T_FALSE : T_TRUE))
+        return t; /* decided */
+      if (t == T_NULL)
+        result = T_NULL;
+    }
+    return result;
+  }
+  case IR_NOT: {
+    Truth t = match_node(m, node->children[0], event);
+    return t == T_NULL ? T_NULL : t == T_TRUE ? T_FALSE : T_TRUE;
+  }
+  case IR_PRED:
+    return predicate(m, &node->pred, event);
+  }
+  return T_FALSE;
+}

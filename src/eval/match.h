@@ -1,0 +1,44 @@
+/* Evaluating IR predicates and trees against events, with the semantics of the language the rule
+ * is in: Sigma (case-insensitive strings, PCRE searched anywhere, keywords over the whole event)
+ * or Elasticsearch EQL (term queries false on a missing field, functions null on one, Lucene
+ * regexes matching the whole value). docs/evaluation.md has the table. */
+#ifndef SIGMAC_EVAL_MATCH_H
+#define SIGMAC_EVAL_MATCH_H
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "eval/event.h"
+#include "schema/mapping.h"
+#include "sigmac/ir.h"
+
+/* Three-valued: EQL's scripts give null on a missing field, which 'not' keeps null. */
+typedef enum Truth { T_FALSE, T_TRUE, T_NULL } Truth;
+
+typedef struct PredCache PredCache;
+
+/* What evaluation needs besides the event: compiled regexes (once per predicate), and where to
+ * report a regex that hits its limits. */
+typedef struct Matcher {
+  Arena *arena;
+  DiagSink *diags;
+  bool sigma_names;        /* resolve Sigma taxonomy names in EVTX-rendered events */
+  PredCache *cache;        /* per predicate: its pattern, regex, network, made once */
+  size_t cache_count;
+  size_t cache_capacity;   /* a power of two: open addressing by the predicate's address */
+  bool failed;             /* a regex hit a limit, or an expression could not be evaluated */
+  /* Sigma rules over ECS events: a field the event lacks under its Sigma name is looked up
+   * under the name the mapping gives it for the rule's logsource */
+  const Mapping *mapping;
+  const IrLogsource *logsource;
+} Matcher;
+
+void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names);
+
+/* The truth of node for event. */
+Truth match_node(Matcher *m, const IrNode *node, const Event *event);
+
+/* Whether text matches a string pattern (wildcards '*' and '?', '?' one UTF-8 character),
+ * ignoring ASCII case unless cased. */
+bool match_pattern(const IrString *pattern, const char *text, size_t len, bool cased);
+
+#endif

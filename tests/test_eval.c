@@ -1,0 +1,124 @@
+/* The evaluator's semantics, case by case: patterns, field resolution, missing fields and null
+ * under 'not' (term queries against scripts), regexes, networks, numbers kept as text, keywords. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "eval/event.h"
+#include "eval/match.h"
+#include "ir/ir_build.h"
+#include "sigma/sigma_internal.h"
+
+static Arena arena;
+static DiagSink diags;
+
+static void setup(void) {
+  arena_init(&arena);
+  diag_sink_init(&diags, &arena);
+}
+
+static void teardown(void) { arena_free(&arena); }
+
+TestSuite(eval, .init = setup, .fini = teardown);
+
+static IrString pattern(const char *sigma) {
+  return sigma_parse_string(&arena, sigma, strlen(sigma));
+}
+
+Test(eval, patterns_fold_ascii_case_and_take_utf8_characters) {
+  IrString p = pattern("*\\cmd.EXE");
+  cr_assert(match_pattern(&p, "C:\\Windows\\CMD.exe", 18, false));
+  cr_assert_not(match_pattern(&p, "C:\\Windows\\CMD.exe", 18, true));
+  IrString one = pattern("a?c");
+  cr_assert(match_pattern(&one, "abc", 3, false));
+  cr_assert(match_pattern(&one, "a\xc3\xa9" "c", 4, false)); /* é is one character */
+  cr_assert_not(match_pattern(&one, "ac", 2, false));
+  IrString stars = pattern("*a*b*a*");
+  cr_assert(match_pattern(&stars, "xxaxxbxxa", 9, false));
+  cr_assert_not(match_pattern(&stars, "xxaxxbxx", 8, false));
+  IrString literal = pattern("a\\*b");
+  cr_assert(match_pattern(&literal, "a*b", 3, false));
+  cr_assert_not(match_pattern(&literal, "axxb", 4, false));
+}
+
+static Event event_of(const char *json) {
+  Source *src = source_from_text(&arena, "event.json", json, strlen(json));
+  EventSet set = {0};
+  cr_assert(event_load(&arena, src, &diags, &set));
+  cr_assert_eq(set.count, 1);
+  return set.events[0];
+}
+
+Test(eval, fields_resolve_flat_nested_mixed_and_evtx) {
+  Event e = event_of("{\"process.name\": \"a\", \"process\": {\"pid\": 4},"
+                     " \"user\": {\"name.full\": \"b\"},"
+                     " \"Event\": {\"System\": {\"EventID\": 1, \"Provider\": {\"#attributes\":"
+                     " {\"Name\": \"Sysmon\"}}}, \"EventData\": {\"Image\": \"c\"}}}");
+  cr_assert_str_eq(json_string_value(event_field(&e, "process.name", false)), "a");
+  cr_assert_eq(json_integer_value(event_field(&e, "process.pid", false)), 4);
+  cr_assert_str_eq(json_string_value(event_field(&e, "user.name.full", false)), "b");
+  cr_assert_null(event_field(&e, "Image", false));
+  cr_assert_str_eq(json_string_value(event_field(&e, "Image", true)), "c");
+  cr_assert_eq(json_integer_value(event_field(&e, "EventID", true)), 1);
+  cr_assert_str_eq(json_string_value(event_field(&e, "Provider_Name", true)), "Sysmon");
+}
+
+static IrNode *pred_node(const char *field, IrMatchKind match, const char *value, bool script) {
+  IrPredicate pred;
+  memset(&pred, 0, sizeof pred);
+  pred.field = field;
+  pred.script = script;
+  if (match == IR_MATCH_REGEX || match == IR_MATCH_CIDR) {
+    pred.match = match;
+    pred.pattern = value;
+  } else {
+    IrString p = pattern(value);
+    ir_classify_string(&arena, &pred, &p);
+  }
+  return ir_pred(&arena, &pred);
+}
+
+Test(eval, a_missing_field_is_false_for_terms_and_null_for_scripts) {
+  Event e = event_of("{\"a\": \"x\"}");
+  Matcher m;
+  matcher_init(&m, &arena, &diags, false);
+  IrNode *term = pred_node("b", IR_MATCH_EQUALS, "x", false);
+  IrNode *script = pred_node("b", IR_MATCH_STARTSWITH, "x*", true);
+  cr_assert_eq(match_node(&m, term, &e), T_FALSE);
+  cr_assert_eq(match_node(&m, ir_not(&arena, term), &e), T_TRUE); /* must_not: kept */
+  cr_assert_eq(match_node(&m, script, &e), T_NULL);
+  cr_assert_eq(match_node(&m, ir_not(&arena, script), &e), T_NULL); /* nullSafeFilter: dropped */
+}
+
+Test(eval, regex_searches_anywhere_and_lucene_matches_whole_values) {
+  Event e = event_of("{\"c\": \"run cmd.exe /c\"}");
+  Matcher m;
+  matcher_init(&m, &arena, &diags, false);
+  IrNode *pcre = pred_node("c", IR_MATCH_REGEX, "cmd\\.exe", false);
+  cr_assert_eq(match_node(&m, pcre, &e), T_TRUE);
+  IrNode *lucene = pred_node("c", IR_MATCH_REGEX, "cmd\\.exe", false);
+  lucene->pred.lucene = true;
+  lucene->pred.cased = true;
+  cr_assert_eq(match_node(&m, lucene, &e), T_FALSE);
+  IrNode *whole = pred_node("c", IR_MATCH_REGEX, "run.*/c", false);
+  whole->pred.lucene = true;
+  cr_assert_eq(match_node(&m, whole, &e), T_TRUE);
+}
+
+Test(eval, networks_numbers_arrays_and_keywords) {
+  Event e = event_of("{\"ip\": \"10.1.2.3\", \"id\": \"4688\", \"tags\": [\"a\", \"b\"],"
+                     " \"deep\": {\"x\": [\"say Mimikatz now\"]}}");
+  Matcher m;
+  matcher_init(&m, &arena, &diags, false);
+  cr_assert_eq(match_node(&m, pred_node("ip", IR_MATCH_CIDR, "10.0.0.0/8", false), &e), T_TRUE);
+  cr_assert_eq(match_node(&m, pred_node("ip", IR_MATCH_CIDR, "10.2.0.0/16", false), &e), T_FALSE);
+  IrPredicate number;
+  memset(&number, 0, sizeof number);
+  number.field = "id";
+  number.match = IR_MATCH_EQUALS;
+  number.value.kind = IR_VALUE_NUMBER;
+  number.value.number.value = 4688;
+  cr_assert_eq(match_node(&m, ir_pred(&arena, &number), &e), T_TRUE); /* 4688 and "4688" */
+  cr_assert_eq(match_node(&m, pred_node("tags", IR_MATCH_EQUALS, "B", false), &e), T_TRUE);
+  IrNode *keyword = pred_node(NULL, IR_MATCH_EQUALS, "mimikatz", false);
+  cr_assert_eq(match_node(&m, keyword, &e), T_TRUE);
+}
