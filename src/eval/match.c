@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/cidr.h"
+#include "eval/expr.h"
 #include "eval/regex.h"
 #include "ir/ir_build.h"
 
@@ -448,15 +449,17 @@ static Truth keyword(Matcher *m, const IrPredicate *pred, const Event *event) {
 }
 
 static Truth predicate(Matcher *m, const IrPredicate *pred, const Event *event) {
+  if (pred->match == IR_MATCH_EXPR) {
+    bool failed_before = m->failed;
+    Truth t = expr_truth(m, pred->expr, event);
+    if (m->failed && !failed_before && pred->src)
+      diag_report(m->diags, DIAG_ERROR, pred->src, pred->span, "eval-expression",
+                  "this expression uses Endgame EQL (a function or lineage Elasticsearch lacks) "
+                  "and is not evaluated");
+    return t;
+  }
   if (!pred->field)
     return keyword(m, pred, event);
-  if (pred->match == IR_MATCH_EXPR) {
-    if (!m->failed && pred->src)
-      diag_report(m->diags, DIAG_ERROR, pred->src, pred->span, "eval-expression",
-                  "evaluating EQL expressions (functions, arithmetic) is not supported yet");
-    m->failed = true;
-    return T_NULL;
-  }
   const json_t *v = field_value(m, pred, pred->field, event);
   bool missing = !v || json_is_null(v);
   if (pred->match == IR_MATCH_NULL)
