@@ -251,10 +251,21 @@ static void test_text(const RuleResult *results, size_t count, size_t events, St
       sb_puts(out, "not evaluated\n");
       continue;
     }
-    sb_printf(out, "%zu of %zu events", results[i].count, events);
-    for (size_t k = 0; k < results[i].count; k++)
-      sb_printf(out, "%s%s:%zu", k ? ", " : ": ", results[i].matches[k]->src->path,
-                results[i].matches[k]->line);
+    const Chains *found = &results[i].matches;
+    bool chains = results[i].rule->query_count && results[i].rule->queries[0]->kind != IR_QUERY_EVENT;
+    if (chains)
+      sb_printf(out, "%zu %s", found->count,
+                results[i].rule->queries[0]->kind == IR_QUERY_SAMPLE ? "samples" : "sequences");
+    else
+      sb_printf(out, "%zu of %zu events", found->count, events);
+    for (size_t k = 0; k < found->count; k++) {
+      sb_puts(out, k ? ", " : ": ");
+      sb_puts(out, chains ? "[" : "");
+      for (size_t e = 0; e < found->items[k].count; e++)
+        sb_printf(out, "%s%s:%zu", e ? " " : "", found->items[k].events[e]->src->path,
+                  found->items[k].events[e]->line);
+      sb_puts(out, chains ? "]" : "");
+    }
     sb_putc(out, '\n');
   }
 }
@@ -273,14 +284,19 @@ static void test_json(const RuleResult *results, size_t count, StrBuf *out) {
     jout_kv_string(&j, "id", rule->meta.id);
     jout_kv_string(&j, "title", rule->meta.title);
     jout_kv_bool(&j, "evaluated", results[i].evaluated);
-    jout_key(&j, "matches");
+    jout_key(&j, "matches"); /* each match: its events (one for an event query) */
     jout_array_begin(&j);
-    for (size_t k = 0; k < results[i].count; k++) {
-      jout_object_begin(&j);
-      jout_kv_string(&j, "file", results[i].matches[k]->src->path);
-      jout_kv_int(&j, "line", (long long)results[i].matches[k]->line);
-      jout_kv_int(&j, "index", (long long)results[i].matches[k]->index);
-      jout_object_end(&j);
+    for (size_t k = 0; k < results[i].matches.count; k++) {
+      const Chain *chain = &results[i].matches.items[k];
+      jout_array_begin(&j);
+      for (size_t e = 0; e < chain->count; e++) {
+        jout_object_begin(&j);
+        jout_kv_string(&j, "file", chain->events[e]->src->path);
+        jout_kv_int(&j, "line", (long long)chain->events[e]->line);
+        jout_kv_int(&j, "index", (long long)chain->events[e]->index);
+        jout_object_end(&j);
+      }
+      jout_array_end(&j);
     }
     jout_array_end(&j);
     jout_object_end(&j);

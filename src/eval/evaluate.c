@@ -1,5 +1,6 @@
-/* Rules over events. Single-event queries are evaluated here; sequences, samples and Sigma
- * correlations are not yet (the rule is reported as not evaluated, with the reason). */
+/* Rules over events in time order: event queries here, sequences and samples in sequence.c,
+ * head and tail on the results. Sigma correlations are not evaluated yet (the rule is reported
+ * as not evaluated, with the reason). */
 #include "eval/evaluate.h"
 
 #include <string.h>
@@ -25,12 +26,10 @@ static bool in_category(const Event *event, const char *category) {
 
 static bool runnable(DiagSink *diags, const IrRule *rule) {
   for (size_t i = 0; i < rule->query_count; i++)
-    if (rule->queries[i]->kind != IR_QUERY_EVENT || rule->queries[i]->endgame) {
-      diag_report(diags, DIAG_ERROR, rule->src,
-                  (Span){rule->span.start, rule->span.start + 1}, "eval-unsupported",
-                  "evaluating %s is not supported yet",
-                  rule->queries[i]->endgame ? rule->queries[i]->endgame
-                                            : "sequences and samples");
+    if (rule->queries[i]->endgame) {
+      diag_report(diags, DIAG_ERROR, rule->src, (Span){rule->span.start, rule->span.start + 1},
+                  "eval-unsupported", "%s is Endgame EQL, which is not evaluated",
+                  rule->queries[i]->endgame);
       return false;
     }
   return true;
@@ -47,8 +46,31 @@ static bool event_matches(Matcher *m, const IrRule *rule, const Event *event) {
   return false;
 }
 
+static void push_event(Arena *arena, Chains *chains, const Event *event) {
+  chains->items = arena_grow(arena, chains->items, chains->count, chains->count + 1, sizeof(Chain));
+  chains->items[chains->count].events = arena_alloc(arena, sizeof(Event *));
+  chains->items[chains->count].events[0] = event;
+  chains->items[chains->count++].count = 1;
+}
+
+static void run_events(Matcher *m, const IrRule *rule, const Event *const *order, size_t count,
+                       Chains *out) {
+  for (size_t e = 0; e < count && !m->failed; e++)
+    if (event_matches(m, rule, order[e]))
+      push_event(m->arena, out, order[e]);
+  const IrQuery *q = rule->queries[0]; /* head / tail: EQL rules have one query */
+  for (size_t i = 0; i < q->pipe_count && rule->query_count == 1; i++) {
+    size_t n = (size_t)q->pipes[i].count;
+    if (n >= out->count)
+      continue;
+    if (q->pipes[i].kind == IR_PIPE_TAIL)
+      out->items += out->count - n;
+    out->count = n;
+  }
+}
+
 static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
-                     const EventSet *events, RuleResult *result) {
+                     const Event *const *order, size_t count, RuleResult *result) {
   const IrRule *rule = result->rule;
   if (!runnable(diags, rule))
     return;
@@ -58,16 +80,19 @@ static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
     m.mapping = mapping;
     m.logsource = &rule->logsource;
   }
-  result->matches = arena_array(arena, events->count + 1, sizeof(Event *));
-  for (size_t e = 0; e < events->count && !m.failed; e++)
-    if (event_matches(&m, rule, &events->events[e]))
-      result->matches[result->count++] = &events->events[e];
-  result->evaluated = !m.failed;
+  const IrQuery *q = rule->queries[0];
+  bool ok = true;
+  if (q->kind == IR_QUERY_EVENT)
+    run_events(&m, rule, order, count, &result->matches);
+  else
+    ok = sequence_run(&m, rule, q, order, count, &result->matches);
+  result->evaluated = ok && !m.failed;
 }
 
 RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                        const Mapping *mapping, const EventSet *events, size_t *count) {
   RuleResult *results = arena_array(arena, rules->count + 1, sizeof(RuleResult));
+  const Event **order = events_in_time_order(arena, events);
   *count = 0;
   for (size_t i = 0; i < rules->count; i++) {
     const IrRule *rule = rules->rules[i];
@@ -80,7 +105,7 @@ RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                   "eval-unsupported", "evaluating correlations is not supported yet");
       continue;
     }
-    run_rule(arena, diags, mapping, events, result);
+    run_rule(arena, diags, mapping, order, events->count, result);
   }
   return results;
 }

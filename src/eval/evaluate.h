@@ -3,13 +3,13 @@
 #define SIGMAC_EVAL_EVALUATE_H
 
 #include "eval/event.h"
+#include "eval/sequence.h"
 #include "schema/mapping.h"
 #include "sigmac/ir.h"
 
 typedef struct RuleResult {
   const IrRule *rule;
-  const Event **matches; /* in input order */
-  size_t count;
+  Chains matches;        /* one event each for an event query; a sequence's or sample's events */
   bool evaluated;        /* false: the rule could not be run (diagnostics say why) */
 } RuleResult;
 
