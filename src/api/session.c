@@ -316,7 +316,7 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
                     sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]));
   size_t count;
   RuleResult *results = eval_rules(&session->arena, &session->diags, &filtered, session->mapping,
-                                   &session->events, &count);
+                                   NULL, &session->events, &count);
   StrBuf text = STRBUF_INIT;
   if (format && strcmp(format, "json") == 0)
     test_json(results, count, &text);

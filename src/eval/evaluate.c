@@ -7,23 +7,6 @@
 
 #include "eval/match.h"
 
-/* EQL's 'category where': event.category holds the category (a string, or an array holding
- * it); 'any' (NULL) matches every event. */
-static bool in_category(const Event *event, const char *category) {
-  if (!category)
-    return true;
-  const json_t *v = event_field(event, "event.category", false);
-  if (json_is_string(v))
-    return strcmp(json_string_value(v), category) == 0;
-  size_t i;
-  json_t *item;
-  json_array_foreach(v, i, item) {
-    if (json_is_string(item) && strcmp(json_string_value(item), category) == 0)
-      return true;
-  }
-  return false;
-}
-
 static bool runnable(DiagSink *diags, const IrRule *rule) {
   for (size_t i = 0; i < rule->query_count; i++)
     if (rule->queries[i]->endgame) {
@@ -39,7 +22,8 @@ static bool runnable(DiagSink *diags, const IrRule *rule) {
 static bool event_matches(Matcher *m, const IrRule *rule, const Event *event) {
   for (size_t q = 0; q < rule->query_count; q++) {
     const IrQuery *query = rule->queries[q];
-    bool category_ok = rule->origin == IR_LANG_SIGMA || in_category(event, query->category);
+    bool category_ok =
+        rule->origin == IR_LANG_SIGMA || event_in_category(event, query->category, m->fields);
     if (category_ok && match_node(m, query->where, event) == T_TRUE)
       return true;
   }
@@ -70,12 +54,14 @@ static void run_events(Matcher *m, const IrRule *rule, const Event *const *order
 }
 
 static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
-                     const Event *const *order, size_t count, RuleResult *result) {
+                     const EvalFields *fields, const Event *const *order, size_t count,
+                     RuleResult *result) {
   const IrRule *rule = result->rule;
   if (!runnable(diags, rule))
     return;
   Matcher m;
   matcher_init(&m, arena, diags, rule->origin == IR_LANG_SIGMA);
+  m.fields = fields;
   if (rule->origin == IR_LANG_SIGMA) {
     m.mapping = mapping;
     m.logsource = &rule->logsource;
@@ -90,9 +76,12 @@ static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
 }
 
 RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
-                       const Mapping *mapping, const EventSet *events, size_t *count) {
+                       const Mapping *mapping, const EvalFields *fields, const EventSet *events,
+                       size_t *count) {
   RuleResult *results = arena_array(arena, rules->count + 1, sizeof(RuleResult));
-  const Event **order = events_in_time_order(arena, events);
+  if (!fields)
+    fields = &eval_default_fields;
+  const Event **order = events_in_time_order(arena, events, fields);
   *count = 0;
   for (size_t i = 0; i < rules->count; i++) {
     const IrRule *rule = rules->rules[i];
@@ -105,7 +94,7 @@ RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                   "eval-unsupported", "evaluating correlations is not supported yet");
       continue;
     }
-    run_rule(arena, diags, mapping, order, events->count, result);
+    run_rule(arena, diags, mapping, fields, order, events->count, result);
   }
   return results;
 }

@@ -13,10 +13,12 @@ typedef struct RuleResult {
   bool evaluated;        /* false: the rule could not be run (diagnostics say why) */
 } RuleResult;
 
-/* Evaluates every detection rule of rules over events, with the semantics of the rule's language.
+/* Evaluates every detection rule of rules over events, with the semantics of the rule's language;
+ * fields names the category, time and tiebreaker fields (NULL: eval_default_fields).
  * Sigma rules read EVTX-rendered events by their own field names and ECS events through mapping
  * (may be NULL). Returns one result per detection rule, *count of them, in the arena. */
 RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
-                       const Mapping *mapping, const EventSet *events, size_t *count);
+                       const Mapping *mapping, const EvalFields *fields, const EventSet *events,
+                       size_t *count);
 
 #endif

@@ -84,8 +84,11 @@ static const IrString *pattern_of(Matcher *m, const IrPredicate *pred) {
   return &c->pattern;
 }
 
+const EvalFields eval_default_fields = {"event.category", "@timestamp", NULL};
+
 void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names) {
   memset(m, 0, sizeof *m);
+  m->fields = &eval_default_fields;
   m->arena = arena;
   m->diags = diags;
   m->sigma_names = sigma_names;

@@ -16,6 +16,16 @@ typedef enum Truth { T_FALSE, T_TRUE, T_NULL } Truth;
 
 typedef struct PredCache PredCache;
 
+/* Which fields hold an event's category, time and tiebreaker (Elasticsearch's
+ * event_category_field, timestamp_field and tiebreaker_field). */
+typedef struct EvalFields {
+  const char *category;   /* default event.category */
+  const char *time;       /* default @timestamp */
+  const char *tiebreaker; /* NULL: input order breaks ties */
+} EvalFields;
+
+extern const EvalFields eval_default_fields;
+
 /* What evaluation needs besides the event: compiled regexes (once per predicate), and where to
  * report a regex that hits its limits. */
 typedef struct Matcher {
@@ -30,6 +40,7 @@ typedef struct Matcher {
    * under the name the mapping gives it for the rule's logsource */
   const Mapping *mapping;
   const IrLogsource *logsource;
+  const EvalFields *fields;
 } Matcher;
 
 void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names);

@@ -23,12 +23,15 @@ static long long days_from_civil(long long y, unsigned m, unsigned d) {
   return era * 146097 + (long long)doe - 719468;
 }
 
-double event_time(const Event *event) {
-  const json_t *v = event_field(event, "@timestamp", false);
+double event_time(const Event *event, const EvalFields *fields) {
+  const json_t *v = event_field(event, fields->time, false);
   if (json_is_number(v))
     return json_number_value(v);
   if (!json_is_string(v))
     return 0;
+  const char *text = json_string_value(v);
+  if (*text && strspn(text, "0123456789.") == strlen(text)) /* epoch milliseconds as text */
+    return strtod(text, NULL);
   int year, month, day, hour = 0, minute = 0;
   double second = 0;
   if (sscanf(json_string_value(v), "%d-%d-%d%*c%d:%d:%lf", &year, &month, &day, &hour, &minute,
@@ -41,19 +44,41 @@ double event_time(const Event *event) {
 typedef struct Timed {
   const Event *event;
   double time;
+  double tiebreaker; /* events without one sort after those with one */
 } Timed;
 
 static int by_time(const void *a, const void *b) {
   const Timed *x = a, *y = b;
   if (x->time != y->time)
     return x->time < y->time ? -1 : 1;
+  if (x->tiebreaker != y->tiebreaker)
+    return x->tiebreaker < y->tiebreaker ? -1 : 1;
   return x->event->index < y->event->index ? -1 : x->event->index > y->event->index;
 }
 
-const Event **events_in_time_order(Arena *arena, const EventSet *events) {
+bool event_in_category(const Event *event, const char *category, const EvalFields *fields) {
+  if (!category)
+    return true;
+  const json_t *c = event_field(event, fields->category, false);
+  if (json_is_string(c))
+    return strcmp(json_string_value(c), category) == 0;
+  size_t i;
+  json_t *item;
+  json_array_foreach(c, i, item) {
+    if (json_is_string(item) && strcmp(json_string_value(item), category) == 0)
+      return true;
+  }
+  return false;
+}
+
+const Event **events_in_time_order(Arena *arena, const EventSet *events, const EvalFields *fields) {
   Timed *timed = arena_array(arena, events->count + 1, sizeof(Timed));
-  for (size_t i = 0; i < events->count; i++)
-    timed[i] = (Timed){&events->events[i], event_time(&events->events[i])};
+  for (size_t i = 0; i < events->count; i++) {
+    const json_t *t = fields->tiebreaker ? event_field(&events->events[i], fields->tiebreaker, false)
+                                         : NULL;
+    timed[i] = (Timed){&events->events[i], event_time(&events->events[i], fields),
+                       json_is_number(t) ? json_number_value(t) : 1e300};
+  }
   qsort(timed, events->count, sizeof(Timed), by_time);
   const Event **order = arena_array(arena, events->count + 1, sizeof(Event *));
   for (size_t i = 0; i < events->count; i++)
@@ -84,18 +109,8 @@ static char *key_of(Arena *arena, const IrQuery *q, const IrStep *step, const Ev
 }
 
 static bool step_matches(Matcher *m, const IrStep *step, const Event *event) {
-  if (step->category) {
-    const json_t *c = event_field(event, "event.category", false);
-    bool in = json_is_string(c) && strcmp(json_string_value(c), step->category) == 0;
-    size_t i;
-    json_t *item;
-    json_array_foreach(c, i, item) {
-      in = in || (json_is_string(item) && strcmp(json_string_value(item), step->category) == 0);
-    }
-    if (!in)
-      return false;
-  }
-  return match_node(m, step->where, event) == T_TRUE;
+  return event_in_category(event, step->category, m->fields) &&
+         match_node(m, step->where, event) == T_TRUE;
 }
 
 /* ---- sequences ------------------------------------------------------------------------------- */
@@ -152,7 +167,8 @@ static KeyState *state_of(Machine *mc, const char *key) {
   return &mc->states[k];
 }
 
-static Pending *extend(Arena *arena, const Pending *from, const Event *event, size_t size) {
+static Pending *extend(Arena *arena, const Pending *from, const Event *event, double time,
+                       size_t size) {
   Pending *p = arena_alloc(arena, sizeof *p);
   p->events = arena_array(arena, size, sizeof(Event *));
   if (from) {
@@ -160,7 +176,7 @@ static Pending *extend(Arena *arena, const Pending *from, const Event *event, si
     p->count = from->count;
     p->first = from->first;
   } else {
-    p->first = event_time(event);
+    p->first = time;
   }
   p->events[p->count++] = event;
   return p;
@@ -187,11 +203,12 @@ static void advance(Matcher *m, Machine *mc, const IrQuery *q, const Event *even
     Pending *before = s ? ks->slots[s - 1] : NULL;
     if (s && !before)
       continue;
-    if (before && q->maxspan_ms && event_time(event) - before->first > (double)q->maxspan_ms) {
+    double time = event_time(event, m->fields);
+    if (before && q->maxspan_ms && time - before->first > (double)q->maxspan_ms) {
       ks->slots[s - 1] = NULL; /* too late: the span is measured from the first event */
       continue;
     }
-    Pending *grown = extend(mc->arena, before, event, n);
+    Pending *grown = extend(mc->arena, before, event, time, n);
     if (s)
       ks->slots[s - 1] = NULL;
     if (s == n - 1)

@@ -22,9 +22,13 @@ bool sequence_run(Matcher *m, const IrRule *rule, const IrQuery *query, const Ev
 
 /* Events in time order: by @timestamp (ISO-8601 text, or epoch milliseconds), ties and events
  * without one in input order. */
-const Event **events_in_time_order(Arena *arena, const EventSet *events);
+const Event **events_in_time_order(Arena *arena, const EventSet *events, const EvalFields *fields);
 
-/* An event's @timestamp in milliseconds, or 0 when it has none. */
-double event_time(const Event *event);
+/* An event's time in milliseconds (ISO-8601 text, a number, or a string holding one), or 0
+ * when it has none. */
+double event_time(const Event *event, const EvalFields *fields);
+
+/* Whether the event's category field holds category (a string, or an array holding it). */
+bool event_in_category(const Event *event, const char *category, const EvalFields *fields);
 
 #endif
