@@ -74,6 +74,18 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
  * well-formed events are kept. */
 bool sigmac_add_events(SigmacSession *session, const char *path);
 
+/* Names the event fields sigmac_test() reads an event's EQL category, time and tiebreaker from
+ * (Elasticsearch's event_category_field, timestamp_field, tiebreaker_field); NULL keeps the
+ * current one. Defaults: event.category, @timestamp, none (input order breaks ties). */
+void sigmac_set_event_fields(SigmacSession *session, const char *category, const char *timestamp,
+                             const char *tiebreaker);
+
+/* Limits of sigmac_test() as Elasticsearch's EQL search request has them: at most size results
+ * per query (< 0: no limit, the default) and max_samples_per_key samples per join key (default 1).
+ */
+void sigmac_set_search_limits(SigmacSession *session, long long size,
+                              long long max_samples_per_key);
+
 /* Runs every rule over the loaded events with the semantics of its language, and writes which
  * events each rule matches into *out (malloc'd): format "text" (one line per rule with its
  * matches as file:line) or "json". Returns false when a rule could not be evaluated. */

@@ -22,6 +22,8 @@ struct SigmacSession {
   Mapping *mapping; /* NULL until chosen or first needed */
   EqlOptions eql;
   EventSet events;
+  EvalFields fields; /* which event fields hold category, time and tiebreaker */
+  SearchLimits limits;
   EmitMeta meta;    /* metadata flags for rules that have none (EQL) */
   const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
                        file name */
@@ -35,6 +37,8 @@ SigmacSession *sigmac_session_new(void) {
   diag_sink_init(&session->diags, &session->arena);
   session->sigma = sigma_default_options;
   session->eql = eql_default_options;
+  session->fields = eval_default_fields;
+  session->limits = search_default_limits;
   return session;
 }
 
@@ -242,6 +246,22 @@ bool sigmac_add_events(SigmacSession *session, const char *path) {
   return event_load(&session->arena, src, &session->diags, &session->events);
 }
 
+void sigmac_set_event_fields(SigmacSession *session, const char *category, const char *timestamp,
+                             const char *tiebreaker) {
+  if (category)
+    session->fields.category = arena_strdup(&session->arena, category);
+  if (timestamp)
+    session->fields.time = arena_strdup(&session->arena, timestamp);
+  if (tiebreaker)
+    session->fields.tiebreaker = arena_strdup(&session->arena, tiebreaker);
+}
+
+void sigmac_set_search_limits(SigmacSession *session, long long size,
+                              long long max_samples_per_key) {
+  session->limits.size = size;
+  session->limits.max_samples_per_key = max_samples_per_key > 0 ? max_samples_per_key : 1;
+}
+
 static void test_text(const RuleResult *results, size_t count, size_t events, StrBuf *out) {
   for (size_t i = 0; i < count; i++) {
     const IrRule *rule = results[i].rule;
@@ -261,9 +281,13 @@ static void test_text(const RuleResult *results, size_t count, size_t events, St
     for (size_t k = 0; k < found->count; k++) {
       sb_puts(out, k ? ", " : ": ");
       sb_puts(out, chains ? "[" : "");
-      for (size_t e = 0; e < found->items[k].count; e++)
-        sb_printf(out, "%s%s:%zu", e ? " " : "", found->items[k].events[e]->src->path,
-                  found->items[k].events[e]->line);
+      for (size_t e = 0; e < found->items[k].count; e++) {
+        const Event *event = found->items[k].events[e];
+        if (event)
+          sb_printf(out, "%s%s:%zu", e ? " " : "", event->src->path, event->line);
+        else
+          sb_puts(out, e ? " (missing)" : "(missing)"); /* a '![...]' step */
+      }
       sb_puts(out, chains ? "]" : "");
     }
     sb_putc(out, '\n');
@@ -290,6 +314,10 @@ static void test_json(const RuleResult *results, size_t count, StrBuf *out) {
       const Chain *chain = &results[i].matches.items[k];
       jout_array_begin(&j);
       for (size_t e = 0; e < chain->count; e++) {
+        if (!chain->events[e]) { /* a missing-event step ('![...]') */
+          jout_string(&j, NULL);
+          continue;
+        }
         jout_object_begin(&j);
         jout_kv_string(&j, "file", chain->events[e]->src->path);
         jout_kv_int(&j, "line", (long long)chain->events[e]->line);
@@ -316,7 +344,7 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
                     sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]));
   size_t count;
   RuleResult *results = eval_rules(&session->arena, &session->diags, &filtered, session->mapping,
-                                   NULL, &session->events, &count);
+                                   &session->fields, &session->limits, &session->events, &count);
   StrBuf text = STRBUF_INIT;
   if (format && strcmp(format, "json") == 0)
     test_json(results, count, &text);

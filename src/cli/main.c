@@ -15,6 +15,7 @@ static const char usage_text[] =
     "usage: sigmac -t TARGET [options] FILE|DIR...\n"
     "       sigmac lint [--syntax elasticsearch|endgame] FILE|DIR...\n"
     "       sigmac test --events FILE [--events FILE]... [--format text|json] RULE|DIR...\n"
+    "                   [--category-field F] [--timestamp-field F] [--tiebreaker-field F]\n"
     "\n"
     "Compiles Sigma rules (.yml, .yaml) and EQL queries (.eql); directories are searched\n"
     "recursively. 'lint' reports every problem of the rules and converts nothing.\n"
@@ -35,6 +36,9 @@ static const char usage_text[] =
     "                          by default .eql is EQL, .json/.ndjson exports, others Sigma\n"
     "      --title, --id, --level, --author, --date, --description TEXT, --tag TAG (repeatable)\n"
     "                          metadata for rules read from EQL, when writing Sigma\n"
+    "      --category-field F  test: the field of an event's EQL category (event.category)\n"
+    "      --timestamp-field F test: the field of its time (@timestamp)\n"
+    "      --tiebreaker-field F test: the field ordering events of the same time (input order)\n"
     "  -h, --help              this text\n"
     "      --version           the version\n"
     "\n"
@@ -59,6 +63,7 @@ typedef struct Options {
   const char *format;
   const char *output;
   const char *placeholders;
+  const char *category_field, *timestamp_field, *tiebreaker_field; /* test */
   const char **inputs;
   size_t input_count;
 } Options;
@@ -112,6 +117,12 @@ static int parse_args(int argc, char **argv, Options *opts) {
       slot = &opts->syntax;
     else if (strcmp(arg, "--from") == 0)
       slot = &opts->from;
+    else if (strcmp(arg, "--category-field") == 0)
+      slot = &opts->category_field;
+    else if (strcmp(arg, "--timestamp-field") == 0)
+      slot = &opts->timestamp_field;
+    else if (strcmp(arg, "--tiebreaker-field") == 0)
+      slot = &opts->tiebreaker_field;
     else if (strcmp(arg, "--events") == 0) {
       if (i + 1 >= argc)
         return usage_error("missing value after", arg);
@@ -213,6 +224,8 @@ int main(int argc, char **argv) {
     if (!sigmac_add_events(session, opts.events[i]))
       status = status ? status : 1;
   free(opts.events);
+  sigmac_set_event_fields(session, opts.category_field, opts.timestamp_field,
+                          opts.tiebreaker_field);
   sigmac_finish(session);
   char *output = NULL;
   if (opts.lint) {

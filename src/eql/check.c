@@ -156,6 +156,9 @@ static void check_join_key(EqlParser *p, const IrExpr *key) {
   expr(p, key);
   if (key && key->kind != IR_EXPR_FIELD && !p->endgame)
     report(p, DIAG_ERROR, key->span, "eql-join-keys", "a join key must be a field");
+  else if (key && key->kind != IR_EXPR_FIELD)
+    report(p, DIAG_WARNING, key->span, "eql-endgame",
+           "a join key that is an expression is Endgame EQL; Elasticsearch joins on fields");
 }
 
 static void check_term(EqlParser *p, const EqlTerm *term) {

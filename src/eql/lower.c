@@ -9,7 +9,15 @@
 typedef struct Lowering {
   Arena *arena;
   const Source *src;
+  IrQuery *query; /* its 'endgame' names the first Endgame-only construct met */
 } Lowering;
+
+/* Records an Endgame-only construct the IR cannot hold: backends and the evaluator refuse the
+ * query, naming it (the checks have warned). */
+static void endgame_only(const Lowering *l, const char *what) {
+  if (!l->query->endgame)
+    l->query->endgame = what;
+}
 
 static IrPredicate base(const Lowering *l, const IrExpr *field, Span span) {
   IrPredicate pred;
@@ -219,24 +227,41 @@ static IrNode *lower(const Lowering *l, IrExpr *e) {
   return expr_pred(l, e);
 }
 
+/* Endgame-only expressions the IR would hold without complaint: array indexes (the parser keeps
+ * "a[1]" as a field name). Functions and lineage are refused where they are evaluated. */
+static void scan_endgame(const Lowering *l, const IrExpr *e) {
+  if (!e)
+    return;
+  if (e->kind == IR_EXPR_FIELD && strchr(e->text, '['))
+    endgame_only(l, "an array index");
+  for (size_t i = 0; i < e->count; i++)
+    scan_endgame(l, e->args[i]);
+}
+
 /* Join keys as field names (the source text for an Endgame key that is an expression). */
 static IrStrList keys(const Lowering *l, IrExpr **exprs, size_t count) {
   IrStrList list = {arena_array(l->arena, count, sizeof(char *)), count};
-  for (size_t i = 0; i < count; i++)
+  for (size_t i = 0; i < count; i++) {
+    if (!is_field(exprs[i]))
+      endgame_only(l, "a join key that is an expression");
     list.items[i] =
         is_field(exprs[i])
             ? (exprs[i]->optional ? arena_printf(l->arena, "?%s", exprs[i]->text) : exprs[i]->text)
             : arena_strndup(l->arena, l->src->text + exprs[i]->span.start,
                             exprs[i]->span.end - exprs[i]->span.start);
+  }
   return list;
 }
 
 static void step(const Lowering *l, const EqlTerm *term, IrStep *out) {
   out->category = term->category; /* NULL: 'any' */
+  scan_endgame(l, term->where);
   out->where = lower(l, term->where);
   out->by = keys(l, term->by, term->by_count);
   out->missing = term->missing;
   out->runs = term->runs;
+  if (term->fork)
+    endgame_only(l, "'fork'");
 }
 
 static void pipes(const Lowering *l, const EqlStatement *st, IrQuery *q) {
@@ -245,8 +270,7 @@ static void pipes(const Lowering *l, const EqlStatement *st, IrQuery *q) {
     const EqlPipe *pipe = &st->pipes[i];
     bool head = strcmp(pipe->name, "head") == 0, tail = strcmp(pipe->name, "tail") == 0;
     if ((!head && !tail) || pipe->count != 1 || pipe->args[0]->kind != IR_EXPR_NUMBER) {
-      if (!q->endgame) /* Endgame pipes: warned about by the checks, refused by backends */
-        q->endgame = arena_printf(l->arena, "the pipe '%s'", pipe->name);
+      endgame_only(l, arena_printf(l->arena, "the pipe '%s'", pipe->name));
       continue;
     }
     q->pipes[q->pipe_count].kind = head ? IR_PIPE_HEAD : IR_PIPE_TAIL;
@@ -255,12 +279,13 @@ static void pipes(const Lowering *l, const EqlStatement *st, IrQuery *q) {
 }
 
 IrQuery *eql_lower(Arena *arena, const Source *src, const EqlStatement *st) {
-  Lowering l = {arena, src};
   IrQuery *q = arena_alloc(arena, sizeof *q);
+  Lowering l = {arena, src, q};
   switch (st->shape) {
   case EQL_EVENT:
     q->kind = IR_QUERY_EVENT;
     q->category = st->terms[0].category; /* NULL: 'any' */
+    scan_endgame(&l, st->terms[0].where);
     q->where = lower(&l, st->terms[0].where);
     break;
   case EQL_SEQUENCE:
@@ -279,7 +304,7 @@ IrQuery *eql_lower(Arena *arena, const Source *src, const EqlStatement *st) {
       step(&l, st->until, q->until);
     }
     if (st->shape == EQL_JOIN)
-      q->endgame = "a join";
+      endgame_only(&l, "a join");
     break;
   }
   pipes(&l, st, q);

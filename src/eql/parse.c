@@ -120,6 +120,8 @@ static IrExpr *field(EqlParser *p, bool optional, size_t start) {
         sb_free(&name);
         return NULL;
       }
+      diag_report(p->diags, DIAG_WARNING, p->src, p->tok.span, "eql-endgame",
+                  "array indexes are Endgame EQL; Elasticsearch does not have them");
       advance(p);
       if (!at(p, TK_INTEGER)) {
         expected(p, "an array index");
@@ -621,8 +623,10 @@ static void term_of(EqlParser *p, EqlTerm *term, bool sequence) {
   if (!subquery(p, term))
     return;
   if (at(p, TK_IDENT) && p->tok.span.end - p->tok.span.start == 4 &&
-      memcmp(p->src->text + p->tok.span.start, "fork", 4) == 0)
+      memcmp(p->src->text + p->tok.span.start, "fork", 4) == 0) {
     fork_option(p);
+    term->fork = true;
+  }
   if (at(p, TK_BY))
     join_keys(p, &term->by, &term->by_count, &term->by_span);
   if (sequence && at(p, TK_WITH))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval/match.h"
+#include "eval/timeline.h"
 
 static bool runnable(DiagSink *diags, const IrRule *rule) {
   for (size_t i = 0; i < rule->query_count; i++)
@@ -30,18 +31,11 @@ static bool event_matches(Matcher *m, const IrRule *rule, const Event *event) {
   return false;
 }
 
-static void push_event(Arena *arena, Chains *chains, const Event *event) {
-  chains->items = arena_grow(arena, chains->items, chains->count, chains->count + 1, sizeof(Chain));
-  chains->items[chains->count].events = arena_alloc(arena, sizeof(Event *));
-  chains->items[chains->count].events[0] = event;
-  chains->items[chains->count++].count = 1;
-}
-
 static void run_events(Matcher *m, const IrRule *rule, const Event *const *order, size_t count,
                        Chains *out) {
   for (size_t e = 0; e < count && !m->failed; e++)
     if (event_matches(m, rule, order[e]))
-      push_event(m->arena, out, order[e]);
+      chains_push(m->arena, out, &order[e], 1, NULL);
   const IrQuery *q = rule->queries[0]; /* head / tail: EQL rules have one query */
   for (size_t i = 0; i < q->pipe_count && rule->query_count == 1; i++) {
     size_t n = (size_t)q->pipes[i].count;
@@ -51,10 +45,13 @@ static void run_events(Matcher *m, const IrRule *rule, const Event *const *order
       out->items += out->count - n;
     out->count = n;
   }
+  if (m->limits->size >= 0 && (size_t)m->limits->size < out->count)
+    out->count = (size_t)m->limits->size;
 }
 
 static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
-                     const EvalFields *fields, const Event *const *order, size_t count,
+                     const EvalFields *fields, const SearchLimits *limits,
+                     const Event *const *order, size_t count,
                      RuleResult *result) {
   const IrRule *rule = result->rule;
   if (!runnable(diags, rule))
@@ -62,6 +59,9 @@ static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
   Matcher m;
   matcher_init(&m, arena, diags, rule->origin == IR_LANG_SIGMA);
   m.fields = fields;
+  m.src = rule->src;
+  if (limits)
+    m.limits = limits;
   if (rule->origin == IR_LANG_SIGMA) {
     m.mapping = mapping;
     m.logsource = &rule->logsource;
@@ -76,7 +76,8 @@ static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
 }
 
 RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
-                       const Mapping *mapping, const EvalFields *fields, const EventSet *events,
+                       const Mapping *mapping, const EvalFields *fields,
+                       const SearchLimits *limits, const EventSet *events,
                        size_t *count) {
   RuleResult *results = arena_array(arena, rules->count + 1, sizeof(RuleResult));
   if (!fields)
@@ -94,7 +95,7 @@ RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                   "eval-unsupported", "evaluating correlations is not supported yet");
       continue;
     }
-    run_rule(arena, diags, mapping, fields, order, events->count, result);
+    run_rule(arena, diags, mapping, fields, limits, order, events->count, result);
   }
   return results;
 }

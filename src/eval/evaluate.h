@@ -14,11 +14,13 @@ typedef struct RuleResult {
 } RuleResult;
 
 /* Evaluates every detection rule of rules over events, with the semantics of the rule's language;
- * fields names the category, time and tiebreaker fields (NULL: eval_default_fields).
+ * fields names the category, time and tiebreaker fields (NULL: eval_default_fields), limits the
+ * size and samples per key of EQL results (NULL: search_default_limits).
  * Sigma rules read EVTX-rendered events by their own field names and ECS events through mapping
  * (may be NULL). Returns one result per detection rule, *count of them, in the arena. */
 RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
-                       const Mapping *mapping, const EvalFields *fields, const EventSet *events,
+                       const Mapping *mapping, const EvalFields *fields,
+                       const SearchLimits *limits, const EventSet *events,
                        size_t *count);
 
 #endif

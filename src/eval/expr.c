@@ -10,6 +10,7 @@
 
 #include "base/cidr.h"
 #include "eval/regex.h"
+#include "eval/timeline.h"
 #include "ir/ir_build.h"
 
 static const Value null_value = {V_NULL, false, 0, false, NULL, 0};
@@ -148,7 +149,27 @@ static Value between(Value s, Value left, Value right, bool greedy, bool insensi
   return end < 0 ? string_value("", 0) : string_value(s.text + from, (size_t)end - from);
 }
 
+/* The functions Elasticsearch EQL has; the Endgame-only ones (arrayContains, match, ...) are
+ * refused rather than guessed at. */
+static bool known_function(const IrExpr *call) {
+  static const char *const names[] = {"add",      "between",  "cidrMatch", "concat",
+                                      "divide",   "endsWith", "indexOf",   "length",
+                                      "modulo",   "multiply", "number",    "startsWith",
+                                      "string",   "stringContains", "substring", "subtract", NULL};
+  for (const char *const *name = names; *name; name++)
+    if (named(call, *name))
+      return true;
+  return false;
+}
+
 static Value call(Matcher *m, const IrExpr *e, const Event *event) {
+  if (!known_function(e)) {
+    if (!m->failed && m->src)
+      diag_report(m->diags, DIAG_ERROR, m->src, e->span, "eval-unsupported",
+                  "%s() is not an Elasticsearch EQL function, so it is not evaluated", e->text);
+    m->failed = true;
+    return null_value;
+  }
   Value a[4] = {null_value, null_value, null_value, null_value};
   for (size_t i = 0; i < e->count && i < 4; i++)
     a[i] = expr_value(m, e->args[i], event);
@@ -181,8 +202,8 @@ static Value call(Matcher *m, const IrExpr *e, const Event *event) {
     }
     return string_value(text, total);
   }
-  if (a[0].kind == V_NULL || (e->count > 1 && a[1].kind == V_NULL))
-    return null_value;
+  if (a[0].kind == V_NULL || (e->count > 1 && a[1].kind == V_NULL && !named(e, "number")))
+    return null_value; /* number(s, null) reads s in base 10 */
   if (named(e, "startsWith") || named(e, "endsWith") || named(e, "stringContains")) {
     if (a[0].kind != V_STRING || a[1].kind != V_STRING || a[1].len > a[0].len)
       return a[0].kind == V_STRING && a[1].kind == V_STRING ? bool_value(false) : null_value;
@@ -226,8 +247,7 @@ static Value call(Matcher *m, const IrExpr *e, const Event *event) {
     }
     return bool_value(false);
   }
-  m->failed = true; /* an Endgame function: the checks have said Elasticsearch lacks it */
-  return null_value;
+  return null_value; /* not reached: known_function() lists the functions above */
 }
 
 /* Ordering of two values: numbers numerically, strings by bytes; -2 when they do not compare. */
@@ -244,10 +264,57 @@ static int order(const Value *a, const Value *b) {
   return -2;
 }
 
+static bool optional_without_value(const IrExpr *e, const Value *v) {
+  return e->kind == IR_EXPR_FIELD && e->optional && v->kind == V_NULL;
+}
+
+static bool is_null_text(const Value *v) {
+  return v->kind == V_STRING && v->len == 4 && memcmp(v->text, "null", 4) == 0;
+}
+
+/* A value as a time: the time field's value, date text, or epoch milliseconds. */
+static bool as_time(Matcher *m, const IrExpr *e, const Value *v, const Event *event,
+                    EventTime *out) {
+  if (e->kind == IR_EXPR_FIELD && m->fields->time && strcmp(e->text, m->fields->time) == 0)
+    return event_time(event, m->fields, out);
+  if (v->kind == V_STRING)
+    return timestamp_parse(v->text, v->len, out);
+  if (v->kind == V_NUMBER)
+    return (*out = time_from_millis(v->number)), true;
+  return false;
+}
+
+/* A comparison with EQL's time field is between times (it is a date field). */
+static bool time_compare(Matcher *m, const IrExpr *e, const Value *a, const Value *b,
+                         const Event *event, Truth *out) {
+  bool a_time = e->args[0]->kind == IR_EXPR_FIELD && m->fields->time &&
+                strcmp(e->args[0]->text, m->fields->time) == 0;
+  bool b_time = e->args[1]->kind == IR_EXPR_FIELD && m->fields->time &&
+                strcmp(e->args[1]->text, m->fields->time) == 0;
+  EventTime x, y;
+  if (m->sigma_names || !(a_time || b_time) || a->kind == V_NULL || b->kind == V_NULL ||
+      !as_time(m, e->args[0], a, event, &x) || !as_time(m, e->args[1], b, event, &y))
+    return false;
+  const char *op = e->op;
+  bool holds = strcmp(op, "==") == 0 ? x == y : strcmp(op, "!=") == 0 ? x != y
+               : strcmp(op, "<") == 0 ? x < y : strcmp(op, "<=") == 0 ? x <= y
+               : strcmp(op, ">") == 0 ? x > y : x >= y;
+  *out = holds ? T_TRUE : T_FALSE;
+  return true;
+}
+
 static Truth compare(Matcher *m, const IrExpr *e, const Event *event) {
   Value a = expr_value(m, e->args[0], event), b = expr_value(m, e->args[1], event);
   const char *op = e->op;
+  Truth timed;
+  if (time_compare(m, e, &a, &b, event, &timed))
+    return timed;
   if (strcmp(op, "==") == 0 || strcmp(op, "!=") == 0) {
+    /* Elasticsearch: an optional field without a value equals the string "null" */
+    bool optional_null = (optional_without_value(e->args[0], &a) && is_null_text(&b)) ||
+                         (optional_without_value(e->args[1], &b) && is_null_text(&a));
+    if (optional_null)
+      return op[0] == '=' ? T_TRUE : T_FALSE;
     bool equal = a.kind == V_NULL || b.kind == V_NULL ? a.kind == b.kind /* == null tests absence */
                                                       : order(&a, &b) == 0;
     return (equal == (op[0] == '=')) ? T_TRUE : T_FALSE;
@@ -287,17 +354,11 @@ static Truth match(Matcher *m, const IrExpr *e, const Event *event) {
     if (p.kind != V_STRING)
       continue;
     if (strcmp(e->op, "regex") == 0) {
-      IrPredicate pred = {.match = IR_MATCH_REGEX, .lucene = true, .cased = !e->insensitive,
-                          .pattern = arena_strndup(m->arena, p.text, p.len)};
-      IrNode node = {.kind = IR_PRED, .pred = pred};
-      json_t *value = json_stringn(text.text, text.len);
-      json_t *root = json_object();
-      json_object_set_new(root, "v", value);
-      Event one = {root, event->src, event->line, event->index};
-      node.pred.field = "v";
-      Truth t = match_node(m, &node, &one); /* the regex is compiled per call here: rare */
-      json_decref(root);
-      if (t == T_TRUE)
+      /* the pattern is a literal (the checks require it), so its node keys the compiled regex */
+      const char *pattern = e->args[i]->kind == IR_EXPR_STRING
+                                ? e->args[i]->text
+                                : arena_strndup(m->arena, p.text, p.len);
+      if (match_lucene_regex(m, e->args[i], pattern, !e->insensitive, text.text, text.len, m->src, e->args[i]->span))
         return T_TRUE;
       continue;
     }

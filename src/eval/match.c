@@ -5,14 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/cidr.h"
 #include "eval/expr.h"
 #include "eval/regex.h"
+#include "eval/timeline.h"
 #include "ir/ir_build.h"
 
 struct PredCache {
-  const IrPredicate *pred; /* NULL: a free slot */
+  const void *pred;        /* the predicate (or expression) it is for; NULL: a free slot */
   IrString pattern;        /* string kinds: the pattern with its wildcards */
   bool has_pattern;
   Regex *regex;            /* NULL when it could not be compiled */
@@ -33,7 +35,7 @@ static size_t slot_of(const void *pred, size_t capacity) {
 
 /* The cache entry of a predicate, made on first use (evaluation runs per event; the work that
  * depends on the rule alone is done once). */
-static PredCache *cached(Matcher *m, const IrPredicate *pred) {
+static PredCache *cached(Matcher *m, const void *pred) {
   if (m->cache_count * 2 >= m->cache_capacity) {
     PredCache *old = m->cache;
     size_t old_capacity = m->cache_capacity;
@@ -85,10 +87,12 @@ static const IrString *pattern_of(Matcher *m, const IrPredicate *pred) {
 }
 
 const EvalFields eval_default_fields = {"event.category", "@timestamp", NULL};
+const SearchLimits search_default_limits = {-1, 1};
 
 void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names) {
   memset(m, 0, sizeof *m);
   m->fields = &eval_default_fields;
+  m->limits = &search_default_limits;
   m->arena = arena;
   m->diags = diags;
   m->sigma_names = sigma_names;
@@ -219,43 +223,55 @@ static char *lucene_to_pcre(Arena *arena, const char *lucene) {
   return out;
 }
 
-static Regex *regex_for(Matcher *m, const IrPredicate *pred) {
-  PredCache *c = cached(m, pred);
+/* The compiled regex of key (a predicate, or an EQL expression's pattern), made on first use. */
+static Regex *regex_for(Matcher *m, const void *key, const char *pattern, unsigned flags,
+                        bool lucene, bool cased, const Source *src, Span span) {
+  PredCache *c = cached(m, key);
   if (c->has_regex)
     return c->regex;
-  unsigned flags = pred->regex_flags;
-  const char *pattern = pred->pattern;
-  if (pred->lucene) { /* Lucene's '.' matches a newline; case follows the operator */
-    pattern = lucene_to_pcre(m->arena, pred->pattern);
-    flags = IR_RE_DOTALL | (pred->cased ? 0 : IR_RE_IGNORECASE);
+  if (lucene) { /* Lucene's '.' matches a newline; case follows the operator */
+    pattern = lucene_to_pcre(m->arena, pattern);
+    flags = IR_RE_DOTALL | (cased ? 0 : IR_RE_IGNORECASE);
   }
   size_t offset;
   const char *error;
   Regex *regex = regex_compile(m->arena, pattern, strlen(pattern), flags, &offset, &error);
-  c = cached(m, pred); /* compiling may not move the cache, but look again to be sure */
+  c = cached(m, key); /* compiling may not move the cache, but look again to be sure */
   c->regex = regex;
   c->has_regex = true;
-  if (!regex && pred->src)
-    diag_report(m->diags, DIAG_ERROR, pred->src, pred->span, "eval-regex",
-                "this regex cannot be evaluated: %s", error);
+  if (!regex && src)
+    diag_report(m->diags, DIAG_ERROR, src, span, "eval-regex", "this regex cannot be evaluated: %s",
+                error);
   return regex;
 }
 
-static bool regex_matches(Matcher *m, const IrPredicate *pred, const char *text, size_t len) {
-  Regex *regex = regex_for(m, pred);
+static bool run_regex(Matcher *m, Regex *regex, const char *text, size_t len, const Source *src,
+                      Span span) {
   if (!regex) {
     m->failed = true;
     return false;
   }
   RegexResult result = regex_search(regex, text, len);
   if (result == REGEX_LIMIT || result == REGEX_ERROR) {
-    if (pred->src)
-      diag_report(m->diags, DIAG_ERROR, pred->src, pred->span, "eval-regex-limit",
+    if (src)
+      diag_report(m->diags, DIAG_ERROR, src, span, "eval-regex-limit",
                   "the regex hit PCRE2's match limit on an event; the rule is not evaluated");
     m->failed = true;
     return false;
   }
   return result == REGEX_MATCH;
+}
+
+static bool regex_matches(Matcher *m, const IrPredicate *pred, const char *text, size_t len) {
+  Regex *regex = regex_for(m, pred, pred->pattern, pred->regex_flags, pred->lucene, pred->cased,
+                           pred->src, pred->span);
+  return run_regex(m, regex, text, len, pred->src, pred->span);
+}
+
+bool match_lucene_regex(Matcher *m, const void *key, const char *pattern, bool cased,
+                        const char *text, size_t len, const Source *src, Span span) {
+  Regex *regex = regex_for(m, key, pattern, 0, true, cased, src, span);
+  return run_regex(m, regex, text, len, src, span);
 }
 
 /* ---- one value ------------------------------------------------------------------------------- */
@@ -451,11 +467,57 @@ static Truth keyword(Matcher *m, const IrPredicate *pred, const Event *event) {
   return keyword_in(m, pred, keyword_pattern(m, pred), event->root) ? T_TRUE : T_FALSE;
 }
 
+/* Whether the predicate is 'field == "null"' (or ':' "null"). */
+static bool reads_null_text(const IrPredicate *pred) {
+  if (pred->match != IR_MATCH_EQUALS || pred->value.kind != IR_VALUE_STRING ||
+      pred->value.string.count != 1 || pred->value.string.segs[0].kind != IR_SEG_LITERAL ||
+      pred->value.string.segs[0].len != 4)
+    return false;
+  const char *text = pred->value.string.segs[0].text;
+  return pred->cased ? memcmp(text, "null", 4) == 0 : strncasecmp(text, "null", 4) == 0;
+}
+
+/* EQL's time field is a date (Elasticsearch requires its timestamp field to be one): it compares
+ * with date text or epoch milliseconds as a time, to the nanosecond. False when pred is not such
+ * a comparison; otherwise *out is its truth. */
+static bool time_comparison(Matcher *m, const IrPredicate *pred, const Event *event, Truth *out) {
+  if (m->sigma_names || !m->fields->time || strcmp(pred->field, m->fields->time) != 0 ||
+      (pred->match != IR_MATCH_EQUALS && pred->match != IR_MATCH_LT &&
+       pred->match != IR_MATCH_LTE && pred->match != IR_MATCH_GT && pred->match != IR_MATCH_GTE))
+    return false;
+  EventTime literal, time;
+  if (pred->value.kind == IR_VALUE_NUMBER) {
+    literal = time_from_millis(pred->value.number.value);
+  } else if (pred->value.kind == IR_VALUE_STRING && pred->value.string.count == 1 &&
+             pred->value.string.segs[0].kind == IR_SEG_LITERAL) {
+    if (!timestamp_parse(pred->value.string.segs[0].text, pred->value.string.segs[0].len,
+                         &literal))
+      return false;
+  } else {
+    return false;
+  }
+  if (!event_time(event, m->fields, &time)) {
+    *out = T_FALSE;
+    return true;
+  }
+  bool holds = pred->match == IR_MATCH_EQUALS ? time == literal
+               : pred->match == IR_MATCH_LT   ? time < literal
+               : pred->match == IR_MATCH_LTE  ? time <= literal
+               : pred->match == IR_MATCH_GT   ? time > literal
+                                              : time >= literal;
+  *out = holds ? T_TRUE : T_FALSE;
+  return true;
+}
+
 static Truth predicate(Matcher *m, const IrPredicate *pred, const Event *event) {
+  Truth timed;
+  if (pred->field && time_comparison(m, pred, event, &timed))
+    return timed;
   if (pred->match == IR_MATCH_EXPR) {
     bool failed_before = m->failed;
+    size_t diags_before = m->diags->count;
     Truth t = expr_truth(m, pred->expr, event);
-    if (m->failed && !failed_before && pred->src)
+    if (m->failed && !failed_before && pred->src && m->diags->count == diags_before)
       diag_report(m->diags, DIAG_ERROR, pred->src, pred->span, "eval-expression",
                   "this expression uses Endgame EQL (a function or lineage Elasticsearch lacks) "
                   "and is not evaluated");
@@ -469,6 +531,8 @@ static Truth predicate(Matcher *m, const IrPredicate *pred, const Event *event) 
     return missing ? T_TRUE : T_FALSE;
   if (pred->match == IR_MATCH_EXISTS)
     return v ? T_TRUE : T_FALSE;
+  if (missing && pred->optional && reads_null_text(pred))
+    return T_TRUE; /* Elasticsearch: an optional field without a value equals the string "null" */
   if (missing) /* a term query finds nothing; a script (function) reads null */
     return pred->script ? T_NULL : T_FALSE;
   if (!json_is_array(v))

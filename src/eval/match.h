@@ -26,6 +26,14 @@ typedef struct EvalFields {
 
 extern const EvalFields eval_default_fields;
 
+/* Request parameters of an Elasticsearch EQL search that change which results come back. */
+typedef struct SearchLimits {
+  long long size;                /* at most this many results of a query; < 0: no limit */
+  long long max_samples_per_key; /* samples: how many per join key */
+} SearchLimits;
+
+extern const SearchLimits search_default_limits; /* no size limit, one sample per key */
+
 /* What evaluation needs besides the event: compiled regexes (once per predicate), and where to
  * report a regex that hits its limits. */
 typedef struct Matcher {
@@ -41,12 +49,20 @@ typedef struct Matcher {
   const Mapping *mapping;
   const IrLogsource *logsource;
   const EvalFields *fields;
+  const Source *src;       /* the rule's source, where expression problems are reported */
+  const SearchLimits *limits;
 } Matcher;
 
 void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names);
 
 /* The truth of node for event. */
 Truth match_node(Matcher *m, const IrNode *node, const Event *event);
+
+/* Whether text matches an EQL regex (Lucene syntax, the whole value), compiled once per key (the
+ * pattern's IR node); a pattern that cannot compile or hits a limit fails the rule, reported at
+ * span of src. */
+bool match_lucene_regex(Matcher *m, const void *key, const char *pattern, bool cased,
+                        const char *text, size_t len, const Source *src, Span span);
 
 /* Whether text matches a string pattern (wildcards '*' and '?', '?' one UTF-8 character),
  * ignoring ASCII case unless cased. */

@@ -2,12 +2,15 @@
 #ifndef SIGMAC_EVAL_SEQUENCE_H
 #define SIGMAC_EVAL_SEQUENCE_H
 
+#include "eval/keys.h"
 #include "eval/match.h"
 
-/* A matched sequence or sample: its events, step by step. */
+/* A matched sequence or sample: its events, step by step (a step with runs=N is N entries). A
+ * missing-event step ('![...]') has a NULL entry. */
 typedef struct Chain {
   const Event **events;
   size_t count;
+  const JoinKey *key; /* the join key the chain was matched under */
 } Chain;
 
 typedef struct Chains {
@@ -15,20 +18,21 @@ typedef struct Chains {
   size_t count;
 } Chains;
 
-/* Runs a sequence or sample query over events already in time order; head/tail pipes applied.
- * False (with a diagnostic at rule) when the query uses what is not evaluated yet. */
+/* Runs a sequence or sample query over events already in time order (eval timeline.h); head and
+ * tail pipes applied. False (with a diagnostic at rule) when the query uses what is not
+ * evaluated. */
 bool sequence_run(Matcher *m, const IrRule *rule, const IrQuery *query, const Event *const *events,
                   size_t count, Chains *out);
 
-/* Events in time order: by @timestamp (ISO-8601 text, or epoch milliseconds), ties and events
- * without one in input order. */
-const Event **events_in_time_order(Arena *arena, const EventSet *events, const EvalFields *fields);
+/* Samples (sample.c): per join key, in key order, sets of events one per step. */
+void sample_run(Matcher *m, const IrQuery *q, const Event *const *events, size_t count,
+                Chains *out);
 
-/* An event's time in milliseconds (ISO-8601 text, a number, or a string holding one), or 0
- * when it has none. */
-double event_time(const Event *event, const EvalFields *fields);
+/* Appends a chain of count events to out (the events are copied). */
+void chains_push(Arena *arena, Chains *out, const Event *const *events, size_t count,
+                 const JoinKey *key);
 
-/* Whether the event's category field holds category (a string, or an array holding it). */
-bool event_in_category(const Event *event, const char *category, const EvalFields *fields);
+/* Whether event is in the step's category and satisfies its condition. */
+bool step_matches(Matcher *m, const IrStep *step, const Event *event);
 
 #endif
