@@ -205,3 +205,62 @@ Test(cli, test_needs_events) {
   cr_assert(strstr(out, "test needs events: --events FILE"), "%s", out);
   free(out);
 }
+
+#define TWO_EQL_RULES                                                                             \
+  "rules/t1553_002_eql/signing_tool_suspicious_parent.eql "                                      \
+  "rules/t1553_002_eql/cert_file_user_writable_path.eql"
+
+Test(cli, test_expect_passes_with_exit_0) {
+  char *out;
+  cr_assert_eq(run("test --events golden/cli/events.ndjson --expect "
+                   "golden/cli/events.good.expect.yml " TWO_EQL_RULES,
+                   &out),
+               0, "%s", out);
+  cr_assert(strstr(out, "2 rules as expected, 0 differ\n"), "%s", out);
+  free(out);
+}
+
+Test(cli, test_expect_lists_each_difference_with_exit_1) {
+  char *out;
+  cr_assert_eq(run("test --events golden/cli/events.ndjson --expect golden/cli/events.expect.yml "
+                   TWO_EQL_RULES,
+                   &out),
+               1);
+  cr_assert(strstr(out, "1 of 3 events: golden/cli/events.ndjson:1\n"
+                        "  expected, not matched: events.ndjson:2\n"),
+            "%s", out);
+  cr_assert(strstr(out, "1 of 3 events: golden/cli/events.ndjson:2\n"
+                        "  matched, not expected: events.ndjson:2\n"),
+            "%s", out);
+  cr_assert(strstr(out, "0 rules as expected, 2 differ\n"), "%s", out);
+  free(out);
+}
+
+Test(cli, test_expect_file_errors_are_located) {
+  char *out;
+  cr_assert_eq(run("test --events golden/cli/events.ndjson --expect golden/cli/broken.expect.yml "
+                   TWO_EQL_RULES,
+                   &out),
+               1);
+  cr_assert(strstr(out, "golden/cli/broken.expect.yml:3:7: error: an expected event is written "
+                        "FILE:LINE (or 'missing' in a chain), not this [expect-syntax]\n"),
+            "%s", out);
+  free(out);
+}
+
+Test(cli, test_junit_report) {
+  char *out;
+  cr_assert_eq(run("test --format junit --events golden/cli/events.ndjson --expect "
+                   "golden/cli/events.expect.yml " TWO_EQL_RULES " 2>/dev/null",
+                   &out),
+               1);
+  cr_assert(strstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        "<testsuites name=\"sigmac test\" tests=\"2\" failures=\"2\">\n"),
+            "%s", out);
+  cr_assert(strstr(out, "<testcase classname=\"rules/t1553_002_eql/signing_tool_suspicious_parent"
+                        ".eql\" name=\"signing_tool_suspicious_parent.eql\">\n      <failure "
+                        "message=\"matches differ from the expectations\">expected, not matched: "
+                        "events.ndjson:2\n</failure>\n    </testcase>\n"),
+            "%s", out);
+  free(out);
+}

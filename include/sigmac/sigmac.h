@@ -86,9 +86,15 @@ void sigmac_set_event_fields(SigmacSession *session, const char *category, const
 void sigmac_set_search_limits(SigmacSession *session, long long size,
                               long long max_samples_per_key);
 
+/* Reads expectations for sigmac_test() (src/eval/expect.h has the format: per rule, the events
+ * it must match as FILE:LINE). False (with diagnostics) when the file is unusable. */
+bool sigmac_set_expectations(SigmacSession *session, const char *path);
+
 /* Runs every rule over the loaded events with the semantics of its language, and writes which
  * events each rule matches into *out (malloc'd): format "text" (one line per rule with its
- * matches as file:line) or "json". Returns false when a rule could not be evaluated. */
+ * matches as file:line), "json" or "junit" (a test case per rule). With expectations, each
+ * rule's differences from them are reported too. Returns false when a rule could not be
+ * evaluated or differs from its expectations, or the format is unknown. */
 bool sigmac_test(SigmacSession *session, const char *format, char **out);
 
 /* The session's diagnostics one by one: index < sigmac_diagnostic_count(). Strings are the

@@ -6,6 +6,7 @@
 #include "emit/emit.h"
 #include "base/json_out.h"
 #include "eql/eql.h"
+#include "api/test_report.h"
 #include "eval/evaluate.h"
 #include "ir/ir_build.h"
 #include "ir/ir_json.h"
@@ -24,6 +25,7 @@ struct SigmacSession {
   EventSet events;
   EvalFields fields; /* which event fields hold category, time and tiebreaker */
   SearchLimits limits;
+  Expectations *expected; /* sigmac_test() compares with them; NULL: none */
   EmitMeta meta;    /* metadata flags for rules that have none (EQL) */
   const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
                        file name */
@@ -262,80 +264,25 @@ void sigmac_set_search_limits(SigmacSession *session, long long size,
   session->limits.max_samples_per_key = max_samples_per_key > 0 ? max_samples_per_key : 1;
 }
 
-static void test_text(const RuleResult *results, size_t count, size_t events, StrBuf *out) {
-  for (size_t i = 0; i < count; i++) {
-    const IrRule *rule = results[i].rule;
-    sb_printf(out, "%s #%zu: %s: ", rule->src ? rule->src->path : "", rule->document + 1,
-              rule->meta.title ? rule->meta.title : "(no title)");
-    if (!results[i].evaluated) {
-      sb_puts(out, "not evaluated\n");
-      continue;
-    }
-    const Chains *found = &results[i].matches;
-    bool chains = results[i].rule->query_count && results[i].rule->queries[0]->kind != IR_QUERY_EVENT;
-    if (chains)
-      sb_printf(out, "%zu %s", found->count,
-                results[i].rule->queries[0]->kind == IR_QUERY_SAMPLE ? "samples" : "sequences");
-    else
-      sb_printf(out, "%zu of %zu events", found->count, events);
-    for (size_t k = 0; k < found->count; k++) {
-      sb_puts(out, k ? ", " : ": ");
-      sb_puts(out, chains ? "[" : "");
-      for (size_t e = 0; e < found->items[k].count; e++) {
-        const Event *event = found->items[k].events[e];
-        if (event)
-          sb_printf(out, "%s%s:%zu", e ? " " : "", event->src->path, event->line);
-        else
-          sb_puts(out, e ? " (missing)" : "(missing)"); /* a '![...]' step */
-      }
-      sb_puts(out, chains ? "]" : "");
-    }
-    sb_putc(out, '\n');
-  }
-}
-
-static void test_json(const RuleResult *results, size_t count, StrBuf *out) {
-  JsonOut j;
-  jout_init(&j, out, false);
-  jout_object_begin(&j);
-  jout_key(&j, "rules");
-  jout_array_begin(&j);
-  for (size_t i = 0; i < count; i++) {
-    const IrRule *rule = results[i].rule;
-    jout_object_begin(&j);
-    jout_kv_string(&j, "source", rule->src ? rule->src->path : NULL);
-    jout_kv_int(&j, "document", (long long)rule->document);
-    jout_kv_string(&j, "id", rule->meta.id);
-    jout_kv_string(&j, "title", rule->meta.title);
-    jout_kv_bool(&j, "evaluated", results[i].evaluated);
-    jout_key(&j, "matches"); /* each match: its events (one for an event query) */
-    jout_array_begin(&j);
-    for (size_t k = 0; k < results[i].matches.count; k++) {
-      const Chain *chain = &results[i].matches.items[k];
-      jout_array_begin(&j);
-      for (size_t e = 0; e < chain->count; e++) {
-        if (!chain->events[e]) { /* a missing-event step ('![...]') */
-          jout_string(&j, NULL);
-          continue;
-        }
-        jout_object_begin(&j);
-        jout_kv_string(&j, "file", chain->events[e]->src->path);
-        jout_kv_int(&j, "line", (long long)chain->events[e]->line);
-        jout_kv_int(&j, "index", (long long)chain->events[e]->index);
-        jout_object_end(&j);
-      }
-      jout_array_end(&j);
-    }
-    jout_array_end(&j);
-    jout_object_end(&j);
-  }
-  jout_array_end(&j);
-  jout_object_end(&j);
-  sb_putc(out, '\n');
+bool sigmac_set_expectations(SigmacSession *session, const char *path) {
+  const Source *src = load(session, path);
+  if (!src)
+    return false;
+  Expectations *expected = arena_alloc(&session->arena, sizeof *expected);
+  if (!expect_load(&session->arena, src, &session->diags, expected))
+    return false;
+  session->expected = expected;
+  return true;
 }
 
 bool sigmac_test(SigmacSession *session, const char *format, char **out) {
   *out = NULL;
+  if (format && strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+      strcmp(format, "junit") != 0) {
+    diag_report_file(&session->diags, DIAG_ERROR, format, "usage",
+                     "unknown test report format (text, json or junit)");
+    return false;
+  }
   if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
     return false;
   IrRuleSet filtered = {0}; /* Sigma filters apply when rules run, as when they convert */
@@ -343,17 +290,19 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
     ir_ruleset_push(&session->arena, &filtered,
                     sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]));
   size_t count;
-  RuleResult *results = eval_rules(&session->arena, &session->diags, &filtered, session->mapping,
-                                   &session->fields, &session->limits, &session->events, &count);
+  RuleResult *results =
+      eval_rules(&session->arena, &session->diags, &filtered, session->mapping, &session->fields,
+                 &session->limits, &session->events, &count);
+  TestReport report = {&session->arena, results, count, session->events.count, NULL};
+  if (session->expected)
+    report.verdicts =
+        expect_compare(&session->arena, &session->diags, session->expected, results, count);
   StrBuf text = STRBUF_INIT;
-  if (format && strcmp(format, "json") == 0)
-    test_json(results, count, &text);
-  else
-    test_text(results, count, session->events.count, &text);
+  test_report_write(&report, format, &text);
   *out = take(&text);
   bool ok = true;
   for (size_t i = 0; i < count; i++)
-    ok = ok && results[i].evaluated;
+    ok = ok && results[i].evaluated && (!report.verdicts || report.verdicts[i].as_expected);
   return ok;
 }
 

@@ -14,8 +14,8 @@
 static const char usage_text[] =
     "usage: sigmac -t TARGET [options] FILE|DIR...\n"
     "       sigmac lint [--syntax elasticsearch|endgame] FILE|DIR...\n"
-    "       sigmac test --events FILE [--events FILE]... [--format text|json] RULE|DIR...\n"
-    "                   [--category-field F] [--timestamp-field F] [--tiebreaker-field F]\n"
+    "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
+    "                   [--format text|json|junit] RULE|DIR...\n"
     "\n"
     "Compiles Sigma rules (.yml, .yaml) and EQL queries (.eql); directories are searched\n"
     "recursively. 'lint' reports every problem of the rules and converts nothing.\n"
@@ -36,9 +36,17 @@ static const char usage_text[] =
     "                          by default .eql is EQL, .json/.ndjson exports, others Sigma\n"
     "      --title, --id, --level, --author, --date, --description TEXT, --tag TAG (repeatable)\n"
     "                          metadata for rules read from EQL, when writing Sigma\n"
-    "      --category-field F  test: the field of an event's EQL category (event.category)\n"
-    "      --timestamp-field F test: the field of its time (@timestamp)\n"
-    "      --tiebreaker-field F test: the field ordering events of the same time (input order)\n"
+    "\n"
+    "test options:\n"
+    "      --events FILE       events: NDJSON, a JSON array, or raw lines (.log, .raw)\n"
+    "      --expect FILE       the events each rule must match (docs/evaluation.md); a\n"
+    "                          difference is listed and the exit status is 1\n"
+    "      --format FORMAT     text (default), json or junit\n"
+    "      --category-field F  the field of an event's EQL category (event.category)\n"
+    "      --timestamp-field F the field of its time (@timestamp)\n"
+    "      --tiebreaker-field F the field ordering events of the same time (input order)\n"
+    "      --size N            at most N results per EQL query (no limit)\n"
+    "      --max-samples-per-key N  samples per join key of an EQL sample (1)\n"
     "  -h, --help              this text\n"
     "      --version           the version\n"
     "\n"
@@ -64,6 +72,7 @@ typedef struct Options {
   const char *output;
   const char *placeholders;
   const char *category_field, *timestamp_field, *tiebreaker_field; /* test */
+  const char *expect, *size, *max_samples_per_key;                  /* test */
   const char **inputs;
   size_t input_count;
 } Options;
@@ -81,6 +90,15 @@ static bool meta_flag(const char *arg) {
     if (strcmp(*f, arg) == 0)
       return true;
   return false;
+}
+
+static bool is_count(const char *text) {
+  if (!*text || strlen(text) > 12)
+    return false;
+  for (const char *p = text; *p; p++)
+    if (*p < '0' || *p > '9')
+      return false;
+  return true;
 }
 
 /* Returns -1 to go on, or the exit code to stop with. */
@@ -123,6 +141,12 @@ static int parse_args(int argc, char **argv, Options *opts) {
       slot = &opts->timestamp_field;
     else if (strcmp(arg, "--tiebreaker-field") == 0)
       slot = &opts->tiebreaker_field;
+    else if (strcmp(arg, "--expect") == 0)
+      slot = &opts->expect;
+    else if (strcmp(arg, "--size") == 0)
+      slot = &opts->size;
+    else if (strcmp(arg, "--max-samples-per-key") == 0)
+      slot = &opts->max_samples_per_key;
     else if (strcmp(arg, "--events") == 0) {
       if (i + 1 >= argc)
         return usage_error("missing value after", arg);
@@ -156,8 +180,19 @@ static int parse_args(int argc, char **argv, Options *opts) {
       return usage_error("test converts nothing: -t does not apply", NULL);
     if (opts->event_count == 0)
       return usage_error("test needs events: --events FILE", NULL);
-    if (opts->format && strcmp(opts->format, "text") != 0 && strcmp(opts->format, "json") != 0)
-      return usage_error("test formats are text and json, not", opts->format);
+    if (opts->format && strcmp(opts->format, "text") != 0 && strcmp(opts->format, "json") != 0 &&
+        strcmp(opts->format, "junit") != 0)
+      return usage_error("test formats are text, json and junit, not", opts->format);
+    if (opts->size && !is_count(opts->size))
+      return usage_error("--size takes a number of results, not", opts->size);
+    if (opts->max_samples_per_key && (!is_count(opts->max_samples_per_key) ||
+                                      atoll(opts->max_samples_per_key) < 1))
+      return usage_error("--max-samples-per-key takes a positive number, not",
+                         opts->max_samples_per_key);
+  } else if (opts->expect || opts->size || opts->max_samples_per_key || opts->category_field ||
+             opts->timestamp_field || opts->tiebreaker_field || opts->event_count) {
+    return usage_error("--events, --expect and the other test options belong to 'sigmac test'",
+                       NULL);
   }
   if (opts->lint || opts->test) {
     if (opts->target || (opts->lint && opts->output))
@@ -189,13 +224,72 @@ static char *lint_summary(const SigmacSession *session, size_t files) {
   return text;
 }
 
+/* Session settings from the options; the exit status so far (0, or 2 for a bad value). */
+static int configure(SigmacSession *session, Options *opts) {
+  int status = 0;
+  if (opts->syntax && !sigmac_set_eql_syntax(session, opts->syntax)) {
+    fprintf(stderr, "sigmac: unknown EQL syntax '%s' (elasticsearch or endgame)\n", opts->syntax);
+    status = 2;
+  }
+  if (opts->from && !sigmac_set_input_language(session, opts->from)) {
+    fprintf(stderr, "sigmac: unknown input language '%s' (sigma, eql or elastic)\n", opts->from);
+    status = 2;
+  }
+  for (size_t i = 0; i < opts->meta_count; i++)
+    sigmac_set_metadata(session, opts->meta[i].key, opts->meta[i].value);
+  if (opts->placeholders && !sigmac_load_placeholders(session, opts->placeholders))
+    status = status ? status : 1;
+  sigmac_set_event_fields(session, opts->category_field, opts->timestamp_field,
+                          opts->tiebreaker_field);
+  sigmac_set_search_limits(session, opts->size ? atoll(opts->size) : -1,
+                           opts->max_samples_per_key ? atoll(opts->max_samples_per_key) : 1);
+  return status;
+}
+
+/* Reads the rules and, for 'test', the events and expectations. */
+static int load_inputs(SigmacSession *session, const Options *opts, const PathList *paths) {
+  int status = 0;
+  for (size_t i = 0; i < paths->count; i++)
+    sigmac_add_file(session, paths->items[i]);
+  for (size_t i = 0; i < opts->event_count; i++)
+    if (!sigmac_add_events(session, opts->events[i]))
+      status = 1;
+  if (opts->expect && !sigmac_set_expectations(session, opts->expect))
+    status = 1;
+  sigmac_finish(session);
+  return status;
+}
+
+/* The command's output (malloc'd, or NULL); *status becomes 1 or 2 on failure. */
+static char *run(SigmacSession *session, const Options *opts, size_t files, int *status) {
+  char *output = NULL;
+  if (opts->lint)
+    return lint_summary(session, files);
+  if (opts->test) {
+    if (!sigmac_test(session, opts->format, &output))
+      *status = *status ? *status : 1; /* a rule not evaluated, or differing from --expect */
+    return output;
+  }
+  if (strcmp(opts->target, "ir") == 0)
+    return sigmac_ir_json(session);
+  if (opts->mapping && !sigmac_set_mapping(session, opts->mapping))
+    *status = 2;
+  else if (!sigmac_convert(session, opts->target, opts->format, &output) && !output)
+    *status = 2; /* unknown format */
+  return output;
+}
+
+static void free_options(Options *opts) {
+  free(opts->inputs);
+  free(opts->meta);
+  free(opts->events);
+}
+
 int main(int argc, char **argv) {
   Options opts = {0};
   int stop = parse_args(argc, argv, &opts);
   if (stop >= 0) {
-    free(opts.inputs);
-    free(opts.meta);
-    free(opts.events);
+    free_options(&opts);
     return stop;
   }
   PathList paths = {0};
@@ -203,44 +297,12 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < opts.input_count; i++)
     if (!cli_collect_inputs(opts.inputs[i], &paths))
       status = 2;
-  free(opts.inputs);
   SigmacSession *session = sigmac_session_new();
-  if (opts.syntax && !sigmac_set_eql_syntax(session, opts.syntax)) {
-    fprintf(stderr, "sigmac: unknown EQL syntax '%s' (elasticsearch or endgame)\n", opts.syntax);
-    status = 2;
-  }
-  if (opts.from && !sigmac_set_input_language(session, opts.from)) {
-    fprintf(stderr, "sigmac: unknown input language '%s' (sigma, eql or elastic)\n", opts.from);
-    status = 2;
-  }
-  for (size_t i = 0; i < opts.meta_count; i++)
-    sigmac_set_metadata(session, opts.meta[i].key, opts.meta[i].value);
-  free(opts.meta);
-  if (opts.placeholders && !sigmac_load_placeholders(session, opts.placeholders))
-    status = status ? status : 1;
-  for (size_t i = 0; i < paths.count; i++)
-    sigmac_add_file(session, paths.items[i]);
-  for (size_t i = 0; i < opts.event_count; i++)
-    if (!sigmac_add_events(session, opts.events[i]))
-      status = status ? status : 1;
-  free(opts.events);
-  sigmac_set_event_fields(session, opts.category_field, opts.timestamp_field,
-                          opts.tiebreaker_field);
-  sigmac_finish(session);
-  char *output = NULL;
-  if (opts.lint) {
-    output = lint_summary(session, paths.count);
-  } else if (opts.test) {
-    sigmac_test(session, opts.format, &output);
-  } else if (strcmp(opts.target, "ir") == 0) {
-    output = sigmac_ir_json(session);
-  } else {
-    bool usable = !opts.mapping || sigmac_set_mapping(session, opts.mapping);
-    if (!usable)
-      status = 2;
-    else if (!sigmac_convert(session, opts.target, opts.format, &output) && !output)
-      status = 2; /* unknown format */
-  }
+  int configured = configure(session, &opts);
+  status = status ? status : configured;
+  int loaded = load_inputs(session, &opts, &paths);
+  status = status ? status : loaded;
+  char *output = run(session, &opts, paths.count, &status);
   char *diagnostics = sigmac_render_diagnostics(session);
   fputs(diagnostics, stderr);
   free(diagnostics);
@@ -254,6 +316,7 @@ int main(int argc, char **argv) {
   free(output);
   sigmac_session_free(session);
   cli_free_paths(&paths);
+  free_options(&opts);
   if (status == 0 && failed)
     status = 1;
   if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -81,7 +81,8 @@ void sample_run(Matcher *m, const IrQuery *q, const Event *const *events, size_t
         g->by_step[s][g->counts[s]++] = input[e];
       }
     }
-  qsort(groups.items, groups.count, sizeof(KeyGroup), by_key);
+  if (groups.count) /* qsort must not see the NULL array of no groups */
+    qsort(groups.items, groups.count, sizeof(KeyGroup), by_key);
   const Event **sample = arena_array(m->arena, q->step_count + 1, sizeof(Event *));
   long long per_key = m->limits->max_samples_per_key > 0 ? m->limits->max_samples_per_key : 1;
   for (size_t k = 0; k < groups.count; k++) {
