@@ -1,10 +1,11 @@
 /* Rules over events in time order: event queries here, sequences and samples in sequence.c,
- * head and tail on the results. Sigma correlations are not evaluated yet (the rule is reported
- * as not evaluated, with the reason). */
+ * head and tail on the results; then Sigma correlations (correlate.c) over the matches of the
+ * rules they reference. */
 #include "eval/evaluate.h"
 
 #include <string.h>
 
+#include "eval/correlate.h"
 #include "eval/match.h"
 #include "eval/timeline.h"
 
@@ -75,6 +76,20 @@ static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
   result->evaluated = ok && !m.failed;
 }
 
+/* Whether every correlation a correlation references has been evaluated (or tried). */
+static bool references_ready(const RuleResult *results, size_t count, const IrRule *rule) {
+  const IrCorrelation *corr = rule->correlation;
+  for (size_t r = 0; r < corr->rule_count; r++) {
+    const IrRule *ref = corr->rules[r].rule;
+    if (!ref || ref->kind != IR_RULE_CORRELATION)
+      continue;
+    for (size_t i = 0; i < count; i++)
+      if (results[i].rule == ref && !results[i].tried)
+        return false;
+  }
+  return true;
+}
+
 RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                        const Mapping *mapping, const EvalFields *fields,
                        const SearchLimits *limits, const EventSet *events,
@@ -90,12 +105,28 @@ RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
       continue;
     RuleResult *result = &results[(*count)++];
     result->rule = rule;
-    if (rule->kind == IR_RULE_CORRELATION) {
-      diag_report(diags, DIAG_ERROR, rule->src, (Span){rule->span.start, rule->span.start + 1},
-                  "eval-unsupported", "evaluating correlations is not supported yet");
-      continue;
-    }
-    run_rule(arena, diags, mapping, fields, limits, order, events->count, result);
+    if (rule->kind != IR_RULE_CORRELATION)
+      run_rule(arena, diags, mapping, fields, limits, order, events->count, result);
   }
+  /* correlations after the rules they reference; one that references another waits for it */
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (size_t i = 0; i < *count; i++) {
+      RuleResult *result = &results[i];
+      if (result->rule->kind != IR_RULE_CORRELATION || result->evaluated || result->tried ||
+          !references_ready(results, *count, result->rule))
+        continue;
+      correlate_run(arena, diags, mapping, fields, results, *count, result);
+      result->tried = progress = true;
+    }
+  }
+  for (size_t i = 0; i < *count; i++)
+    if (results[i].rule->kind == IR_RULE_CORRELATION && !results[i].tried)
+      diag_report(diags, DIAG_ERROR, results[i].rule->src,
+                  (Span){results[i].rule->span.start, results[i].rule->span.start + 1},
+                  "eval-unsupported",
+                  "this correlation references a correlation that could not be evaluated (or "
+                  "itself, through others)");
   return results;
 }

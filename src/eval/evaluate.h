@@ -11,6 +11,7 @@ typedef struct RuleResult {
   const IrRule *rule;
   Chains matches;        /* one event each for an event query; a sequence's or sample's events */
   bool evaluated;        /* false: the rule could not be run (diagnostics say why) */
+  bool tried;            /* correlations: evaluation was attempted */
 } RuleResult;
 
 /* Evaluates every detection rule of rules over events, with the semantics of the rule's language;
