@@ -274,3 +274,46 @@ Test(cli, test_evaluates_every_correlation_type) {
   cr_assert(strstr(out, "\n10 rules as expected, 0 differ\n"), "%s", out);
   free(out);
 }
+
+/* The T1553.002 fixtures (golden/t1553_002_events/README.md): every rule of the detection, in
+ * Sigma and in EQL, over each form of the Atomic tests' events, as the expectations say. */
+Test(cli, t1553_002_fixtures_match_as_expected) {
+  static const char *const ecs_forms[] = {"endpoint", "winlogbeat", "macos-endpoint"};
+  char command[1024], *out;
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(command, sizeof command,
+             "test --events golden/t1553_002_events/%s.ndjson --expect "
+             "golden/t1553_002_events/%s.expect.yml rules/t1553_002.yml rules/t1553_002_macos.yml "
+             "rules/t1553_002_eql",
+             ecs_forms[i], ecs_forms[i]);
+    cr_assert_eq(run(command, &out), 0, "%s: %s", ecs_forms[i], out);
+    cr_assert(strstr(out, "\n10 rules as expected, 0 differ\n"), "%s", out);
+    free(out);
+  }
+  /* EVTX-rendered Sysmon: the Sigma rules only (EQL reads ECS names) */
+  cr_assert_eq(run("test --events golden/t1553_002_events/sysmon-evtx.ndjson --expect "
+                   "golden/t1553_002_events/sysmon-evtx.expect.yml rules/t1553_002.yml "
+                   "rules/t1553_002_macos.yml",
+                   &out),
+               0, "%s", out);
+  cr_assert(strstr(out, "\n5 rules as expected, 0 differ\n"), "%s", out);
+  free(out);
+}
+
+Test(cli, test_streamed_ndjson_reports_malformed_lines_and_goes_on) {
+  char *out;
+  cr_assert_eq(run("test --events golden/cli/malformed.ndjson golden/cli/certutil.eql", &out), 1);
+  cr_assert(strstr(out, "certutil.eql #1: (no title): 1 of 2 events: "
+                        "golden/cli/malformed.ndjson:5\n"),
+            "%s", out);
+  cr_assert(strstr(out, "golden/cli/malformed.ndjson:2:62: error: invalid JSON: '}' expected near "
+                        "end of file [event-json]\n"),
+            "%s", out);
+  cr_assert(strstr(out, "golden/cli/malformed.ndjson:3:1: error: item 1 of the array is not a "
+                        "JSON object [event-json]\n"),
+            "%s", out);
+  cr_assert(strstr(out, "golden/cli/malformed.ndjson:4:1: error: an event must be a JSON object "
+                        "[event-json]\n"),
+            "%s", out);
+  free(out);
+}

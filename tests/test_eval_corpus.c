@@ -2,10 +2,13 @@
  * event, EVTX rendered as JSON) must match. Skipped, with a message, without ../shared/corpus. */
 #define _XOPEN_SOURCE 700
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sigmac/sigmac.h"
 #include "support.h"
@@ -82,4 +85,72 @@ Test(eval_corpus, sigma_regression_cases_match, .timeout = 300) {
   for (size_t i = 0; i < rule_count; i++)
     free(ids[i]), free(paths[i]);
   cr_assert_eq(failed, 0);
+}
+
+/* ---- the streaming evaluator gives what the in-memory one gives ------------------------------- */
+
+static FILE *compact_out;
+
+static int append_event(const char *path, const struct stat *info, int type, struct FTW *ftw) {
+  (void)info, (void)ftw;
+  size_t len = strlen(path);
+  if (type != FTW_F || len < 5 || strcmp(path + len - 5, ".json") != 0)
+    return 0;
+  json_t *event = json_load_file(path, 0, NULL);
+  char *line = event ? json_dumps(event, JSON_COMPACT) : NULL;
+  if (line)
+    fprintf(compact_out, "%s\n", line);
+  free(line);
+  json_decref(event);
+  return 0;
+}
+
+Test(eval_corpus, streaming_gives_what_loading_gives, .timeout = 300) {
+  const char *corpus = test_corpus_dir();
+  if (!corpus)
+    cr_skip("../shared/corpus is absent: the streaming comparison is skipped");
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/sigma/regression_data/rules", corpus);
+  char tmp[] = "/tmp/sigmac-stream-XXXXXX";
+  cr_assert(mkdtemp(tmp));
+  char stream_path[64], loaded_path[64];
+  snprintf(stream_path, sizeof stream_path, "%s/events.ndjson", tmp);
+  snprintf(loaded_path, sizeof loaded_path, "%s/events.json", tmp);
+  compact_out = fopen(stream_path, "w");
+  cr_assert(compact_out);
+  cr_assert_eq(nftw(dir, append_event, 16, FTW_PHYS), 0);
+  fclose(compact_out);
+  cr_assert_eq(link(stream_path, loaded_path), 0); /* same bytes, read whole: not a stream */
+  /* every Windows process-creation rule: many anchors, regexes and negations among them */
+  char rules_dir[4096];
+  snprintf(rules_dir, sizeof rules_dir, "%s/sigma/rules/windows/process_creation", corpus);
+  SigmacSession *a = sigmac_session_new(), *b = sigmac_session_new();
+  char *out_a = NULL, *out_b = NULL;
+  DIR *d = opendir(rules_dir);
+  cr_assert(d);
+  for (struct dirent *entry; (entry = readdir(d));) {
+    char rule[8192];
+    snprintf(rule, sizeof rule, "%s/%s", rules_dir, entry->d_name);
+    if (strstr(entry->d_name, ".yml")) {
+      sigmac_add_file(a, rule);
+      sigmac_add_file(b, rule);
+    }
+  }
+  closedir(d);
+  cr_assert(sigmac_add_events(a, stream_path));
+  cr_assert(sigmac_add_events(b, loaded_path));
+  sigmac_finish(a);
+  sigmac_finish(b);
+  sigmac_test(a, "text", &out_a);
+  sigmac_test(b, "text", &out_b);
+  for (char *at; (at = strstr(out_a, stream_path));)
+    memmove(at, at + strlen(stream_path), strlen(at + strlen(stream_path)) + 1);
+  for (char *at; (at = strstr(out_b, loaded_path));)
+    memmove(at, at + strlen(loaded_path), strlen(at + strlen(loaded_path)) + 1);
+  char *difference = test_first_difference(out_b, out_a);
+  cr_assert_null(difference, "streamed and loaded results differ: %s", difference);
+  cr_assert(strstr(out_a, " events: :"), "no rule matched anything: the comparison says little");
+  free(out_a), free(out_b);
+  sigmac_session_free(a), sigmac_session_free(b);
+  unlink(stream_path), unlink(loaded_path), rmdir(tmp);
 }

@@ -69,9 +69,12 @@ bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path);
  * format is unknown (*out is then NULL and a diagnostic says so). */
 bool sigmac_convert(SigmacSession *session, const char *target, const char *format, char **out);
 
-/* Reads events for sigmac_test(): NDJSON (one object per line), a JSON array of objects, or one
- * object. False (with diagnostics at their lines) when the file is unreadable or malformed; the
- * well-formed events are kept. */
+/* Adds events for sigmac_test(): NDJSON (one object per line), a JSON array of objects, or one
+ * object; raw log lines for .log and .raw. NDJSON files (.ndjson, .jsonl) are read by
+ * sigmac_test() itself, as a stream when every rule is a single-event rule; other files are read
+ * now. False (with diagnostics at their lines) when the file is unreadable or, when read now,
+ * malformed (the well-formed events are kept); malformed lines of a stream are reported by
+ * sigmac_test(). */
 bool sigmac_add_events(SigmacSession *session, const char *path);
 
 /* Names the event fields sigmac_test() reads an event's EQL category, time and tiebreaker from

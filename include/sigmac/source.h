@@ -17,6 +17,8 @@ typedef struct Source {
   size_t len;          /* bytes of text */
   size_t *line_starts; /* byte offset of each line's first byte */
   size_t line_count;   /* entries of line_starts (at least 1) */
+  size_t first_line;   /* lines of the file before text (a piece read from a larger file, such as
+                          one line of streamed events); 0 for a whole file */
 } Source;
 
 #endif

@@ -1,4 +1,5 @@
 /* The public session API (include/sigmac/sigmac.h) over the stages. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #include "eql/eql.h"
 #include "api/test_report.h"
 #include "eval/evaluate.h"
+#include "eval/stream.h"
 #include "ir/ir_build.h"
 #include "ir/ir_json.h"
 #include "schema/mapping.h"
@@ -26,6 +28,8 @@ struct SigmacSession {
   EvalFields fields; /* which event fields hold category, time and tiebreaker */
   SearchLimits limits;
   Expectations *expected; /* sigmac_test() compares with them; NULL: none */
+  const char **streams;   /* NDJSON event files not read yet: sigmac_test() streams them */
+  size_t stream_count;
   EmitMeta meta;    /* metadata flags for rules that have none (EQL) */
   const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
                        file name */
@@ -235,7 +239,7 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
   return ok;
 }
 
-bool sigmac_add_events(SigmacSession *session, const char *path) {
+static bool load_events(SigmacSession *session, const char *path) {
   const char *error;
   /* event files may be large: their limit is their own, far above the rules' */
   const Source *src = source_from_file(&session->arena, path, (size_t)1 << 32, &error);
@@ -246,6 +250,21 @@ bool sigmac_add_events(SigmacSession *session, const char *path) {
   if (has_suffix(path, ".raw") || has_suffix(path, ".log"))
     return event_load_lines(&session->arena, src, &session->events);
   return event_load(&session->arena, src, &session->diags, &session->events);
+}
+
+bool sigmac_add_events(SigmacSession *session, const char *path) {
+  if (!stream_file(path))
+    return load_events(session, path);
+  FILE *file = fopen(path, "rb"); /* read when the rules run; said unreadable now */
+  if (!file) {
+    diag_report_file(&session->diags, DIAG_ERROR, path, "io", "cannot read the events");
+    return false;
+  }
+  fclose(file);
+  session->streams = arena_grow(&session->arena, session->streams, session->stream_count,
+                                session->stream_count + 1, sizeof(char *));
+  session->streams[session->stream_count++] = arena_strdup(&session->arena, path);
+  return true;
 }
 
 void sigmac_set_event_fields(SigmacSession *session, const char *category, const char *timestamp,
@@ -289,11 +308,23 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
   for (size_t i = 0; i < session->rules.count; i++)
     ir_ruleset_push(&session->arena, &filtered,
                     sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]));
-  size_t count;
-  RuleResult *results =
-      eval_rules(&session->arena, &session->diags, &filtered, session->mapping, &session->fields,
-                 &session->limits, &session->events, &count);
-  TestReport report = {&session->arena, results, count, session->events.count, NULL};
+  size_t count, event_count = session->events.count;
+  RuleResult *results;
+  if (session->stream_count && session->events.count == 0 && stream_possible(&filtered)) {
+    StreamStats stats;
+    results = stream_rules(&session->arena, &session->diags, &filtered, session->mapping,
+                           &session->fields, &session->limits, session->streams,
+                           session->stream_count, &count, &stats);
+    event_count = stats.events;
+  } else {
+    for (size_t i = 0; i < session->stream_count; i++) /* the events are needed together */
+      load_events(session, session->streams[i]);
+    session->stream_count = 0;
+    results = eval_rules(&session->arena, &session->diags, &filtered, session->mapping,
+                         &session->fields, &session->limits, &session->events, &count);
+    event_count = session->events.count;
+  }
+  TestReport report = {&session->arena, results, count, event_count, NULL};
   if (session->expected)
     report.verdicts =
         expect_compare(&session->arena, &session->diags, session->expected, results, count);

@@ -106,7 +106,7 @@ void source_locate(const Source *src, size_t offset, size_t *line, size_t *colum
   for (size_t i = src->line_starts[index]; i < offset; i++)
     if (!is_continuation((unsigned char)src->text[i]))
       chars++;
-  *line = index + 1;
+  *line = index + 1 + src->first_line;
   *column = chars + 1;
 }
 
@@ -119,8 +119,9 @@ static size_t line_end(const Source *src, size_t index) {
 }
 
 size_t source_offset_at(const Source *src, size_t line0, size_t column0) {
-  if (line0 >= src->line_count)
+  if (line0 < src->first_line || line0 - src->first_line >= src->line_count)
     return src->len;
+  line0 -= src->first_line;
   size_t offset = src->line_starts[line0];
   size_t end = line_end(src, line0);
   size_t chars = 0;
@@ -136,12 +137,12 @@ size_t source_offset_at(const Source *src, size_t line0, size_t column0) {
 }
 
 void source_line(const Source *src, size_t line, const char **start, size_t *len) {
-  if (line == 0 || line > src->line_count) {
+  if (line <= src->first_line || line - src->first_line > src->line_count) {
     *start = "";
     *len = 0;
     return;
   }
-  size_t index = line - 1;
+  size_t index = line - 1 - src->first_line;
   *start = src->text + src->line_starts[index];
   *len = line_end(src, index) - src->line_starts[index];
 }

@@ -9,7 +9,7 @@
 #include "eval/match.h"
 #include "eval/timeline.h"
 
-static bool runnable(DiagSink *diags, const IrRule *rule) {
+bool eval_runnable(DiagSink *diags, const IrRule *rule) {
   for (size_t i = 0; i < rule->query_count; i++)
     if (rule->queries[i]->endgame) {
       diag_report(diags, DIAG_ERROR, rule->src, (Span){rule->span.start, rule->span.start + 1},
@@ -20,8 +20,7 @@ static bool runnable(DiagSink *diags, const IrRule *rule) {
   return true;
 }
 
-/* One event against a rule: any of its queries (a Sigma condition list is an OR). */
-static bool event_matches(Matcher *m, const IrRule *rule, const Event *event) {
+bool eval_event_matches(Matcher *m, const IrRule *rule, const Event *event) {
   for (size_t q = 0; q < rule->query_count; q++) {
     const IrQuery *query = rule->queries[q];
     bool category_ok =
@@ -35,8 +34,12 @@ static bool event_matches(Matcher *m, const IrRule *rule, const Event *event) {
 static void run_events(Matcher *m, const IrRule *rule, const Event *const *order, size_t count,
                        Chains *out) {
   for (size_t e = 0; e < count && !m->failed; e++)
-    if (event_matches(m, rule, order[e]))
+    if (eval_event_matches(m, rule, order[e]))
       chains_push(m->arena, out, &order[e], 1, NULL);
+  eval_limit_results(m->limits, rule, out);
+}
+
+void eval_limit_results(const SearchLimits *limits, const IrRule *rule, Chains *out) {
   const IrQuery *q = rule->queries[0]; /* head / tail: EQL rules have one query */
   for (size_t i = 0; i < q->pipe_count && rule->query_count == 1; i++) {
     size_t n = (size_t)q->pipes[i].count;
@@ -46,8 +49,22 @@ static void run_events(Matcher *m, const IrRule *rule, const Event *const *order
       out->items += out->count - n;
     out->count = n;
   }
-  if (m->limits->size >= 0 && (size_t)m->limits->size < out->count)
-    out->count = (size_t)m->limits->size;
+  if (limits->size >= 0 && (size_t)limits->size < out->count)
+    out->count = (size_t)limits->size;
+}
+
+void eval_matcher_for(Matcher *m, Arena *arena, DiagSink *diags, const IrRule *rule,
+                      const Mapping *mapping, const EvalFields *fields,
+                      const SearchLimits *limits) {
+  matcher_init(m, arena, diags, rule->origin == IR_LANG_SIGMA);
+  m->fields = fields ? fields : &eval_default_fields;
+  m->src = rule->src;
+  if (limits)
+    m->limits = limits;
+  if (rule->origin == IR_LANG_SIGMA) {
+    m->mapping = mapping;
+    m->logsource = &rule->logsource;
+  }
 }
 
 static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
@@ -55,18 +72,10 @@ static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
                      const Event *const *order, size_t count,
                      RuleResult *result) {
   const IrRule *rule = result->rule;
-  if (!runnable(diags, rule))
+  if (!eval_runnable(diags, rule))
     return;
   Matcher m;
-  matcher_init(&m, arena, diags, rule->origin == IR_LANG_SIGMA);
-  m.fields = fields;
-  m.src = rule->src;
-  if (limits)
-    m.limits = limits;
-  if (rule->origin == IR_LANG_SIGMA) {
-    m.mapping = mapping;
-    m.logsource = &rule->logsource;
-  }
+  eval_matcher_for(&m, arena, diags, rule, mapping, fields, limits);
   const IrQuery *q = rule->queries[0];
   bool ok = true;
   if (q->kind == IR_QUERY_EVENT)

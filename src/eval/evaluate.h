@@ -24,4 +24,21 @@ RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                        const SearchLimits *limits, const EventSet *events,
                        size_t *count);
 
+/* The pieces eval_rules() is made of, for the streaming evaluator (stream.c): */
+
+/* False (with a diagnostic) when the rule uses what cannot be evaluated (Endgame EQL). */
+bool eval_runnable(DiagSink *diags, const IrRule *rule);
+
+/* A matcher set up for rule: its language's semantics, the mapping for a Sigma rule. */
+void eval_matcher_for(Matcher *m, Arena *arena, DiagSink *diags, const IrRule *rule,
+                      const Mapping *mapping, const EvalFields *fields,
+                      const SearchLimits *limits);
+
+/* Whether one event matches a detection rule of event queries: any of its queries (a Sigma
+ * condition list is an OR), in the query's event category for EQL. */
+bool eval_event_matches(Matcher *m, const IrRule *rule, const Event *event);
+
+/* head / tail pipes, then the request's size, on a rule's matches in time order. */
+void eval_limit_results(const SearchLimits *limits, const IrRule *rule, Chains *out);
+
 #endif

@@ -124,38 +124,43 @@ bool event_time(const Event *event, const EvalFields *fields, EventTime *out) {
   return json_is_string(v) && timestamp_parse(json_string_value(v), json_string_length(v), out);
 }
 
-typedef struct Timed {
-  const Event *event;
-  EventTime time;
-  bool has_time;
-  bool has_tiebreaker;
-  double tiebreaker;
-} Timed;
+void event_order(const Event *event, const EvalFields *fields, EventOrder *out) {
+  const json_t *t = fields->tiebreaker ? event_field(event, fields->tiebreaker, false) : NULL;
+  out->has_time = event_time(event, fields, &out->time);
+  out->has_tiebreaker = json_is_number(t);
+  out->tiebreaker = out->has_tiebreaker ? json_number_value(t) : 0;
+  out->index = event->index;
+}
 
-static int by_time(const void *a, const void *b) {
-  const Timed *x = a, *y = b;
+int event_order_compare(const EventOrder *x, const EventOrder *y) {
   if (x->has_time != y->has_time)
     return x->has_time ? 1 : -1;
-  if (x->time != y->time)
+  if (x->has_time && x->time != y->time)
     return x->time < y->time ? -1 : 1;
   if (x->has_tiebreaker != y->has_tiebreaker)
     return x->has_tiebreaker ? -1 : 1;
   if (x->tiebreaker != y->tiebreaker)
     return x->tiebreaker < y->tiebreaker ? -1 : 1;
-  return x->event->index < y->event->index ? -1 : x->event->index > y->event->index;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+typedef struct Timed {
+  const Event *event;
+  EventOrder order;
+} Timed;
+
+static int by_time(const void *a, const void *b) {
+  return event_order_compare(&((const Timed *)a)->order, &((const Timed *)b)->order);
 }
 
 const Event **events_in_time_order(Arena *arena, const EventSet *events, const EvalFields *fields) {
   Timed *timed = arena_array(arena, events->count + 1, sizeof(Timed));
   for (size_t i = 0; i < events->count; i++) {
-    const Event *event = &events->events[i];
-    const json_t *t = fields->tiebreaker ? event_field(event, fields->tiebreaker, false) : NULL;
-    timed[i].event = event;
-    timed[i].has_time = event_time(event, fields, &timed[i].time);
-    timed[i].has_tiebreaker = json_is_number(t);
-    timed[i].tiebreaker = json_is_number(t) ? json_number_value(t) : 0;
+    timed[i].event = &events->events[i];
+    event_order(&events->events[i], fields, &timed[i].order);
   }
-  qsort(timed, events->count, sizeof(Timed), by_time);
+  if (events->count)
+    qsort(timed, events->count, sizeof(Timed), by_time);
   const Event **order = arena_array(arena, events->count + 1, sizeof(Event *));
   for (size_t i = 0; i < events->count; i++)
     order[i] = timed[i].event;

@@ -25,6 +25,19 @@ EventTime time_from_millis(double ms);
  * it has none. */
 bool event_time(const Event *event, const EvalFields *fields, EventTime *out);
 
+/* What orders an event among others: time, then tiebreaker (events without one after those with
+ * one), then input order; events without a time first, as the oldest. */
+typedef struct EventOrder {
+  bool has_time;
+  EventTime time;
+  bool has_tiebreaker;
+  double tiebreaker;
+  size_t index;
+} EventOrder;
+
+void event_order(const Event *event, const EvalFields *fields, EventOrder *out);
+int event_order_compare(const EventOrder *a, const EventOrder *b);
+
 /* Events in time order: by time, then by tiebreaker (events without one after those with one),
  * then in input order; events without a time come first, as the oldest. */
 const Event **events_in_time_order(Arena *arena, const EventSet *events, const EvalFields *fields);

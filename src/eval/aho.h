@@ -1,0 +1,28 @@
+/* Aho-Corasick: finds which of many literals occur in a text, in one pass, ignoring ASCII case.
+ * The evaluator's prefilter uses it to find the rules an event can possibly match. The automaton
+ * is a full DFA over byte classes (the distinct lower-cased bytes of the literals, and one class
+ * for every other byte), so a scan costs one table lookup per byte. */
+#ifndef SIGMAC_EVAL_AHO_H
+#define SIGMAC_EVAL_AHO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+typedef struct Aho Aho;
+
+/* Builds the automaton of count literals (bytes, len each; empty ones are ignored); literal i
+ * reports id i. Owned by arena. */
+Aho *aho_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count);
+
+/* Calls found(id, context) for every literal that occurs in text[0..len), once per occurrence
+ * end (a literal may be reported several times). */
+void aho_scan(const Aho *aho, const char *text, size_t len, void (*found)(uint32_t id, void *context),
+              void *context);
+
+/* Bytes the automaton takes (for the benchmark's memory figures). */
+size_t aho_bytes(const Aho *aho);
+
+#endif

@@ -1,0 +1,31 @@
+/* The prefilter: which rules an event can possibly match, found from the event's JSON text
+ * alone, before it is parsed. Each rule gets "anchors": literals such that if the rule matches an
+ * event, one of them occurs in the event's JSON text, ignoring ASCII case. A predicate that
+ * tests a literal gives its longest run of characters that JSON writes one way only (letters,
+ * digits, space, backslash as "\\", most punctuation; not '/', '<', '>', '&', '"' or non-ASCII,
+ * which writers may escape); AND takes its most selective operand's anchors, OR the union of
+ * its operands'. A rule for which no anchors can be found (a regex, a negation, a numeric range
+ * alone) is a candidate for every event. One Aho-Corasick pass over the text then gives the
+ * candidates. Only a necessary condition: candidates are evaluated in full. */
+#ifndef SIGMAC_EVAL_PREFILTER_H
+#define SIGMAC_EVAL_PREFILTER_H
+
+#include "eval/aho.h"
+#include "sigmac/ir.h"
+
+typedef struct Prefilter Prefilter;
+
+/* The prefilter of rules[0..count) (detection rules; the index is the rule's number). */
+Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count);
+
+/* The candidate rules for an event whose JSON text is text[0..len): their numbers, ascending,
+ * into out (room for every rule); returns how many. */
+size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out);
+
+/* How many rules are candidates for every event (they have no anchors), and how many anchors
+ * the others have in all; for the benchmark's report. */
+size_t prefilter_unanchored(const Prefilter *pf);
+size_t prefilter_anchor_count(const Prefilter *pf);
+size_t prefilter_bytes(const Prefilter *pf);
+
+#endif

@@ -1,0 +1,237 @@
+/* Streaming evaluation. */
+#include "eval/stream.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval/json_check.h"
+#include "eval/prefilter.h"
+#include "eval/timeline.h"
+
+enum {
+  REPORTED_PER_FILE = 100,           /* malformed lines reported one by one, then counted */
+  MAX_EVENT_BYTES = 64 * 1024 * 1024 /* one event line; more is not an event */
+};
+
+/* A match, with what orders it among the others. */
+typedef struct Found {
+  const Event *event;
+  EventOrder order;
+} Found;
+
+typedef struct RuleState {
+  RuleResult *result;
+  Matcher matcher;
+  Found *found;
+  size_t count, capacity;
+  bool live; /* false once the rule failed (a regex limit): it is not evaluated further */
+} RuleState;
+
+typedef struct Stream {
+  Arena *arena;
+  DiagSink *diags;
+  const EvalFields *fields;
+  Prefilter *prefilter;
+  RuleState *rules;
+  size_t rule_count;
+  uint32_t *candidates;
+  StreamStats *stats;
+  const Source *file;     /* the file being read: its path, for events and diagnostics */
+  size_t malformed;       /* malformed lines in the file */
+} Stream;
+
+bool stream_possible(const IrRuleSet *rules) {
+  for (size_t i = 0; i < rules->count; i++) {
+    const IrRule *rule = rules->rules[i];
+    if (rule->kind == IR_RULE_FILTER)
+      continue;
+    if (rule->kind != IR_RULE_DETECTION)
+      return false;
+    for (size_t q = 0; q < rule->query_count; q++)
+      if (rule->queries[q]->kind != IR_QUERY_EVENT)
+        return false;
+  }
+  return true;
+}
+
+static bool ends_with(const char *text, const char *suffix) {
+  size_t n = strlen(text), m = strlen(suffix);
+  return n >= m && strcmp(text + n - m, suffix) == 0;
+}
+
+bool stream_file(const char *path) { return ends_with(path, ".ndjson") || ends_with(path, ".jsonl"); }
+
+/* ---- one line ---------------------------------------------------------------------------------- */
+
+static void malformed(Stream *s, const char *text, size_t len, size_t line, const char *message,
+                      size_t offset) {
+  if (++s->malformed > REPORTED_PER_FILE)
+    return;
+  Source *piece = source_from_text(s->arena, s->file->path, text, len);
+  piece->first_line = line - 1;
+  if (offset >= len)
+    offset = len ? len - 1 : 0;
+  diag_report(s->diags, DIAG_ERROR, piece, (Span){offset, offset + 1}, "event-json", "%s",
+              message);
+}
+
+static void record(Stream *s, RuleState *rs, const Event *event) {
+  if (rs->count == rs->capacity) {
+    size_t capacity = rs->capacity ? rs->capacity * 2 : 16;
+    rs->found = arena_grow(s->arena, rs->found, rs->count, capacity, sizeof(Found));
+    rs->capacity = capacity;
+  }
+  Found *f = &rs->found[rs->count++];
+  Event *kept = arena_alloc(s->arena, sizeof *kept);
+  *kept = *event;
+  kept->root = NULL; /* the JSON is freed after the line; matches keep file, line and index */
+  f->event = kept;
+  event_order(event, s->fields, &f->order);
+}
+
+static void evaluate(Stream *s, json_t *root, size_t line, size_t candidates) {
+  Event event = {root, s->file, line, s->stats->events - 1};
+  for (size_t c = 0; c < candidates; c++) {
+    RuleState *rs = &s->rules[s->candidates[c]];
+    if (!rs->live)
+      continue;
+    s->stats->candidates++;
+    if (eval_event_matches(&rs->matcher, rs->result->rule, &event))
+      record(s, rs, &event);
+    if (rs->matcher.failed)
+      rs->live = false;
+  }
+}
+
+static void take_line(Stream *s, const char *text, size_t len, size_t line) {
+  size_t start = 0;
+  while (start < len && strchr(" \t\r\n", text[start]))
+    start++;
+  if (start == len)
+    return;
+  bool is_object;
+  if (!json_check(text, len, &is_object) || !is_object) {
+    json_error_t error;
+    json_t *value = json_loadb(text, len, JSON_DECODE_ANY, &error);
+    if (!value) {
+      malformed(s, text, len, line, arena_printf(s->arena, "invalid JSON: %s", error.text),
+                error.position > 0 ? (size_t)error.position - 1 : 0);
+      return;
+    }
+    if (!json_is_array(value)) {
+      malformed(s, text, len, line, "an event must be a JSON object", start);
+      json_decref(value);
+      return;
+    }
+    size_t i; /* a line holding an array of events: each object is one (rare: no prefilter) */
+    json_t *item;
+    json_array_foreach(value, i, item) {
+      if (!json_is_object(item)) {
+        malformed(s, text, len, line,
+                  arena_printf(s->arena, "item %zu of the array is not a JSON object", i + 1),
+                  start);
+        continue;
+      }
+      s->stats->events++;
+      for (size_t r = 0; r < s->rule_count; r++)
+        s->candidates[r] = (uint32_t)r;
+      evaluate(s, item, line, s->rule_count);
+    }
+    json_decref(value);
+    return;
+  }
+  s->stats->events++;
+  size_t candidates = prefilter_candidates(s->prefilter, text, len, s->candidates);
+  if (candidates == 0)
+    return;
+  s->stats->parsed++;
+  json_t *root = json_loadb(text, len, 0, NULL); /* checked above: it parses */
+  if (!root)
+    return;
+  evaluate(s, root, line, candidates);
+  json_decref(root);
+}
+
+static void read_file(Stream *s, const char *path) {
+  FILE *file = fopen(path, "rb");
+  if (!file) {
+    diag_report_file(s->diags, DIAG_ERROR, path, "io", "cannot read the events");
+    return;
+  }
+  Source *src = source_from_text(s->arena, path, "", 0);
+  s->file = src;
+  s->malformed = 0;
+  char *line = NULL;
+  size_t capacity = 0, number = 0;
+  ssize_t len;
+  while ((len = getline(&line, &capacity, file)) >= 0) {
+    number++;
+    if ((size_t)len > MAX_EVENT_BYTES) {
+      malformed(s, line, 64, number, "this line is longer than an event may be (64 MiB)", 0);
+      continue;
+    }
+    take_line(s, line, (size_t)len, number);
+  }
+  if (ferror(file))
+    diag_report_file(s->diags, DIAG_ERROR, path, "io", "reading the events failed");
+  if (s->malformed > REPORTED_PER_FILE)
+    diag_report_file(s->diags, DIAG_ERROR, path, "event-json",
+                     "%zu more malformed lines (the first %d are reported)",
+                     s->malformed - REPORTED_PER_FILE, REPORTED_PER_FILE);
+  free(line);
+  fclose(file);
+}
+
+/* ---- the results ------------------------------------------------------------------------------- */
+
+static int found_order(const void *a, const void *b) {
+  return event_order_compare(&((const Found *)a)->order, &((const Found *)b)->order);
+}
+
+static void finish(Stream *s, const SearchLimits *limits) {
+  for (size_t r = 0; r < s->rule_count; r++) {
+    RuleState *rs = &s->rules[r];
+    if (rs->count)
+      qsort(rs->found, rs->count, sizeof(Found), found_order);
+    for (size_t i = 0; i < rs->count; i++)
+      chains_push(s->arena, &rs->result->matches, &rs->found[i].event, 1, NULL);
+    eval_limit_results(limits ? limits : &search_default_limits, rs->result->rule,
+                       &rs->result->matches);
+    rs->result->evaluated = rs->live;
+  }
+}
+
+RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
+                         const Mapping *mapping, const EvalFields *fields,
+                         const SearchLimits *limits, const char *const *paths, size_t path_count,
+                         size_t *count, StreamStats *stats) {
+  memset(stats, 0, sizeof *stats);
+  if (!fields)
+    fields = &eval_default_fields;
+  RuleResult *results = arena_array(arena, rules->count + 1, sizeof(RuleResult));
+  const IrRule **runnable = arena_array(arena, rules->count + 1, sizeof(IrRule *));
+  Stream s = {arena, diags, fields, NULL, NULL, 0, NULL, stats, NULL, 0};
+  s.rules = arena_array(arena, rules->count + 1, sizeof(RuleState));
+  *count = 0;
+  for (size_t i = 0; i < rules->count; i++) {
+    const IrRule *rule = rules->rules[i];
+    if (rule->kind == IR_RULE_FILTER)
+      continue;
+    RuleResult *result = &results[(*count)++];
+    result->rule = rule;
+    if (!eval_runnable(diags, rule))
+      continue;
+    RuleState *rs = &s.rules[s.rule_count];
+    rs->result = result;
+    rs->live = true;
+    eval_matcher_for(&rs->matcher, arena, diags, rule, mapping, fields, limits);
+    runnable[s.rule_count++] = rule;
+  }
+  s.prefilter = prefilter_build(arena, runnable, s.rule_count);
+  s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
+  for (size_t p = 0; p < path_count; p++)
+    read_file(&s, paths[p]);
+  finish(&s, limits);
+  return results;
+}
