@@ -317,3 +317,13 @@ Test(cli, test_streamed_ndjson_reports_malformed_lines_and_goes_on) {
             "%s", out);
   free(out);
 }
+
+Test(cli, test_tries_sigma_rules_on_their_logsource_only) {
+  char *out;
+  cr_assert_eq(run("test --events golden/eval/logsource.ndjson --expect "
+                   "golden/eval/logsource.expect.yml golden/eval/logsource.yml",
+                   &out),
+               0, "%s", out);
+  cr_assert(strstr(out, "\n3 rules as expected, 0 differ\n"), "%s", out);
+  free(out);
+}

@@ -79,8 +79,8 @@ Aho *aho_build(Arena *arena, const char *const *literals, const size_t *lens, si
   return a;
 }
 
-void aho_scan(const Aho *a, const char *text, size_t len, void (*found)(uint32_t id, void *context),
-              void *context) {
+void aho_scan(const Aho *a, const char *text, size_t len,
+              bool (*found)(uint32_t id, size_t end, void *context), void *context) {
   uint32_t s = 0, k = a->classes;
   const uint32_t *delta = a->delta;
   const uint8_t *cls = a->byte_class;
@@ -90,7 +90,8 @@ void aho_scan(const Aho *a, const char *text, size_t len, void (*found)(uint32_t
       continue;
     for (uint32_t t = s; t; t = a->dict[t])
       for (int32_t id = a->first[t]; id >= 0; id = a->same_next[id])
-        found((uint32_t)id, context);
+        if (found((uint32_t)id, i + 1, context))
+          return;
   }
 }
 

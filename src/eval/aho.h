@@ -17,10 +17,10 @@ typedef struct Aho Aho;
  * reports id i. Owned by arena. */
 Aho *aho_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count);
 
-/* Calls found(id, context) for every literal that occurs in text[0..len), once per occurrence
- * end (a literal may be reported several times). */
-void aho_scan(const Aho *aho, const char *text, size_t len, void (*found)(uint32_t id, void *context),
-              void *context);
+/* Calls found(id, end, context) for every occurrence in text[0..len) of a literal, end being the
+ * offset just past it; stops early when found returns true. */
+void aho_scan(const Aho *aho, const char *text, size_t len,
+              bool (*found)(uint32_t id, size_t end, void *context), void *context);
 
 /* Bytes the automaton takes (for the benchmark's memory figures). */
 size_t aho_bytes(const Aho *aho);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval/correlate.h"
+#include "eval/logsource.h"
 #include "eval/match.h"
 #include "eval/timeline.h"
 
@@ -21,6 +22,12 @@ bool eval_runnable(DiagSink *diags, const IrRule *rule) {
 }
 
 bool eval_event_matches(Matcher *m, const IrRule *rule, const Event *event) {
+  if (rule->origin == IR_LANG_SIGMA) { /* a rule is only tried on its logsource's events */
+    if (!m->logsource_test)
+      m->logsource_test = logsource_test(m->arena, &rule->logsource, m->mapping);
+    if (!logsource_applies(m->logsource_test, event))
+      return false;
+  }
   for (size_t q = 0; q < rule->query_count; q++) {
     const IrQuery *query = rule->queries[q];
     bool category_ok =

@@ -1,9 +1,36 @@
 /* Loading events and resolving field names in them. */
 #include "eval/event.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void free_json(void *object) { json_decref(object); }
+
+void event_facts_read(Event *event) {
+  EventFacts *f = &event->facts;
+  memset(f, 0, sizeof *f);
+  json_t *system = json_object_get(json_object_get(event->root, "Event"), "System");
+  if (json_is_object(system)) {
+    f->evtx = true;
+    f->channel = json_string_value(json_object_get(system, "Channel"));
+    f->channel_len = f->channel ? strlen(f->channel) : 0;
+    json_t *id = json_object_get(system, "EventID");
+    if (json_is_object(id)) /* <EventID Qualifiers="...">4688</EventID> */
+      id = json_object_get(id, "#text");
+    if (json_is_integer(id)) {
+      f->has_event_id = true;
+      f->event_id = (long long)json_integer_value(id);
+    } else if (json_is_string(id) && *json_string_value(id)) {
+      char *end;
+      f->event_id = strtoll(json_string_value(id), &end, 10);
+      f->has_event_id = *end == '\0';
+    }
+    return;
+  }
+  f->os_type = json_string_value(event_field(event, "host.os.type", false));
+  f->os_type_len = f->os_type ? strlen(f->os_type) : 0;
+  f->has_category = event_field(event, "event.category", false) != NULL;
+}
 
 static void push(Arena *arena, EventSet *set, const Event *event) {
   if (set->count == set->capacity) {
@@ -25,7 +52,8 @@ static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value
                  EventSet *out) {
   size_t line = line_of(src, offset);
   if (json_is_object(value)) {
-    Event event = {value, src, line, out->count};
+    Event event = {value, src, line, out->count, {0}};
+    event_facts_read(&event);
     arena_on_free(arena, free_json, value);
     push(arena, out, &event);
     return true;
@@ -47,7 +75,8 @@ static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value
       ok = false;
       continue;
     }
-    Event event = {item, src, line, out->count};
+    Event event = {item, src, line, out->count, {0}};
+    event_facts_read(&event);
     push(arena, out, &event);
   }
   return ok;
@@ -88,7 +117,8 @@ bool event_load_lines(Arena *arena, const Source *src, EventSet *out) {
     json_t *object = json_object();
     json_object_set_new(object, "_raw", json_stringn(text, len));
     arena_on_free(arena, free_json, object);
-    Event event = {object, src, line, out->count};
+    Event event = {object, src, line, out->count, {0}};
+    event_facts_read(&event);
     push(arena, out, &event);
   }
   return true;

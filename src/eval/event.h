@@ -10,12 +10,28 @@
 #include "base/arena.h"
 #include "base/diag.h"
 
+/* What the logsource of a Sigma rule is tested against, read once per event. */
+typedef struct EventFacts {
+  bool evtx;               /* an EVTX-rendered Windows event (Event.System) */
+  const char *channel;     /* EVTX Event.System.Channel, or NULL */
+  size_t channel_len;
+  bool has_event_id;
+  long long event_id;      /* EVTX Event.System.EventID */
+  const char *os_type;     /* ECS host.os.type, or NULL */
+  size_t os_type_len;
+  bool has_category;       /* ECS event.category present */
+} EventFacts;
+
 typedef struct Event {
   json_t *root;        /* a JSON object */
   const Source *src;   /* the file it came from */
   size_t line;         /* 1-based line of its first byte in src */
   size_t index;        /* 0-based position in the input */
+  EventFacts facts;
 } Event;
+
+/* Reads the facts of an event from its root (pointers into it). */
+void event_facts_read(Event *event);
 
 typedef struct EventSet {
   Event *events;

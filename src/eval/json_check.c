@@ -1,12 +1,100 @@
 /* The JSON check: a recursive-descent recogniser with an explicit depth bound. */
 #include "eval/json_check.h"
 
+#include <string.h>
+
 #include "base/utf8.h"
+
+/* Where a value sits, as far as the facts care. */
+typedef enum Place {
+  AT_OTHER,
+  AT_ROOT,
+  AT_EVENT,        /* Event */
+  AT_SYSTEM,       /* Event.System */
+  AT_CHANNEL,      /* Event.System.Channel */
+  AT_EVENT_ID,     /* Event.System.EventID */
+  AT_HOST,         /* host */
+  AT_OS,           /* host.os */
+  AT_OS_TYPE,      /* host.os.type */
+  AT_ECS_EVENT,    /* event */
+  AT_CATEGORY,     /* event.category */
+} Place;
 
 typedef struct Cursor {
   const char *p, *end;
   int depth;
+  JsonFacts *facts;
 } Cursor;
+
+static bool key_is(const char *key, size_t len, const char *name) {
+  return strlen(name) == len && memcmp(key, name, len) == 0;
+}
+
+/* The place of a member named key[0..len) of an object at place. */
+static Place child_place(Place parent, const char *key, size_t len) {
+  switch (parent) {
+  case AT_ROOT:
+    return key_is(key, len, "Event")            ? AT_EVENT
+           : key_is(key, len, "host")           ? AT_HOST
+           : key_is(key, len, "event")          ? AT_ECS_EVENT
+           : key_is(key, len, "host.os.type")   ? AT_OS_TYPE
+           : key_is(key, len, "host.os")        ? AT_OS
+           : key_is(key, len, "event.category") ? AT_CATEGORY
+                                                : AT_OTHER;
+  case AT_EVENT:
+    return key_is(key, len, "System") ? AT_SYSTEM : AT_OTHER;
+  case AT_SYSTEM:
+    return key_is(key, len, "Channel") ? AT_CHANNEL
+           : key_is(key, len, "EventID") ? AT_EVENT_ID
+                                         : AT_OTHER;
+  case AT_HOST:
+    return key_is(key, len, "os") ? AT_OS : key_is(key, len, "os.type") ? AT_OS_TYPE : AT_OTHER;
+  case AT_OS:
+    return key_is(key, len, "type") ? AT_OS_TYPE : AT_OTHER;
+  case AT_ECS_EVENT:
+    return key_is(key, len, "category") ? AT_CATEGORY : AT_OTHER;
+  default:
+    return AT_OTHER;
+  }
+}
+
+/* Notes a value's facts; start..end is its text (a string's without the quotes). */
+static void note(Cursor *c, Place place, char kind, const char *start, const char *end) {
+  JsonFacts *f = c->facts;
+  bool plain = kind == '"' && !memchr(start, '\\', (size_t)(end - start));
+  switch (place) {
+  case AT_SYSTEM:
+    f->evtx = kind == '{';
+    break;
+  case AT_CHANNEL:
+    if (plain) {
+      f->channel = start;
+      f->channel_len = (size_t)(end - start);
+    }
+    break;
+  case AT_EVENT_ID:
+    if ((kind == '0' || plain) && end > start && end - start < 18) {
+      long long id = 0;
+      const char *d = start;
+      while (d < end && *d >= '0' && *d <= '9')
+        id = id * 10 + (*d++ - '0');
+      f->has_event_id = d == end;
+      f->event_id = id;
+    }
+    break;
+  case AT_OS_TYPE:
+    if (plain) {
+      f->os_type = start;
+      f->os_type_len = (size_t)(end - start);
+    }
+    break;
+  case AT_CATEGORY:
+    f->has_category = true;
+    break;
+  default:
+    break;
+  }
+}
 
 static void space(Cursor *c) {
   while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
@@ -116,9 +204,9 @@ static bool number(Cursor *c) {
   return true;
 }
 
-static bool value(Cursor *c);
+static bool value(Cursor *c, Place place);
 
-static bool container(Cursor *c, char close, bool object) {
+static bool container(Cursor *c, char close, bool object, Place place) {
   if (++c->depth > JSON_CHECK_DEPTH)
     return false;
   c->p++;
@@ -129,15 +217,21 @@ static bool container(Cursor *c, char close, bool object) {
     return true;
   }
   for (;;) {
+    Place child = AT_OTHER;
     if (object) {
+      const char *key = c->p + 1;
       if (c->p >= c->end || *c->p != '"' || !string(c))
         return false;
+      if (c->facts && place != AT_OTHER)
+        child = child_place(place, key, (size_t)(c->p - 1 - key));
       space(c);
       if (c->p >= c->end || *c->p++ != ':')
         return false;
       space(c);
+    } else if (place == AT_CATEGORY) {
+      child = AT_CATEGORY;
     }
-    if (!value(c))
+    if (!value(c, child))
       return false;
     space(c);
     if (c->p >= c->end)
@@ -153,16 +247,24 @@ static bool container(Cursor *c, char close, bool object) {
   }
 }
 
-static bool value(Cursor *c) {
+static bool value(Cursor *c, Place place) {
   if (c->p >= c->end)
     return false;
-  switch (*c->p) {
+  const char *start = c->p;
+  bool ok;
+  char kind = *c->p;
+  switch (kind) {
   case '{':
-    return container(c, '}', true);
+    ok = container(c, '}', true, place);
+    break;
   case '[':
-    return container(c, ']', false);
+    ok = container(c, ']', false, place);
+    break;
   case '"':
-    return string(c);
+    ok = string(c);
+    if (ok && place != AT_OTHER && c->facts)
+      note(c, place, '"', start + 1, c->p - 1);
+    return ok;
   case 't':
     return literal(c, "true", 4);
   case 'f':
@@ -170,15 +272,23 @@ static bool value(Cursor *c) {
   case 'n':
     return literal(c, "null", 4);
   default:
-    return (*c->p == '-' || (*c->p >= '0' && *c->p <= '9')) && number(c);
+    ok = (kind == '-' || (kind >= '0' && kind <= '9')) && number(c);
+    if (ok && place != AT_OTHER && c->facts)
+      note(c, place, '0', start, c->p);
+    return ok;
   }
+  if (ok && place != AT_OTHER && c->facts)
+    note(c, place, kind, start, c->p);
+  return ok;
 }
 
-bool json_check(const char *text, size_t len, bool *is_object) {
-  Cursor c = {text, text + len, 0};
+bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts) {
+  Cursor c = {text, text + len, 0, facts};
+  if (facts)
+    memset(facts, 0, sizeof *facts);
   space(&c);
   *is_object = c.p < c.end && *c.p == '{';
-  if (!value(&c))
+  if (!value(&c, facts ? AT_ROOT : AT_OTHER))
     return false;
   space(&c);
   return c.p == c.end;

@@ -10,7 +10,22 @@
 
 enum { JSON_CHECK_DEPTH = 2048 }; /* jansson's own limit, so both agree */
 
-/* True when text[0..len) is one JSON value; *is_object says whether it is an object. */
-bool json_check(const char *text, size_t len, bool *is_object);
+/* What the check notes on its way, for routing an event to the rules of its logsource before it
+ * is parsed (the same facts event_facts_read() gets from a parsed event). Strings are spans of
+ * the text, taken only when they hold no escape. */
+typedef struct JsonFacts {
+  bool evtx;               /* Event.System is an object */
+  const char *channel;     /* Event.System.Channel, or NULL */
+  size_t channel_len;
+  bool has_event_id;       /* Event.System.EventID, a number or a string of digits */
+  long long event_id;
+  const char *os_type;     /* host.os.type (nested or a flat key), or NULL */
+  size_t os_type_len;
+  bool has_category;       /* event.category (nested or a flat key) */
+} JsonFacts;
+
+/* True when text[0..len) is one JSON value; *is_object says whether it is an object. facts (may
+ * be NULL) receives what the check saw. */
+bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts);
 
 #endif

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/cidr.h"
+#include "eval/aho.h"
 #include "eval/expr.h"
 #include "eval/regex.h"
 #include "eval/timeline.h"
@@ -24,6 +25,8 @@ struct PredCache {
   bool has_network;
   const char *mapped;      /* the field's name under the mapping, NULL when it has none */
   bool has_mapped;
+  struct LiteralSet *set;  /* an OR node of many literal tests of one field, made one scan */
+  bool has_set;
 };
 
 static size_t slot_of(const void *pred, size_t capacity) {
@@ -546,10 +549,123 @@ static Truth predicate(Matcher *m, const IrPredicate *pred, const Event *event) 
   return T_FALSE;
 }
 
+/* ---- OR nodes of many literals ----------------------------------------------------------------
+ * A Sigma value list ("CommandLine|contains: [...]", a thousand driver hashes) is an OR of literal
+ * tests of one field. Tried one by one it costs a pass over the value per literal; as a set it
+ * is one Aho-Corasick pass, whatever the number of literals. Same results: the tests are ASCII
+ * case-insensitive, on the value's text (numbers and booleans as text), any array element. */
+
+enum { LITERAL_SET_MIN = 8 };
+
+typedef struct LiteralSet {
+  const IrPredicate *first; /* resolves the field (and caches its mapped name) */
+  Aho *aho;
+  IrMatchKind *kinds;       /* per literal: equals, contains, startswith, endswith */
+  size_t *lens;
+} LiteralSet;
+
+static bool set_member(const IrPredicate *p, const IrPredicate *first, const Matcher *m) {
+  if (p->match != IR_MATCH_EQUALS && p->match != IR_MATCH_CONTAINS &&
+      p->match != IR_MATCH_STARTSWITH && p->match != IR_MATCH_ENDSWITH)
+    return false;
+  if (!p->field || p->cased || p->optional || p->script || p->time_part != IR_TIME_NONE ||
+      p->value.kind != IR_VALUE_STRING || p->value.string.count != 1 ||
+      p->value.string.segs[0].kind != IR_SEG_LITERAL || p->value.string.segs[0].len == 0)
+    return false;
+  if (m->fields->time && strcmp(p->field, m->fields->time) == 0)
+    return false; /* EQL's time field compares as a date */
+  return strcmp(p->field, first->field) == 0;
+}
+
+static LiteralSet *literal_set(Matcher *m, const IrNode *node) {
+  PredCache *c = cached(m, node);
+  if (c->has_set)
+    return c->set;
+  LiteralSet *set = NULL;
+  bool eligible = node->count >= LITERAL_SET_MIN && node->children[0]->kind == IR_PRED;
+  for (size_t i = 0; eligible && i < node->count; i++)
+    eligible = node->children[i]->kind == IR_PRED &&
+               set_member(&node->children[i]->pred, &node->children[0]->pred, m);
+  if (eligible) {
+    set = arena_alloc(m->arena, sizeof *set);
+    set->first = &node->children[0]->pred;
+    set->kinds = arena_array(m->arena, node->count, sizeof(IrMatchKind));
+    set->lens = arena_array(m->arena, node->count, sizeof(size_t));
+    const char **texts = arena_array(m->arena, node->count, sizeof(char *));
+    for (size_t i = 0; i < node->count; i++) {
+      const IrPredicate *p = &node->children[i]->pred;
+      set->kinds[i] = p->match;
+      texts[i] = p->value.string.segs[0].text;
+      set->lens[i] = p->value.string.segs[0].len;
+    }
+    set->aho = aho_build(m->arena, texts, set->lens, node->count);
+  }
+  c = cached(m, node);
+  c->set = set;
+  c->has_set = true;
+  return set;
+}
+
+typedef struct SetScan {
+  const LiteralSet *set;
+  size_t len; /* of the text scanned */
+  bool hit;
+} SetScan;
+
+static bool set_found(uint32_t id, size_t end, void *context) {
+  SetScan *scan = context;
+  size_t n = scan->set->lens[id];
+  switch (scan->set->kinds[id]) {
+  case IR_MATCH_CONTAINS:
+    scan->hit = true;
+    break;
+  case IR_MATCH_STARTSWITH:
+    scan->hit = end == n;
+    break;
+  case IR_MATCH_ENDSWITH:
+    scan->hit = end == scan->len;
+    break;
+  default: /* equals */
+    scan->hit = end == n && end == scan->len;
+    break;
+  }
+  return scan->hit;
+}
+
+static bool set_scalar(const LiteralSet *set, const json_t *v) {
+  char buf[64];
+  const char *text;
+  size_t len;
+  if (!value_text(v, buf, sizeof buf, &text, &len))
+    return false;
+  SetScan scan = {set, len, false};
+  aho_scan(set->aho, text, len, set_found, &scan);
+  return scan.hit;
+}
+
+static Truth set_truth(Matcher *m, const LiteralSet *set, const Event *event) {
+  const json_t *v = field_value(m, set->first, set->first->field, event);
+  if (!v || json_is_null(v))
+    return T_FALSE; /* a term test of a missing field */
+  if (!json_is_array(v))
+    return set_scalar(set, v) ? T_TRUE : T_FALSE;
+  size_t i;
+  json_t *item;
+  json_array_foreach(v, i, item) {
+    if (set_scalar(set, item))
+      return T_TRUE;
+  }
+  return T_FALSE;
+}
+
 Truth match_node(Matcher *m, const IrNode *node, const Event *event) {
   switch (node->kind) {
   case IR_AND:
   case IR_OR: {
+    const LiteralSet *set =
+        node->kind == IR_OR && node->count >= LITERAL_SET_MIN ? literal_set(m, node) : NULL;
+    if (set)
+      return set_truth(m, set, event);
     bool is_and = node->kind == IR_AND;
     Truth result = is_and ? T_TRUE : T_FALSE;
     for (size_t i = 0; i < node->count; i++) {

@@ -51,6 +51,7 @@ typedef struct Matcher {
   const EvalFields *fields;
   const Source *src;       /* the rule's source, where expression problems are reported */
   const SearchLimits *limits;
+  const struct LogsourceTest *logsource_test; /* Sigma rules: made on first use (logsource.h) */
 } Matcher;
 
 void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names);

@@ -5,32 +5,43 @@
 #include <string.h>
 
 enum {
-  ANCHOR_MIN = 3,         /* shorter runs say too little to be worth a lookup */
-  ANCHOR_MAX = 16,        /* longer anchors only grow the automaton */
-  ANCHORS_PER_RULE = 512, /* beyond this, a rule is cheaper to evaluate than to anchor */
+  ANCHOR_MIN = 3,            /* shorter runs say too little to be worth a lookup */
+  ANCHOR_MAX = 16,           /* longer anchors only grow the automaton */
+  ANCHORS_PER_CLAUSE = 8192, /* beyond this, a rule is cheaper to evaluate than to anchor */
+  CLAUSES_PER_RULE = 8,      /* the most selective ones are kept */
   TREE_DEPTH = 64,
 };
 
-typedef struct Anchors {
-  bool always; /* no anchors: the node may hold for any event */
+/* One of these anchors occurs when the node holds. */
+typedef struct Clause {
   const char **items; /* as they appear in JSON text (a backslash doubled) */
   size_t count;
-  size_t min_len;     /* the shortest anchor, unescaped */
-} Anchors;
+  size_t min_len;     /* the shortest, unescaped */
+} Clause;
 
-static const Anchors always = {true, NULL, 0, 0};
+/* Every clause holds when the node holds; none: the node may hold for any event. */
+typedef struct Requirement {
+  Clause *clauses;
+  size_t count;
+} Requirement;
+
+static const Requirement always = {NULL, 0};
 
 struct Prefilter {
   Aho *aho;
-  uint32_t *anchor_rule; /* anchor -> rule */
+  uint32_t *anchor_clause; /* anchor -> clause */
   size_t anchor_count;
-  uint32_t *unanchored;  /* rules that are candidates for every event */
+  uint32_t *clause_rule;   /* clause -> rule */
+  uint32_t *clause_stamp;  /* per clause: the last scan it was found in */
+  uint32_t *rule_clauses;  /* per rule: its number of clauses */
+  uint32_t *rule_hits;     /* per rule: its clauses found by the current scan */
+  uint32_t *unanchored;    /* rules that are candidates for every event */
   size_t unanchored_count;
-  uint32_t *stamp;       /* per rule: the last scan it was found in */
-  uint32_t scan;         /* the current scan's number */
-  uint32_t *found;       /* the rules found by the current scan */
+  uint32_t *stamp;         /* per rule: the last scan that touched it */
+  uint32_t scan;           /* the current scan's number */
+  uint32_t *found;         /* the candidates of the current scan */
   size_t found_count;
-  size_t rule_count;
+  size_t rule_count, clause_count;
 };
 
 /* Characters a JSON writer writes as themselves (or, for a backslash, as two). */
@@ -65,41 +76,44 @@ static bool best_run(const IrString *s, const char **start, size_t *len) {
   return *len >= ANCHOR_MIN;
 }
 
-static Anchors one(Arena *arena, const char *text, size_t len) {
+static Requirement one(Arena *arena, const char *text, size_t len) {
   char *escaped = arena_alloc(arena, 2 * len + 1), *p = escaped;
   for (size_t i = 0; i < len; i++) {
     if (text[i] == '\\')
       *p++ = '\\';
     *p++ = text[i];
   }
-  Anchors a = {false, arena_alloc(arena, sizeof(char *)), 1, len};
-  a.items[0] = escaped;
-  return a;
+  Requirement r = {arena_alloc(arena, sizeof(Clause)), 1};
+  r.clauses[0].items = arena_alloc(arena, sizeof(char *));
+  r.clauses[0].items[0] = escaped;
+  r.clauses[0].count = 1;
+  r.clauses[0].min_len = len;
+  return r;
 }
 
-static Anchors predicate(Arena *arena, const IrPredicate *pred) {
-  if (pred->time_part != IR_TIME_NONE)
-    return always;
+static Requirement literal(Arena *arena, const IrString *s) {
   const char *start = NULL;
   size_t len = 0;
+  return best_run(s, &start, &len) ? one(arena, start, len) : always;
+}
+
+static Requirement predicate(Arena *arena, const IrPredicate *pred) {
+  if (pred->time_part != IR_TIME_NONE)
+    return always;
   switch (pred->match) {
   case IR_MATCH_EQUALS:
     if (pred->value.kind == IR_VALUE_NUMBER) {
       const char *text = pred->value.number.text;
       IrSegment seg = {IR_SEG_LITERAL, text, strlen(text)};
       IrString s = {&seg, 1};
-      return best_run(&s, &start, &len) ? one(arena, start, len) : always;
+      return literal(arena, &s);
     }
-    if (pred->value.kind != IR_VALUE_STRING)
-      return always;
-    return best_run(&pred->value.string, &start, &len) ? one(arena, start, len) : always;
+    return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string) : always;
   case IR_MATCH_CONTAINS:
   case IR_MATCH_STARTSWITH:
   case IR_MATCH_ENDSWITH:
   case IR_MATCH_WILDCARD:
-    return pred->value.kind == IR_VALUE_STRING && best_run(&pred->value.string, &start, &len)
-               ? one(arena, start, len)
-               : always;
+    return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string) : always;
   case IR_MATCH_REGEX:
   case IR_MATCH_CIDR:
   case IR_MATCH_EXISTS:
@@ -116,25 +130,63 @@ static Anchors predicate(Arena *arena, const IrPredicate *pred) {
 }
 
 /* Higher is more selective: long anchors, few of them. */
-static long score(const Anchors *a) {
-  size_t len = a->min_len < 12 ? a->min_len : 12;
-  return (long)len * 100 - (long)a->count;
+static long score(const Clause *c) {
+  size_t len = c->min_len < 12 ? c->min_len : 12;
+  return (long)len * 100 - (long)c->count;
 }
 
-static Anchors union_of(Arena *arena, const Anchors *a, const Anchors *b) {
-  if (a->always || b->always || a->count + b->count > ANCHORS_PER_RULE)
+static const Clause *best_clause(const Requirement *r) {
+  const Clause *best = &r->clauses[0];
+  for (size_t i = 1; i < r->count; i++)
+    if (score(&r->clauses[i]) > score(best))
+      best = &r->clauses[i];
+  return best;
+}
+
+/* AND: every operand's clauses (the most selective CLAUSES_PER_RULE of them). */
+static Requirement all_of(Arena *arena, const Requirement *parts, size_t n) {
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    total += parts[i].count;
+  if (total == 0)
     return always;
-  Anchors u = {false, arena_array(arena, a->count + b->count, sizeof(char *)), 0, 0};
-  memcpy(u.items, a->items, a->count * sizeof(char *));
-  memcpy(u.items + a->count, b->items, b->count * sizeof(char *));
-  u.count = a->count + b->count;
-  u.min_len = a->count == 0 ? b->min_len
-              : b->count == 0 ? a->min_len
-              : a->min_len < b->min_len ? a->min_len : b->min_len;
-  return u;
+  Requirement r = {arena_array(arena, total, sizeof(Clause)), 0};
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < parts[i].count; k++)
+      r.clauses[r.count++] = parts[i].clauses[k];
+  while (r.count > CLAUSES_PER_RULE) { /* drop the least selective */
+    size_t worst = 0;
+    for (size_t k = 1; k < r.count; k++)
+      if (score(&r.clauses[k]) < score(&r.clauses[worst]))
+        worst = k;
+    r.clauses[worst] = r.clauses[--r.count];
+  }
+  return r;
 }
 
-static Anchors node_anchors(Arena *arena, const IrNode *node, int depth) {
+/* OR: one clause, the union of each operand's most selective clause. */
+static Requirement any_of(Arena *arena, const Requirement *parts, size_t n) {
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (parts[i].count == 0)
+      return always;
+    total += best_clause(&parts[i])->count;
+  }
+  if (n == 0 || total > ANCHORS_PER_CLAUSE)
+    return always;
+  Requirement r = {arena_alloc(arena, sizeof(Clause)), 1};
+  Clause *u = &r.clauses[0];
+  u->items = arena_array(arena, total, sizeof(char *));
+  for (size_t i = 0; i < n; i++) {
+    const Clause *c = best_clause(&parts[i]);
+    memcpy(u->items + u->count, c->items, c->count * sizeof(char *));
+    u->count += c->count;
+    u->min_len = i == 0 || c->min_len < u->min_len ? c->min_len : u->min_len;
+  }
+  return r;
+}
+
+static Requirement node_requirement(Arena *arena, const IrNode *node, int depth) {
   if (!node || depth > TREE_DEPTH)
     return always;
   switch (node->kind) {
@@ -142,38 +194,28 @@ static Anchors node_anchors(Arena *arena, const IrNode *node, int depth) {
     return predicate(arena, &node->pred);
   case IR_NOT:
     return always; /* 'not x' holds where x's anchors are absent */
-  case IR_AND: {
-    Anchors best = always;
-    for (size_t i = 0; i < node->count; i++) {
-      Anchors a = node_anchors(arena, node->children[i], depth + 1);
-      if (!a.always && (best.always || score(&a) > score(&best)))
-        best = a;
-    }
-    return best;
-  }
+  case IR_AND:
   case IR_OR: {
-    Anchors u = {false, NULL, 0, 0};
-    for (size_t i = 0; i < node->count && !u.always; i++) {
-      Anchors a = node_anchors(arena, node->children[i], depth + 1);
-      u = union_of(arena, &u, &a);
-    }
-    return node->count ? u : always;
+    Requirement *parts = arena_array(arena, node->count + 1, sizeof(Requirement));
+    for (size_t i = 0; i < node->count; i++)
+      parts[i] = node_requirement(arena, node->children[i], depth + 1);
+    return node->kind == IR_AND ? all_of(arena, parts, node->count)
+                                : any_of(arena, parts, node->count);
   }
   }
   return always;
 }
 
-/* A rule's anchors: the union over its queries (a Sigma condition list is an OR). */
-static Anchors rule_anchors(Arena *arena, const IrRule *rule) {
+/* A rule's requirement: its queries are OR-ed (a Sigma condition list). */
+static Requirement rule_requirement(Arena *arena, const IrRule *rule) {
   if (rule->kind != IR_RULE_DETECTION || rule->query_count == 0)
     return always;
-  Anchors u = {false, NULL, 0, 0};
-  for (size_t q = 0; q < rule->query_count && !u.always; q++) {
+  Requirement *parts = arena_array(arena, rule->query_count, sizeof(Requirement));
+  for (size_t q = 0; q < rule->query_count; q++) {
     const IrQuery *query = rule->queries[q];
-    Anchors a = query->kind == IR_QUERY_EVENT ? node_anchors(arena, query->where, 0) : always;
-    u = union_of(arena, &u, &a);
+    parts[q] = query->kind == IR_QUERY_EVENT ? node_requirement(arena, query->where, 0) : always;
   }
-  return u;
+  return rule->query_count == 1 ? parts[0] : any_of(arena, parts, rule->query_count);
 }
 
 Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count) {
@@ -182,35 +224,53 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   pf->stamp = arena_array(arena, count + 1, sizeof(uint32_t));
   pf->found = arena_array(arena, count + 1, sizeof(uint32_t));
   pf->unanchored = arena_array(arena, count + 1, sizeof(uint32_t));
-  Anchors *per_rule = arena_array(arena, count + 1, sizeof(Anchors));
-  size_t total = 0;
+  pf->rule_clauses = arena_array(arena, count + 1, sizeof(uint32_t));
+  pf->rule_hits = arena_array(arena, count + 1, sizeof(uint32_t));
+  Requirement *per_rule = arena_array(arena, count + 1, sizeof(Requirement));
+  size_t anchors = 0;
   for (size_t r = 0; r < count; r++) {
-    per_rule[r] = rule_anchors(arena, rules[r]);
-    if (per_rule[r].always)
+    per_rule[r] = rule_requirement(arena, rules[r]);
+    pf->rule_clauses[r] = (uint32_t)per_rule[r].count;
+    pf->clause_count += per_rule[r].count;
+    if (per_rule[r].count == 0)
       pf->unanchored[pf->unanchored_count++] = (uint32_t)r;
-    else
-      total += per_rule[r].count;
+    for (size_t c = 0; c < per_rule[r].count; c++)
+      anchors += per_rule[r].clauses[c].count;
   }
-  const char **texts = arena_array(arena, total + 1, sizeof(char *));
-  size_t *lens = arena_array(arena, total + 1, sizeof(size_t));
-  pf->anchor_rule = arena_array(arena, total + 1, sizeof(uint32_t));
-  for (size_t r = 0; r < count; r++)
-    for (size_t i = 0; !per_rule[r].always && i < per_rule[r].count; i++) {
-      texts[pf->anchor_count] = per_rule[r].items[i];
-      lens[pf->anchor_count] = strlen(per_rule[r].items[i]);
-      pf->anchor_rule[pf->anchor_count++] = (uint32_t)r;
+  const char **texts = arena_array(arena, anchors + 1, sizeof(char *));
+  size_t *lens = arena_array(arena, anchors + 1, sizeof(size_t));
+  pf->anchor_clause = arena_array(arena, anchors + 1, sizeof(uint32_t));
+  pf->clause_rule = arena_array(arena, pf->clause_count + 1, sizeof(uint32_t));
+  pf->clause_stamp = arena_array(arena, pf->clause_count + 1, sizeof(uint32_t));
+  for (size_t r = 0, clause = 0; r < count; r++)
+    for (size_t c = 0; c < per_rule[r].count; c++, clause++) {
+      pf->clause_rule[clause] = (uint32_t)r;
+      for (size_t i = 0; i < per_rule[r].clauses[c].count; i++) {
+        texts[pf->anchor_count] = per_rule[r].clauses[c].items[i];
+        lens[pf->anchor_count] = strlen(texts[pf->anchor_count]);
+        pf->anchor_clause[pf->anchor_count++] = (uint32_t)clause;
+      }
     }
   pf->aho = aho_build(arena, texts, lens, pf->anchor_count);
   return pf;
 }
 
-static void found_anchor(uint32_t id, void *context) {
+/* An anchor found: its clause holds; a rule whose clauses all hold is a candidate. */
+static bool found_anchor(uint32_t id, size_t end, void *context) {
+  (void)end;
   Prefilter *pf = context;
-  uint32_t rule = pf->anchor_rule[id];
+  uint32_t clause = pf->anchor_clause[id];
+  if (pf->clause_stamp[clause] == pf->scan)
+    return false;
+  pf->clause_stamp[clause] = pf->scan;
+  uint32_t rule = pf->clause_rule[clause];
   if (pf->stamp[rule] != pf->scan) {
     pf->stamp[rule] = pf->scan;
-    pf->found[pf->found_count++] = rule;
+    pf->rule_hits[rule] = 0;
   }
+  if (++pf->rule_hits[rule] == pf->rule_clauses[rule])
+    pf->found[pf->found_count++] = rule;
+  return false;
 }
 
 static int ascending(const void *a, const void *b) {
@@ -221,17 +281,16 @@ static int ascending(const void *a, const void *b) {
 size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out) {
   if (++pf->scan == 0) { /* the stamps wrapped around: start them again */
     memset(pf->stamp, 0, pf->rule_count * sizeof(uint32_t));
+    memset(pf->clause_stamp, 0, pf->clause_count * sizeof(uint32_t));
     pf->scan = 1;
   }
   pf->found_count = 0;
-  for (size_t i = 0; i < pf->unanchored_count; i++) {
-    uint32_t rule = pf->unanchored[i];
-    pf->stamp[rule] = pf->scan;
-    pf->found[pf->found_count++] = rule;
-  }
+  for (size_t i = 0; i < pf->unanchored_count; i++)
+    pf->found[pf->found_count++] = pf->unanchored[i];
   aho_scan(pf->aho, text, len, found_anchor, pf);
   memcpy(out, pf->found, pf->found_count * sizeof(uint32_t));
-  qsort(out, pf->found_count, sizeof(uint32_t), ascending);
+  if (pf->found_count > 1)
+    qsort(out, pf->found_count, sizeof(uint32_t), ascending);
   return pf->found_count;
 }
 

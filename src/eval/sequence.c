@@ -17,7 +17,11 @@ bool step_matches(Matcher *m, const IrStep *step, const Event *event) {
 
 void chains_push(Arena *arena, Chains *out, const Event *const *events, size_t count,
                  const JoinKey *key) {
-  out->items = arena_grow(arena, out->items, out->count, out->count + 1, sizeof(Chain));
+  if (out->count == out->capacity) {
+    size_t capacity = out->capacity ? out->capacity * 2 : 8;
+    out->items = arena_grow(arena, out->items, out->count, capacity, sizeof(Chain));
+    out->capacity = capacity;
+  }
   const Event **copy = arena_array(arena, count + 1, sizeof(Event *));
   memcpy(copy, events, count * sizeof(Event *));
   out->items[out->count++] = (Chain){copy, count, key};

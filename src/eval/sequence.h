@@ -16,6 +16,7 @@ typedef struct Chain {
 typedef struct Chains {
   Chain *items;
   size_t count;
+  size_t capacity; /* grown by doubling */
 } Chains;
 
 /* Runs a sequence or sample query over events already in time order (eval timeline.h); head and

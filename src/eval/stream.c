@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval/json_check.h"
+#include "eval/logsource.h"
 #include "eval/prefilter.h"
 #include "eval/timeline.h"
 
@@ -91,7 +92,8 @@ static void record(Stream *s, RuleState *rs, const Event *event) {
 }
 
 static void evaluate(Stream *s, json_t *root, size_t line, size_t candidates) {
-  Event event = {root, s->file, line, s->stats->events - 1};
+  Event event = {root, s->file, line, s->stats->events - 1, {0}};
+  event_facts_read(&event);
   for (size_t c = 0; c < candidates; c++) {
     RuleState *rs = &s->rules[s->candidates[c]];
     if (!rs->live)
@@ -104,6 +106,20 @@ static void evaluate(Stream *s, json_t *root, size_t line, size_t candidates) {
   }
 }
 
+/* Drops the candidates whose logsource the event's facts already rule out (a file_delete rule
+ * for a Sysmon file creation), so that an event no rule is left for is not even parsed. */
+static size_t route(Stream *s, const JsonFacts *seen, size_t candidates) {
+  EventFacts facts = {seen->evtx, seen->channel, seen->channel_len, seen->has_event_id,
+                      seen->event_id, seen->os_type, seen->os_type_len, seen->has_category};
+  size_t kept = 0;
+  for (size_t c = 0; c < candidates; c++) {
+    const Matcher *m = &s->rules[s->candidates[c]].matcher;
+    if (!m->logsource_test || logsource_verdict(m->logsource_test, &facts) != LOGSOURCE_NO)
+      s->candidates[kept++] = s->candidates[c];
+  }
+  return kept;
+}
+
 static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   size_t start = 0;
   while (start < len && strchr(" \t\r\n", text[start]))
@@ -111,7 +127,8 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   if (start == len)
     return;
   bool is_object;
-  if (!json_check(text, len, &is_object) || !is_object) {
+  JsonFacts seen;
+  if (!json_check(text, len, &is_object, &seen) || !is_object) {
     json_error_t error;
     json_t *value = json_loadb(text, len, JSON_DECODE_ANY, &error);
     if (!value) {
@@ -143,6 +160,7 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   }
   s->stats->events++;
   size_t candidates = prefilter_candidates(s->prefilter, text, len, s->candidates);
+  candidates = route(s, &seen, candidates);
   if (candidates == 0)
     return;
   s->stats->parsed++;
@@ -226,10 +244,15 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     rs->result = result;
     rs->live = true;
     eval_matcher_for(&rs->matcher, arena, diags, rule, mapping, fields, limits);
+    if (rule->origin == IR_LANG_SIGMA) /* made now: the router needs it before evaluation */
+      rs->matcher.logsource_test = logsource_test(arena, &rule->logsource, rs->matcher.mapping);
     runnable[s.rule_count++] = rule;
   }
   s.prefilter = prefilter_build(arena, runnable, s.rule_count);
   s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
+  stats->unanchored = prefilter_unanchored(s.prefilter);
+  stats->anchors = prefilter_anchor_count(s.prefilter);
+  stats->prefilter_bytes = prefilter_bytes(s.prefilter);
   for (size_t p = 0; p < path_count; p++)
     read_file(&s, paths[p]);
   finish(&s, limits);

@@ -19,6 +19,9 @@ typedef struct StreamStats {
   size_t events;     /* events read */
   size_t parsed;     /* events some rule was a candidate for, and so parsed */
   size_t candidates; /* rule evaluations done */
+  size_t unanchored; /* rules the prefilter finds no anchor for: candidates for every event */
+  size_t anchors;    /* anchors of the others */
+  size_t prefilter_bytes;
 } StreamStats;
 
 /* Runs rules over the events of paths, in order (event indexes count across files). Malformed

@@ -11,5 +11,7 @@ extern const unsigned char embedded_mapping_ecs_windows[];
 extern const size_t embedded_mapping_ecs_windows_len;
 extern const unsigned char embedded_attack[];
 extern const size_t embedded_attack_len;
+extern const unsigned char embedded_evtx_logsources[];
+extern const size_t embedded_evtx_logsources_len;
 
 #endif

@@ -1,0 +1,152 @@
+/* Logsource tests. */
+#include "eval/logsource.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "eval/timeline.h"
+#include "schema/embedded.h"
+
+/* A row of the EVTX table: a channel and its event IDs (none: any). */
+typedef struct EvtxRow {
+  const char *channel;
+  long long *ids;
+  size_t id_count;
+} EvtxRow;
+
+typedef struct EvtxRows {
+  EvtxRow *items;
+  size_t count;
+} EvtxRows;
+
+struct LogsourceTest {
+  const char *product;
+  EvtxRows category, service; /* no rows: no condition */
+  const MapLogsource *ecs;    /* the mapping's row, or NULL */
+};
+
+/* The rows of kind ("category" or "service") and name, read from the embedded table. */
+static EvtxRows rows_of(Arena *arena, const char *kind, const char *name) {
+  EvtxRows rows = {0};
+  if (!name)
+    return rows;
+  const char *text = (const char *)embedded_evtx_logsources;
+  for (const char *line = text; *line;) {
+    const char *end = strchr(line, '\n');
+    size_t len = end ? (size_t)(end - line) : strlen(line);
+    char *copy = arena_strndup(arena, line, len);
+    line += len + (end != NULL);
+    if (copy[0] == '#' || !*copy)
+      continue;
+    char *fields[4] = {copy, NULL, NULL, NULL};
+    for (int f = 1; f < 4; f++) {
+      char *tab = fields[f - 1] ? strchr(fields[f - 1], '\t') : NULL;
+      if (tab) {
+        *tab = '\0';
+        fields[f] = tab + 1;
+      }
+    }
+    if (!fields[2] || strcmp(fields[0], kind) != 0 || strcasecmp(fields[1], name) != 0)
+      continue;
+    rows.items = arena_grow(arena, rows.items, rows.count, rows.count + 1, sizeof(EvtxRow));
+    EvtxRow *row = &rows.items[rows.count++];
+    row->channel = fields[2];
+    for (char *id = fields[3]; id && *id;) {
+      char *next;
+      long long value = strtoll(id, &next, 10);
+      if (next == id)
+        break;
+      row->ids = arena_grow(arena, row->ids, row->id_count, row->id_count + 1, sizeof(long long));
+      row->ids[row->id_count++] = value;
+      id = *next == ',' ? next + 1 : next;
+    }
+  }
+  return rows;
+}
+
+const LogsourceTest *logsource_test(Arena *arena, const IrLogsource *logsource,
+                                    const Mapping *mapping) {
+  LogsourceTest *t = arena_alloc(arena, sizeof *t);
+  t->product = logsource->product;
+  bool windows = !logsource->product || strcasecmp(logsource->product, "windows") == 0;
+  if (windows) {
+    t->category = rows_of(arena, "category", logsource->category);
+    t->service = rows_of(arena, "service", logsource->service);
+  }
+  t->ecs = mapping ? mapping_logsource(mapping, logsource) : NULL;
+  return t;
+}
+
+static bool row_holds(const EvtxRows *rows, const EventFacts *f) {
+  if (rows->count == 0)
+    return true;
+  for (size_t r = 0; r < rows->count; r++) {
+    const EvtxRow *row = &rows->items[r];
+    if (f->channel && (strlen(row->channel) != f->channel_len ||
+                       strncasecmp(f->channel, row->channel, f->channel_len) != 0))
+      continue;
+    if (!f->has_event_id || row->id_count == 0)
+      return true;
+    for (size_t i = 0; i < row->id_count; i++)
+      if (row->ids[i] == f->event_id)
+        return true;
+  }
+  return false;
+}
+
+/* A mapping condition: the field holds one of the values (an array: one of its elements). */
+static bool value_in(const json_t *v, const IrStrList *values) {
+  if (json_is_array(v)) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item) {
+      if (value_in(item, values))
+        return true;
+    }
+    return false;
+  }
+  char number[32];
+  const char *text = json_string_value(v);
+  if (json_is_integer(v)) {
+    snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
+    text = number;
+  }
+  for (size_t i = 0; text && i < values->count; i++)
+    if (strcmp(text, values->items[i]) == 0)
+      return true;
+  return false;
+}
+
+static bool ecs_holds(const MapLogsource *row, const Event *event) {
+  if (!row)
+    return true;
+  if (row->eql_category && strcmp(row->eql_category, "any") != 0 &&
+      !event_in_category(event, row->eql_category, &eval_default_fields))
+    return false;
+  for (size_t c = 0; c < row->condition_count; c++)
+    if (!value_in(event_field(event, row->conditions[c].field, false), &row->conditions[c].values))
+      return false;
+  return true;
+}
+
+LogsourceVerdict logsource_verdict(const LogsourceTest *t, const EventFacts *f) {
+  if (f->evtx) {
+    if (t->product && strcasecmp(t->product, "windows") != 0)
+      return LOGSOURCE_NO;
+    return row_holds(&t->category, f) && row_holds(&t->service, f) ? LOGSOURCE_YES : LOGSOURCE_NO;
+  }
+  if (f->os_type && t->product &&
+      (!strcasecmp(t->product, "windows") || !strcasecmp(t->product, "linux") ||
+       !strcasecmp(t->product, "macos")) &&
+      (strlen(t->product) != f->os_type_len ||
+       strncasecmp(f->os_type, t->product, f->os_type_len) != 0))
+    return LOGSOURCE_NO;
+  return f->has_category && t->ecs ? LOGSOURCE_FIELDS : LOGSOURCE_YES;
+}
+
+bool logsource_applies(const LogsourceTest *t, const Event *event) {
+  LogsourceVerdict v = logsource_verdict(t, &event->facts);
+  return v == LOGSOURCE_YES || (v == LOGSOURCE_FIELDS && ecs_holds(t->ecs, event));
+}

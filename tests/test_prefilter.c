@@ -1,0 +1,111 @@
+/* The streaming evaluator's building blocks: Aho-Corasick, the JSON check, the prefilter's
+ * anchors. The prefilter may only ever say too much (a candidate that does not match), never too
+ * little: tests_eval_corpus.c compares whole runs with and without it. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "eval/aho.h"
+#include "eval/json_check.h"
+#include "eval/prefilter.h"
+#include "sigmac/sigmac.h"
+
+typedef struct Hits {
+  char text[256];
+} Hits;
+
+static bool note(uint32_t id, size_t end, void *context) {
+  Hits *h = context;
+  size_t used = strlen(h->text);
+  snprintf(h->text + used, sizeof h->text - used, "%s%u@%zu", used ? " " : "", id, end);
+  return false;
+}
+
+Test(prefilter, aho_corasick_finds_every_occurrence_ignoring_ascii_case) {
+  Arena arena;
+  arena_init(&arena);
+  const char *literals[] = {"he", "she", "HERS", "his", ""};
+  size_t lens[] = {2, 3, 4, 3, 0};
+  Aho *aho = aho_build(&arena, literals, lens, 5);
+  Hits h = {{0}};
+  aho_scan(aho, "uSHErs", 6, note, &h);
+  cr_assert_str_eq(h.text, "1@4 0@4 2@6"); /* she and he end at 4, hers at 6 */
+  Hits none = {{0}};
+  aho_scan(aho, "xyz\xff", 4, note, &none);
+  cr_assert_str_eq(none.text, "");
+  arena_free(&arena);
+}
+
+Test(prefilter, json_check_agrees_with_jansson) {
+  static const char *const texts[] = {
+      "{}", "{\"a\": [1, -0.5e+3, true, false, null, \"x\\u00e9\\n\"]}", " [ ] ", "{\"a\":1}x",
+      "{\"a\":01}", "{\"a\":1.}", "{\"a\":\"\\u0000\"}", "{\"a\":\"\\ud800\"}",
+      "{\"a\":\"\\ud83d\\ude00\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\x\"}", "{\"a\" 1}",
+      "{\"a\":1,}", "[1 2]", "\"\xc3\x28\"", "\"tab\there\"", "{\"a\":\"\xe2\x82\xac\"}", "",
+      "nul", "-", "1e", "[[[[]]]]"};
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    bool is_object;
+    json_t *parsed = json_loads(texts[i], JSON_DECODE_ANY, NULL);
+    cr_assert_eq(json_check(texts[i], strlen(texts[i]), &is_object, NULL), parsed != NULL, "%s",
+                 texts[i]);
+    json_decref(parsed);
+  }
+  char deep[2 * JSON_CHECK_DEPTH + 8];
+  memset(deep, '[', JSON_CHECK_DEPTH + 1);
+  memset(deep + JSON_CHECK_DEPTH + 1, ']', JSON_CHECK_DEPTH + 1);
+  bool is_object;
+  cr_assert_not(json_check(deep, 2 * JSON_CHECK_DEPTH + 2, &is_object, NULL), "too deep");
+}
+
+Test(prefilter, json_check_notes_the_facts_that_route_an_event) {
+  JsonFacts f;
+  bool is_object;
+  const char *evtx = "{\"Event\": {\"EventData\": {\"Channel\": \"no\"}, \"System\": "
+                     "{\"EventID\": \"4688\", \"Channel\": \"Security\"}}}";
+  cr_assert(json_check(evtx, strlen(evtx), &is_object, &f));
+  cr_assert(f.evtx && f.has_event_id);
+  cr_assert_eq(f.event_id, 4688);
+  cr_assert_eq(f.channel_len, 8);
+  cr_assert(strncmp(f.channel, "Security", 8) == 0);
+  const char *ecs = "{\"host.os.type\": \"macos\", \"event\": {\"category\": [\"file\"]}}";
+  cr_assert(json_check(ecs, strlen(ecs), &is_object, &f));
+  cr_assert(!f.evtx && f.has_category && f.os_type_len == 5);
+  const char *escaped = "{\"Event\": {\"System\": {\"Channel\": \"a\\\\b\", \"EventID\": {\"#text\": 1}}}}";
+  cr_assert(json_check(escaped, strlen(escaped), &is_object, &f));
+  cr_assert(f.evtx && !f.channel && !f.has_event_id, "escaped or nested values are not guessed");
+}
+
+static const char rules[] =
+    "title: a\nlogsource: {product: windows, category: process_creation}\n"
+    "detection:\n  img: {Image|endswith: '\\certutil.exe'}\n"
+    "  cli: {CommandLine|contains: [' -urlcache ', ' -verifyctl ']}\n"
+    "  condition: img and cli\n---\n"
+    "title: b\nlogsource: {product: windows, category: process_creation}\n"
+    "detection:\n  sel: {CommandLine|re: 'x{3}'}\n  condition: sel\n---\n"
+    "title: c\nlogsource: {product: windows, category: process_creation}\n"
+    "detection:\n  sel: {Image|endswith: '\\cmd.exe'}\n  condition: not sel\n";
+
+static size_t candidates(Prefilter *pf, const char *event, uint32_t *out) {
+  return prefilter_candidates(pf, event, strlen(event), out);
+}
+
+Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
+  SigmacSession *session = sigmac_session_new();
+  cr_assert(sigmac_add_text(session, "rules.yml", rules, strlen(rules)));
+  const IrRuleSet *set = sigmac_rules(session);
+  Arena arena;
+  arena_init(&arena);
+  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count);
+  cr_assert_eq(prefilter_unanchored(pf), 2); /* a regex, and a negation */
+  uint32_t out[3];
+  /* the JSON text doubles backslashes; the anchors are written the same way */
+  cr_assert_eq(candidates(pf, "{\"Image\":\"C:\\\\W\\\\CERTUTIL.exe\",\"CommandLine\":\"c -urlcache x\"}",
+                          out),
+               3);
+  cr_assert_eq(candidates(pf, "{\"Image\":\"C:\\\\W\\\\certutil.exe\",\"CommandLine\":\"c -f x\"}", out),
+               2, "the command line anchor is missing: rule a is no candidate");
+  cr_assert_eq(out[0], 1);
+  cr_assert_eq(out[1], 2);
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
