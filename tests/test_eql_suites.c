@@ -127,16 +127,19 @@ static void transform(json_t *doc, Transform how) {
 }
 
 typedef struct DataSet {
-  char path[64]; /* the NDJSON file written for the session */
+  char dir[64];
+  char path[96]; /* the NDJSON file written for the session: event queries stream it */
   long long *ids; /* the id of each line's event */
   size_t count;
 } DataSet;
 
 /* Writes the suite's documents, transformed and with their aliases, one per line. */
 static bool write_data(const char *corpus, const Suite *suite, DataSet *out) {
-  strcpy(out->path, "/tmp/sigmac-eql-suite-XXXXXX");
-  int fd = mkstemp(out->path);
-  FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
+  strcpy(out->dir, "/tmp/sigmac-eql-suite-XXXXXX");
+  if (!mkdtemp(out->dir))
+    return false;
+  snprintf(out->path, sizeof out->path, "%s/events.ndjson", out->dir);
+  FILE *file = fopen(out->path, "w");
   if (!file)
     return false;
   out->ids = NULL;
@@ -353,6 +356,7 @@ static void run_suite(const char *corpus, const Suite *suite) {
   printf(skipped ? ", %zu skipped (they expect shard failures)\n" : "\n", skipped);
   fflush(stdout);
   unlink(data.path);
+  rmdir(data.dir);
   free(data.ids);
   json_decref(root);
 }

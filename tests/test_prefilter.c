@@ -95,7 +95,7 @@ Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
   const IrRuleSet *set = sigmac_rules(session);
   Arena arena;
   arena_init(&arena);
-  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count);
+  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL);
   cr_assert_eq(prefilter_unanchored(pf), 2); /* a regex, and a negation */
   uint32_t out[3];
   /* the JSON text doubles backslashes; the anchors are written the same way */

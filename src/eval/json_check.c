@@ -134,6 +134,9 @@ static bool unicode_escape(Cursor *c) {
   unsigned unit, low;
   if (!hex4(c, &unit) || unit == 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
     return false;
+  if (c->facts && unit >= 0x20 && unit < 0x7f && unit != '"' && unit != '\\' && unit != '/' &&
+      unit != '<' && unit != '>' && unit != '&')
+    c->facts->odd_escapes = true;
   if (unit < 0xD800 || unit > 0xDBFF)
     return true;
   return c->end - c->p >= 2 && c->p[0] == '\\' && c->p[1] == 'u' && (c->p += 2, hex4(c, &low)) &&

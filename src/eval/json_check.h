@@ -22,6 +22,8 @@ typedef struct JsonFacts {
   const char *os_type;     /* host.os.type (nested or a flat key), or NULL */
   size_t os_type_len;
   bool has_category;       /* event.category (nested or a flat key) */
+  bool odd_escapes;        /* a \u escape of a character JSON writers write as it is (a letter,
+                              a digit, most punctuation): the prefilter cannot read this text */
 } JsonFacts;
 
 /* True when text[0..len) is one JSON value; *is_object says whether it is an object. facts (may

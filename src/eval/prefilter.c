@@ -97,8 +97,11 @@ static Requirement literal(Arena *arena, const IrString *s) {
   return best_run(s, &start, &len) ? one(arena, start, len) : always;
 }
 
-static Requirement predicate(Arena *arena, const IrPredicate *pred) {
-  if (pred->time_part != IR_TIME_NONE)
+static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *time_field) {
+  /* an optional field's absence may satisfy it ("null"); EQL's time field compares as a date, so
+   * its text need not appear */
+  if (pred->time_part != IR_TIME_NONE || pred->optional ||
+      (pred->field && time_field && strcmp(pred->field, time_field) == 0))
     return always;
   switch (pred->match) {
   case IR_MATCH_EQUALS:
@@ -186,19 +189,20 @@ static Requirement any_of(Arena *arena, const Requirement *parts, size_t n) {
   return r;
 }
 
-static Requirement node_requirement(Arena *arena, const IrNode *node, int depth) {
+static Requirement node_requirement(Arena *arena, const IrNode *node, const char *time_field,
+                                    int depth) {
   if (!node || depth > TREE_DEPTH)
     return always;
   switch (node->kind) {
   case IR_PRED:
-    return predicate(arena, &node->pred);
+    return predicate(arena, &node->pred, time_field);
   case IR_NOT:
     return always; /* 'not x' holds where x's anchors are absent */
   case IR_AND:
   case IR_OR: {
     Requirement *parts = arena_array(arena, node->count + 1, sizeof(Requirement));
     for (size_t i = 0; i < node->count; i++)
-      parts[i] = node_requirement(arena, node->children[i], depth + 1);
+      parts[i] = node_requirement(arena, node->children[i], time_field, depth + 1);
     return node->kind == IR_AND ? all_of(arena, parts, node->count)
                                 : any_of(arena, parts, node->count);
   }
@@ -207,18 +211,20 @@ static Requirement node_requirement(Arena *arena, const IrNode *node, int depth)
 }
 
 /* A rule's requirement: its queries are OR-ed (a Sigma condition list). */
-static Requirement rule_requirement(Arena *arena, const IrRule *rule) {
+static Requirement rule_requirement(Arena *arena, const IrRule *rule, const char *time_field) {
   if (rule->kind != IR_RULE_DETECTION || rule->query_count == 0)
     return always;
   Requirement *parts = arena_array(arena, rule->query_count, sizeof(Requirement));
   for (size_t q = 0; q < rule->query_count; q++) {
     const IrQuery *query = rule->queries[q];
-    parts[q] = query->kind == IR_QUERY_EVENT ? node_requirement(arena, query->where, 0) : always;
+    parts[q] = query->kind == IR_QUERY_EVENT ? node_requirement(arena, query->where, time_field, 0)
+                                             : always;
   }
   return rule->query_count == 1 ? parts[0] : any_of(arena, parts, rule->query_count);
 }
 
-Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count) {
+Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
+                           const char *time_field) {
   Prefilter *pf = arena_alloc(arena, sizeof *pf);
   pf->rule_count = count;
   pf->stamp = arena_array(arena, count + 1, sizeof(uint32_t));
@@ -229,7 +235,7 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   Requirement *per_rule = arena_array(arena, count + 1, sizeof(Requirement));
   size_t anchors = 0;
   for (size_t r = 0; r < count; r++) {
-    per_rule[r] = rule_requirement(arena, rules[r]);
+    per_rule[r] = rule_requirement(arena, rules[r], time_field);
     pf->rule_clauses[r] = (uint32_t)per_rule[r].count;
     pf->clause_count += per_rule[r].count;
     if (per_rule[r].count == 0)

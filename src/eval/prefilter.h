@@ -6,7 +6,9 @@
  * which writers may escape); AND takes its most selective operand's anchors, OR the union of
  * its operands'. A rule for which no anchors can be found (a regex, a negation, a numeric range
  * alone) is a candidate for every event. One Aho-Corasick pass over the text then gives the
- * candidates. Only a necessary condition: candidates are evaluated in full. */
+ * candidates. Only a necessary condition: candidates are evaluated in full. It holds for JSON
+ * text that escapes no ASCII letter, digit or such punctuation; a line that does (json_check()
+ * notes it) is not prefiltered. */
 #ifndef SIGMAC_EVAL_PREFILTER_H
 #define SIGMAC_EVAL_PREFILTER_H
 
@@ -15,8 +17,11 @@
 
 typedef struct Prefilter Prefilter;
 
-/* The prefilter of rules[0..count) (detection rules; the index is the rule's number). */
-Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count);
+/* The prefilter of rules[0..count) (detection rules; the index is the rule's number). A test of
+ * time_field (EQL's, a date) gives no anchor: date text need not appear as written. So does a
+ * test of an optional field, which its absence may satisfy. */
+Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
+                           const char *time_field);
 
 /* The candidate rules for an event whose JSON text is text[0..len): their numbers, ascending,
  * into out (room for every rule); returns how many. */

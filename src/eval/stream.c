@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval/json_check.h"
+#include "eval/lean.h"
 #include "eval/logsource.h"
 #include "eval/prefilter.h"
 #include "eval/timeline.h"
@@ -37,6 +38,8 @@ typedef struct Stream {
   RuleState *rules;
   size_t rule_count;
   uint32_t *candidates;
+  LeanKeys *lean;    /* the key names the rules read */
+  bool *whole_event; /* per rule: it reads the whole event (Sigma keywords) */
   StreamStats *stats;
   const Source *file;     /* the file being read: its path, for events and diagnostics */
   size_t malformed;       /* malformed lines in the file */
@@ -159,12 +162,22 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
     return;
   }
   s->stats->events++;
-  size_t candidates = prefilter_candidates(s->prefilter, text, len, s->candidates);
+  size_t candidates = s->rule_count;
+  if (seen.odd_escapes) /* \u0041 for 'A': the anchors cannot be found in the text as written */
+    for (size_t r = 0; r < s->rule_count; r++)
+      s->candidates[r] = (uint32_t)r;
+  else
+    candidates = prefilter_candidates(s->prefilter, text, len, s->candidates);
   candidates = route(s, &seen, candidates);
   if (candidates == 0)
     return;
   s->stats->parsed++;
-  json_t *root = json_loadb(text, len, 0, NULL); /* checked above: it parses */
+  bool whole = false;
+  for (size_t c = 0; c < candidates && !whole; c++)
+    whole = s->whole_event[s->candidates[c]];
+  json_t *root = whole ? NULL : lean_parse(s->lean, text, len);
+  if (!root)
+    root = json_loadb(text, len, 0, NULL); /* checked above: it parses */
   if (!root)
     return;
   evaluate(s, root, line, candidates);
@@ -229,7 +242,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     fields = &eval_default_fields;
   RuleResult *results = arena_array(arena, rules->count + 1, sizeof(RuleResult));
   const IrRule **runnable = arena_array(arena, rules->count + 1, sizeof(IrRule *));
-  Stream s = {arena, diags, fields, NULL, NULL, 0, NULL, stats, NULL, 0};
+  Stream s = {arena, diags, fields, NULL, NULL, 0, NULL, NULL, NULL, stats, NULL, 0};
   s.rules = arena_array(arena, rules->count + 1, sizeof(RuleState));
   *count = 0;
   for (size_t i = 0; i < rules->count; i++) {
@@ -248,7 +261,10 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
       rs->matcher.logsource_test = logsource_test(arena, &rule->logsource, rs->matcher.mapping);
     runnable[s.rule_count++] = rule;
   }
-  s.prefilter = prefilter_build(arena, runnable, s.rule_count);
+  s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time);
+  const char *extra[] = {fields->time, fields->tiebreaker, fields->category};
+  s.whole_event = arena_array(arena, s.rule_count + 1, sizeof(bool));
+  s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, 3, s.whole_event);
   s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
   stats->unanchored = prefilter_unanchored(s.prefilter);
   stats->anchors = prefilter_anchor_count(s.prefilter);

@@ -1,0 +1,28 @@
+/* Lean events: a JSON tree of only the members the rules can read. Building jansson's tree of a
+ * whole event costs more than everything else the streaming evaluator does; a rule reads a few of
+ * an event's forty or so fields. The members kept are those whose key is one of the names the
+ * rules' fields are made of (every part of "process.executable", a Sigma name with its EVTX
+ * containers Event, EventData, System, ...), the objects leading to them, and whole arrays; the
+ * tree keeps the event's shape, so field resolution works on it unchanged. Rules that search the
+ * whole event (Sigma keywords) get the whole tree instead. */
+#ifndef SIGMAC_EVAL_LEAN_H
+#define SIGMAC_EVAL_LEAN_H
+
+#include <jansson.h>
+
+#include "schema/mapping.h"
+#include "sigmac/ir.h"
+
+typedef struct LeanKeys LeanKeys;
+
+/* The key names rules[0..count) can read (through mapping for Sigma rules; NULL: none), and the
+ * fixed ones: EVTX containers, the logsource facts, extra (time, tiebreaker and category fields,
+ * NULL entries skipped). *whole_event[i] tells whether rule i reads the whole event. */
+LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, const Mapping *mapping,
+                    const char *const *extra, size_t extra_count, bool *whole_event);
+
+/* The lean tree of text[0..len), which json_check() has found to be one JSON object; NULL when
+ * it cannot be built (then parse it whole). The caller owns the reference. */
+json_t *lean_parse(const LeanKeys *keys, const char *text, size_t len);
+
+#endif
