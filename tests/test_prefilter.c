@@ -46,7 +46,7 @@ Test(prefilter, json_check_agrees_with_jansson) {
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     bool is_object;
     json_t *parsed = json_loads(texts[i], JSON_DECODE_ANY, NULL);
-    cr_assert_eq(json_check(texts[i], strlen(texts[i]), &is_object, NULL), parsed != NULL, "%s",
+    cr_assert_eq(json_check(texts[i], strlen(texts[i]), &is_object, NULL, NULL), parsed != NULL, "%s",
                  texts[i]);
     json_decref(parsed);
   }
@@ -54,7 +54,7 @@ Test(prefilter, json_check_agrees_with_jansson) {
   memset(deep, '[', JSON_CHECK_DEPTH + 1);
   memset(deep + JSON_CHECK_DEPTH + 1, ']', JSON_CHECK_DEPTH + 1);
   bool is_object;
-  cr_assert_not(json_check(deep, 2 * JSON_CHECK_DEPTH + 2, &is_object, NULL), "too deep");
+  cr_assert_not(json_check(deep, 2 * JSON_CHECK_DEPTH + 2, &is_object, NULL, NULL), "too deep");
 }
 
 Test(prefilter, json_check_notes_the_facts_that_route_an_event) {
@@ -62,16 +62,16 @@ Test(prefilter, json_check_notes_the_facts_that_route_an_event) {
   bool is_object;
   const char *evtx = "{\"Event\": {\"EventData\": {\"Channel\": \"no\"}, \"System\": "
                      "{\"EventID\": \"4688\", \"Channel\": \"Security\"}}}";
-  cr_assert(json_check(evtx, strlen(evtx), &is_object, &f));
+  cr_assert(json_check(evtx, strlen(evtx), &is_object, &f, NULL));
   cr_assert(f.evtx && f.has_event_id);
   cr_assert_eq(f.event_id, 4688);
   cr_assert_eq(f.channel_len, 8);
   cr_assert(strncmp(f.channel, "Security", 8) == 0);
   const char *ecs = "{\"host.os.type\": \"macos\", \"event\": {\"category\": [\"file\"]}}";
-  cr_assert(json_check(ecs, strlen(ecs), &is_object, &f));
+  cr_assert(json_check(ecs, strlen(ecs), &is_object, &f, NULL));
   cr_assert(!f.evtx && f.has_category && f.os_type_len == 5);
   const char *escaped = "{\"Event\": {\"System\": {\"Channel\": \"a\\\\b\", \"EventID\": {\"#text\": 1}}}}";
-  cr_assert(json_check(escaped, strlen(escaped), &is_object, &f));
+  cr_assert(json_check(escaped, strlen(escaped), &is_object, &f, NULL));
   cr_assert(f.evtx && !f.channel && !f.has_event_id, "escaped or nested values are not guessed");
 }
 

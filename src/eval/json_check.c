@@ -24,6 +24,7 @@ typedef struct Cursor {
   const char *p, *end;
   int depth;
   JsonFacts *facts;
+  const JsonValueSink *sink;
 } Cursor;
 
 static bool key_is(const char *key, size_t len, const char *name) {
@@ -265,6 +266,8 @@ static bool value(Cursor *c, Place place) {
     break;
   case '"':
     ok = string(c);
+    if (ok && c->sink)
+      c->sink->value(start + 1, (size_t)(c->p - 1 - (start + 1)), c->sink->context);
     if (ok && place != AT_OTHER && c->facts)
       note(c, place, '"', start + 1, c->p - 1);
     return ok;
@@ -276,6 +279,8 @@ static bool value(Cursor *c, Place place) {
     return literal(c, "null", 4);
   default:
     ok = (kind == '-' || (kind >= '0' && kind <= '9')) && number(c);
+    if (ok && c->sink)
+      c->sink->value(start, (size_t)(c->p - start), c->sink->context);
     if (ok && place != AT_OTHER && c->facts)
       note(c, place, '0', start, c->p);
     return ok;
@@ -285,8 +290,9 @@ static bool value(Cursor *c, Place place) {
   return ok;
 }
 
-bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts) {
-  Cursor c = {text, text + len, 0, facts};
+bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts,
+                const JsonValueSink *sink) {
+  Cursor c = {text, text + len, 0, facts, sink};
   if (facts)
     memset(facts, 0, sizeof *facts);
   space(&c);

@@ -26,8 +26,16 @@ typedef struct JsonFacts {
                               a digit, most punctuation): the prefilter cannot read this text */
 } JsonFacts;
 
-/* True when text[0..len) is one JSON value; *is_object says whether it is an object. facts (may
- * be NULL) receives what the check saw. */
-bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts);
+/* What the check hands on: the text of every string value (between its quotes, escapes as
+ * written) and every number, not keys; the prefilter looks for its anchors there. */
+typedef struct JsonValueSink {
+  void (*value)(const char *text, size_t len, void *context);
+  void *context;
+} JsonValueSink;
+
+/* True when text[0..len) is one JSON value; *is_object says whether it is an object. facts and
+ * sink (each may be NULL) receive what the check saw. */
+bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts,
+                const JsonValueSink *sink);
 
 #endif

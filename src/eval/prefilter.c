@@ -284,7 +284,7 @@ static int ascending(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out) {
+void prefilter_begin(Prefilter *pf) {
   if (++pf->scan == 0) { /* the stamps wrapped around: start them again */
     memset(pf->stamp, 0, pf->rule_count * sizeof(uint32_t));
     memset(pf->clause_stamp, 0, pf->clause_count * sizeof(uint32_t));
@@ -293,11 +293,23 @@ size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_
   pf->found_count = 0;
   for (size_t i = 0; i < pf->unanchored_count; i++)
     pf->found[pf->found_count++] = pf->unanchored[i];
+}
+
+void prefilter_feed(Prefilter *pf, const char *text, size_t len) {
   aho_scan(pf->aho, text, len, found_anchor, pf);
+}
+
+size_t prefilter_end(Prefilter *pf, uint32_t *out) {
   memcpy(out, pf->found, pf->found_count * sizeof(uint32_t));
   if (pf->found_count > 1)
     qsort(out, pf->found_count, sizeof(uint32_t), ascending);
   return pf->found_count;
+}
+
+size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out) {
+  prefilter_begin(pf);
+  prefilter_feed(pf, text, len);
+  return prefilter_end(pf, out);
 }
 
 size_t prefilter_unanchored(const Prefilter *pf) { return pf->unanchored_count; }

@@ -27,6 +27,12 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
  * into out (room for every rule); returns how many. */
 size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out);
 
+/* The same in steps, for a caller that walks the event: begin, feed each value's text (the
+ * anchors are literals of values, so keys need not be read), end with the candidates. */
+void prefilter_begin(Prefilter *pf);
+void prefilter_feed(Prefilter *pf, const char *text, size_t len);
+size_t prefilter_end(Prefilter *pf, uint32_t *out);
+
 /* How many rules are candidates for every event (they have no anchors), and how many anchors
  * the others have in all; for the benchmark's report. */
 size_t prefilter_unanchored(const Prefilter *pf);

@@ -38,6 +38,7 @@ typedef struct Stream {
   RuleState *rules;
   size_t rule_count;
   uint32_t *candidates;
+  JsonValueSink sink; /* hands the values json_check() reads to the prefilter */
   LeanKeys *lean;    /* the key names the rules read */
   bool *whole_event; /* per rule: it reads the whole event (Sigma keywords) */
   StreamStats *stats;
@@ -109,6 +110,10 @@ static void evaluate(Stream *s, json_t *root, size_t line, size_t candidates) {
   }
 }
 
+static void feed_prefilter(const char *text, size_t len, void *context) {
+  prefilter_feed(context, text, len);
+}
+
 /* Drops the candidates whose logsource the event's facts already rule out (a file_delete rule
  * for a Sysmon file creation), so that an event no rule is left for is not even parsed. */
 static size_t route(Stream *s, const JsonFacts *seen, size_t candidates) {
@@ -131,7 +136,8 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
     return;
   bool is_object;
   JsonFacts seen;
-  if (!json_check(text, len, &is_object, &seen) || !is_object) {
+  prefilter_begin(s->prefilter);
+  if (!json_check(text, len, &is_object, &seen, &s->sink) || !is_object) {
     json_error_t error;
     json_t *value = json_loadb(text, len, JSON_DECODE_ANY, &error);
     if (!value) {
@@ -162,12 +168,12 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
     return;
   }
   s->stats->events++;
-  size_t candidates = s->rule_count;
-  if (seen.odd_escapes) /* \u0041 for 'A': the anchors cannot be found in the text as written */
+  size_t candidates = prefilter_end(s->prefilter, s->candidates);
+  if (seen.odd_escapes) { /* \u0041 for 'A': the anchors cannot be found in the text as written */
     for (size_t r = 0; r < s->rule_count; r++)
       s->candidates[r] = (uint32_t)r;
-  else
-    candidates = prefilter_candidates(s->prefilter, text, len, s->candidates);
+    candidates = s->rule_count;
+  }
   candidates = route(s, &seen, candidates);
   if (candidates == 0)
     return;
@@ -242,7 +248,11 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     fields = &eval_default_fields;
   RuleResult *results = arena_array(arena, rules->count + 1, sizeof(RuleResult));
   const IrRule **runnable = arena_array(arena, rules->count + 1, sizeof(IrRule *));
-  Stream s = {arena, diags, fields, NULL, NULL, 0, NULL, NULL, NULL, stats, NULL, 0};
+  Stream s = {0};
+  s.arena = arena;
+  s.diags = diags;
+  s.fields = fields;
+  s.stats = stats;
   s.rules = arena_array(arena, rules->count + 1, sizeof(RuleState));
   *count = 0;
   for (size_t i = 0; i < rules->count; i++) {
@@ -262,6 +272,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     runnable[s.rule_count++] = rule;
   }
   s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time);
+  s.sink = (JsonValueSink){feed_prefilter, s.prefilter};
   const char *extra[] = {fields->time, fields->tiebreaker, fields->category};
   s.whole_event = arena_array(arena, s.rule_count + 1, sizeof(bool));
   s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, 3, s.whole_event);
