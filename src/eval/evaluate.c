@@ -24,7 +24,7 @@ bool eval_runnable(DiagSink *diags, const IrRule *rule) {
 bool eval_event_matches(Matcher *m, const IrRule *rule, const Event *event) {
   if (rule->origin == IR_LANG_SIGMA) { /* a rule is only tried on its logsource's events */
     if (!m->logsource_test)
-      m->logsource_test = logsource_test(m->arena, &rule->logsource, m->mapping);
+      m->logsource_test = logsource_test(m->arena, rule, m->mapping);
     if (!logsource_applies(m->logsource_test, event))
       return false;
   }

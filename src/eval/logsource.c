@@ -25,7 +25,46 @@ struct LogsourceTest {
   const char *product;
   EvtxRows category, service; /* no rows: no condition */
   const MapLogsource *ecs;    /* the mapping's row, or NULL */
+  long long *event_ids;       /* the detection's own EventID requirement; none: no condition */
+  size_t event_id_count;
 };
+
+/* The event IDs an EventID test (or an OR of them) accepts, appended to ids; false when node is
+ * no such test. */
+static bool event_id_test(Arena *arena, const IrNode *node, long long **ids, size_t *count) {
+  if (node->kind == IR_OR) {
+    for (size_t i = 0; i < node->count; i++)
+      if (!event_id_test(arena, node->children[i], ids, count))
+        return false;
+    return node->count > 0;
+  }
+  const IrPredicate *p = &node->pred;
+  if (node->kind != IR_PRED || !p->field || strcmp(p->field, "EventID") != 0 ||
+      p->match != IR_MATCH_EQUALS || p->value.kind != IR_VALUE_NUMBER ||
+      !p->value.number.is_integer || p->time_part != IR_TIME_NONE)
+    return false;
+  *ids = arena_grow(arena, *ids, *count, *count + 1, sizeof(long long));
+  (*ids)[(*count)++] = p->value.number.integer;
+  return true;
+}
+
+/* The EventIDs every query of rule requires, or none (count 0) when one query does not. */
+static void required_event_ids(Arena *arena, const IrRule *rule, LogsourceTest *t) {
+  for (size_t q = 0; q < rule->query_count; q++) {
+    const IrNode *where = rule->queries[q]->where;
+    bool found = false;
+    if (where && where->kind == IR_AND) {
+      for (size_t i = 0; i < where->count && !found; i++)
+        found = event_id_test(arena, where->children[i], &t->event_ids, &t->event_id_count);
+    } else if (where) {
+      found = event_id_test(arena, where, &t->event_ids, &t->event_id_count);
+    }
+    if (!found) {
+      t->event_id_count = 0;
+      return;
+    }
+  }
+}
 
 /* The rows of kind ("category" or "service") and name, read from the embedded table. */
 static EvtxRows rows_of(Arena *arena, const char *kind, const char *name) {
@@ -66,8 +105,8 @@ static EvtxRows rows_of(Arena *arena, const char *kind, const char *name) {
   return rows;
 }
 
-const LogsourceTest *logsource_test(Arena *arena, const IrLogsource *logsource,
-                                    const Mapping *mapping) {
+const LogsourceTest *logsource_test(Arena *arena, const IrRule *rule, const Mapping *mapping) {
+  const IrLogsource *logsource = &rule->logsource;
   LogsourceTest *t = arena_alloc(arena, sizeof *t);
   t->product = logsource->product;
   bool windows = !logsource->product || strcasecmp(logsource->product, "windows") == 0;
@@ -76,6 +115,8 @@ const LogsourceTest *logsource_test(Arena *arena, const IrLogsource *logsource,
     t->service = rows_of(arena, "service", logsource->service);
   }
   t->ecs = mapping ? mapping_logsource(mapping, logsource) : NULL;
+  if (windows)
+    required_event_ids(arena, rule, t);
   return t;
 }
 
@@ -135,7 +176,12 @@ LogsourceVerdict logsource_verdict(const LogsourceTest *t, const EventFacts *f) 
   if (f->evtx) {
     if (t->product && strcasecmp(t->product, "windows") != 0)
       return LOGSOURCE_NO;
-    return row_holds(&t->category, f) && row_holds(&t->service, f) ? LOGSOURCE_YES : LOGSOURCE_NO;
+    if (!row_holds(&t->category, f) || !row_holds(&t->service, f))
+      return LOGSOURCE_NO;
+    bool id_ok = t->event_id_count == 0 || !f->has_event_id;
+    for (size_t i = 0; i < t->event_id_count && !id_ok; i++)
+      id_ok = t->event_ids[i] == f->event_id;
+    return id_ok ? LOGSOURCE_YES : LOGSOURCE_NO;
   }
   if (f->os_type && t->product &&
       (!strcasecmp(t->product, "windows") || !strcasecmp(t->product, "linux") ||

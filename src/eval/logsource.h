@@ -16,9 +16,11 @@
 
 typedef struct LogsourceTest LogsourceTest;
 
-/* The test of a logsource (built once per rule); mapping may be NULL. */
-const LogsourceTest *logsource_test(Arena *arena, const IrLogsource *logsource,
-                                    const Mapping *mapping);
+/* The test of a rule's logsource (built once per rule); mapping may be NULL. A rule whose every
+ * query requires "EventID" to be one of some numbers (an AND holding such a test) is also tried
+ * only on EVTX events with one of them: Windows rules of a service often name their event IDs in
+ * the detection rather than in the logsource. */
+const LogsourceTest *logsource_test(Arena *arena, const IrRule *rule, const Mapping *mapping);
 
 bool logsource_applies(const LogsourceTest *test, const Event *event);
 

@@ -268,7 +268,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     rs->live = true;
     eval_matcher_for(&rs->matcher, arena, diags, rule, mapping, fields, limits);
     if (rule->origin == IR_LANG_SIGMA) /* made now: the router needs it before evaluation */
-      rs->matcher.logsource_test = logsource_test(arena, &rule->logsource, rs->matcher.mapping);
+      rs->matcher.logsource_test = logsource_test(arena, rule, rs->matcher.mapping);
     runnable[s.rule_count++] = rule;
   }
   s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time);
