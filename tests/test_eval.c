@@ -3,6 +3,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "base/strbuf.h"
+#include "eql/eql.h"
+#include "eval/evaluate.h"
 #include "eval/event.h"
 #include "eval/match.h"
 #include "ir/ir_build.h"
@@ -121,4 +124,29 @@ Test(eval, networks_numbers_arrays_and_keywords) {
   cr_assert_eq(match_node(&m, pred_node("tags", IR_MATCH_EQUALS, "B", false), &e), T_TRUE);
   IrNode *keyword = pred_node(NULL, IR_MATCH_EQUALS, "mimikatz", false);
   cr_assert_eq(match_node(&m, keyword, &e), T_TRUE);
+}
+
+/* A sequence's state is bounded by maxspan: a key whose pending sequence has expired is evicted
+ * as time moves on, so 20,000 keys seen once each, a second apart, with maxspan=5s, never make
+ * more than a sweep interval's worth of state (src/eval/sequence.c). */
+Test(eval, sequence_state_is_evicted_as_time_moves_on, .timeout = 60) {
+  const char *query = "sequence by k with maxspan=5s [any where a == 1] [any where a == 2]";
+  Source *src = source_from_text(&arena, "q.eql", query, strlen(query));
+  IrRuleSet rules = {0};
+  cr_assert(eql_compile(&arena, src, &eql_default_options, &diags, &rules));
+  size_t n = 20000;
+  StrBuf text = STRBUF_INIT;
+  for (size_t i = 0; i < n; i++)
+    sb_printf(&text, "{\"@timestamp\": %zu, \"k\": \"key%zu\", \"a\": 1}\n", i * 1000, i);
+  sb_printf(&text, "{\"@timestamp\": %zu, \"k\": \"key%zu\", \"a\": 2}\n", n * 1000 - 500, n - 1);
+  Source *events_src = source_from_text(&arena, "e.ndjson", text.data, text.len);
+  sb_free(&text);
+  EventSet events = {0};
+  cr_assert(event_load(&arena, events_src, &diags, &events));
+  size_t count;
+  RuleResult *results = eval_rules(&arena, &diags, &rules, NULL, NULL, NULL, &events, &count);
+  cr_assert_eq(count, 1);
+  cr_assert(results[0].evaluated);
+  cr_assert_eq(results[0].matches.count, 1, "the last key's sequence still completes");
+  cr_assert_lt(results[0].state_peak, 4096 + 64, "peak %zu keys", results[0].state_peak);
 }

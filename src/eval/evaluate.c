@@ -90,6 +90,7 @@ static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
   else
     ok = sequence_run(&m, rule, q, order, count, &result->matches);
   result->evaluated = ok && !m.failed;
+  result->state_peak = m.sequence_state_peak;
 }
 
 /* Whether every correlation a correlation references has been evaluated (or tried). */

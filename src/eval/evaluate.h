@@ -12,6 +12,7 @@ typedef struct RuleResult {
   Chains matches;        /* one event each for an event query; a sequence's or sample's events */
   bool evaluated;        /* false: the rule could not be run (diagnostics say why) */
   bool tried;            /* correlations: evaluation was attempted */
+  size_t state_peak;     /* sequences: the most join keys held at once (bounded by maxspan) */
 } RuleResult;
 
 /* Evaluates every detection rule of rules over events, with the semantics of the rule's language;

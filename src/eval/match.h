@@ -52,6 +52,7 @@ typedef struct Matcher {
   const Source *src;       /* the rule's source, where expression problems are reported */
   const SearchLimits *limits;
   const struct LogsourceTest *logsource_test; /* Sigma rules: made on first use (logsource.h) */
+  size_t sequence_state_peak; /* the most join keys a sequence held state for at once */
 } Matcher;
 
 void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names);

@@ -41,13 +41,16 @@ typedef struct KeyState {
 } KeyState;
 
 typedef struct Machine {
-  Arena *arena;
+  Arena *arena;          /* the machine's own: keys, pending sequences, the table */
+  Arena *out;            /* where completed sequences go */
   const IrStep **stages; /* the positive steps, each repeated 'runs' times */
   size_t stage_count;
   KeyState *states; /* open addressing by key text */
   size_t capacity;
   size_t used;
 } Machine;
+
+enum { SWEEP_EVERY = 4096 }; /* events between two evictions of expired state */
 
 static size_t hash_text(const char *s) {
   size_t h = 5381;
@@ -96,6 +99,53 @@ static Pending *extend(Arena *arena, const Pending *from, const Event *event, Ev
   return p;
 }
 
+static const JoinKey *copy_key(Arena *arena, const JoinKey *key) {
+  JoinKey *copy = arena_alloc(arena, sizeof *copy);
+  copy->parts = arena_array(arena, key->count + 1, sizeof(json_t *));
+  memcpy(copy->parts, key->parts, key->count * sizeof(json_t *));
+  copy->count = key->count;
+  copy->text = arena_strdup(arena, key->text);
+  return copy;
+}
+
+/* Evicts what maxspan has expired: the pending sequences whose first event is more than maxspan
+ * before now can never complete. The live state moves to a fresh arena and the old one is freed,
+ * so that memory follows the keys active within maxspan, not every key ever seen. */
+static void sweep(Machine *mc, EventTime now, long long maxspan_ns) {
+  Arena fresh;
+  arena_init(&fresh);
+  Machine next = *mc;
+  next.arena = &fresh;
+  next.capacity = 64;
+  while (next.capacity < mc->used * 2 + 2)
+    next.capacity *= 2;
+  next.states = arena_array(&fresh, next.capacity, sizeof(KeyState));
+  next.used = 0;
+  for (size_t i = 0; i < mc->capacity; i++) {
+    const KeyState *old = &mc->states[i];
+    bool live = false;
+    for (size_t s = 0; old->key && s < mc->stage_count && !live; s++)
+      live = old->slots[s] && now - old->slots[s]->first <= maxspan_ns;
+    if (!live)
+      continue;
+    KeyState *ks = state_of(&next, copy_key(&fresh, old->key));
+    for (size_t s = 0; s < mc->stage_count; s++) {
+      const Pending *p = old->slots[s];
+      if (!p || now - p->first > maxspan_ns)
+        continue;
+      Pending *copy = arena_alloc(&fresh, sizeof *copy);
+      *copy = *p;
+      copy->events = arena_array(&fresh, mc->stage_count, sizeof(Event *));
+      memcpy(copy->events, p->events, p->count * sizeof(Event *));
+      ks->slots[s] = copy;
+    }
+  }
+  arena_free(mc->arena);
+  *mc->arena = fresh; /* the machine's arena object stays where it is */
+  next.arena = mc->arena;
+  *mc = next;
+}
+
 /* Whether the event is an until event under key. */
 static bool ends_key(const JoinKeys *until_keys, const JoinKey *key) {
   for (size_t k = 0; k < until_keys->count; k++)
@@ -135,7 +185,7 @@ static void advance(Matcher *m, Machine *mc, const IrQuery *q, const Event *even
       if (s)
         ks->slots[s - 1] = NULL;
       if (s == n - 1)
-        chains_push(mc->arena, completed, grown->events, grown->count, ks->key);
+        chains_push(mc->out, completed, grown->events, grown->count, copy_key(mc->out, ks->key));
       else
         ks->slots[s] = grown; /* a newer sequence in a state replaces the older */
     }
@@ -154,7 +204,9 @@ static void until(Machine *mc, const Event *event, const JoinKeys *keys) {
 
 static void run_sequence(Matcher *m, const IrQuery *q, const Event *const *events, size_t count,
                          Chains *out) {
-  Machine mc = {.arena = m->arena};
+  Arena own;
+  arena_init(&own);
+  Machine mc = {.arena = &own, .out = m->arena};
   for (size_t i = 0; i < q->step_count; i++)
     if (!q->steps[i].missing)
       mc.stage_count += (size_t)(q->steps[i].runs > 1 ? q->steps[i].runs : 1);
@@ -164,13 +216,20 @@ static void run_sequence(Matcher *m, const IrQuery *q, const Event *const *event
          r++)
       mc.stages[s++] = &q->steps[i];
   Chains completed = {0};
+  long long maxspan_ns = q->maxspan_ms * EVENT_NS_PER_MS;
   for (size_t e = 0; e < count && !m->failed; e++) {
     JoinKeys until_keys = {0};
     if (q->until && step_matches(m, q->until, events[e]))
-      join_keys(m->arena, q, q->until, events[e], &until_keys);
+      join_keys(mc.arena, q, q->until, events[e], &until_keys);
     advance(m, &mc, q, events[e], &until_keys, &completed);
     until(&mc, events[e], &until_keys);
+    EventTime now;
+    if (maxspan_ns && (e + 1) % SWEEP_EVERY == 0 && event_time(events[e], m->fields, &now))
+      sweep(&mc, now, maxspan_ns);
+    if (mc.used > m->sequence_state_peak)
+      m->sequence_state_peak = mc.used;
   }
+  arena_free(&own);
   missing_filter(m, q, events, count, &completed, out);
 }
 
