@@ -5,33 +5,70 @@
 
 #include "eval/timeline.h"
 
-/* The events of a missing step under the sequence's join key (the step's own key fields, compared
- * by position with the sequence's key values), with times in (after, before); the first or the
- * last of them by time. False when there is none. */
-static bool find_missing(Matcher *m, const IrQuery *q, const IrStep *step,
-                         const Event *const *events, size_t count, const JoinKey *key,
-                         const EventTime *after, const EventTime *before, bool want_last,
-                         EventTime *found) {
-  bool any = false;
-  for (size_t i = 0; i < count; i++) {
-    EventTime time;
-    if (!event_time(events[i], m->fields, &time) || (after && time <= *after) ||
-        (before && time >= *before) || !step_matches(m, step, events[i]))
-      continue;
-    JoinKeys keys;
-    join_keys(m->arena, q, step, events[i], &keys);
-    bool same_key = false;
-    for (size_t k = 0; k < keys.count && !same_key; k++)
-      same_key = !key || strcmp(keys.items[k].text, key->text) == 0;
-    if (!same_key)
-      continue;
-    if (!any || (want_last ? time > *found : time < *found))
-      *found = time;
-    any = true;
-    if (!want_last)
-      return true; /* events are in time order: the first found is the oldest */
+/* The events in time order with their times; those without a time come first and are skipped. */
+typedef struct Timeline {
+  const Event *const *events;
+  const EventTime *times;
+  size_t first_timed; /* the events before it have no time */
+  size_t count;
+} Timeline;
+
+/* The first position at or after first_timed whose time is greater than t. */
+static size_t after_time(const Timeline *t, EventTime at) {
+  size_t lo = t->first_timed, hi = t->count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->times[mid] <= at)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  return any;
+  return lo;
+}
+
+/* The first position whose time is at least t. */
+static size_t from_time(const Timeline *t, EventTime at) {
+  size_t lo = t->first_timed, hi = t->count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->times[mid] < at)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static bool is_missing_event(Matcher *m, const IrQuery *q, const IrStep *step, const Event *event,
+                             const JoinKey *key) {
+  if (!step_matches(m, step, event))
+    return false;
+  JoinKeys keys;
+  join_keys(m->arena, q, step, event, &keys);
+  for (size_t k = 0; k < keys.count; k++)
+    if (!key || strcmp(keys.items[k].text, key->text) == 0)
+      return true;
+  return false;
+}
+
+/* An event of a missing step under the sequence's join key (the step's own key fields, compared
+ * by position with the sequence's key values), with a time in (after, before); the oldest, or
+ * with want_last the newest. Binary search finds the window: events are in time order. */
+static bool find_missing(Matcher *m, const IrQuery *q, const IrStep *step, const Timeline *t,
+                         const JoinKey *key, const EventTime *after, const EventTime *before,
+                         bool want_last, EventTime *found) {
+  size_t from = after ? after_time(t, *after) : t->first_timed;
+  size_t to = before ? from_time(t, *before) : t->count;
+  if (want_last) {
+    for (size_t i = to; i-- > from;)
+      if (is_missing_event(m, q, step, t->events[i], key))
+        return (*found = t->times[i]), true;
+    return false;
+  }
+  for (size_t i = from; i < to; i++)
+    if (is_missing_event(m, q, step, t->events[i], key))
+      return (*found = t->times[i]), true;
+  return false;
 }
 
 /* The steps as the result lists them: each step 'runs' times. */
@@ -52,9 +89,9 @@ static size_t layout(const IrQuery *q, const IrStep **steps) {
  * together: the newest leading event (before the first positive one) and the oldest trailing
  * event (after the last) discard it when they are within maxspan of each other, or of the last
  * (first) positive event when the query has only leading (trailing) steps. */
-static bool survives(Matcher *m, const IrQuery *q, const Event *const *events, size_t count,
-                     const Chain *chain, const IrStep **steps, size_t n) {
-  EventTime first = 0, last = 0, lead = 0, trail = 0, t;
+static bool survives(Matcher *m, const IrQuery *q, const Timeline *t, const Chain *chain,
+                     const IrStep **steps, size_t n) {
+  EventTime first = 0, last = 0, lead = 0, trail = 0, found;
   event_time(chain->events[0], m->fields, &first);
   event_time(chain->events[chain->count - 1], m->fields, &last);
   bool has_leading = false, has_trailing = false, lead_found = false, trail_found = false;
@@ -66,20 +103,19 @@ static bool survives(Matcher *m, const IrQuery *q, const Event *const *events, s
     }
     if (positive == 0) {
       has_leading = true;
-      if (find_missing(m, q, steps[j], events, count, chain->key, NULL, &first, true, &t) &&
-          (!lead_found || t > lead))
-        lead = t, lead_found = true;
+      if (find_missing(m, q, steps[j], t, chain->key, NULL, &first, true, &found) &&
+          (!lead_found || found > lead))
+        lead = found, lead_found = true;
     } else if (positive == chain->count) {
       has_trailing = true;
-      if (find_missing(m, q, steps[j], events, count, chain->key, &last, NULL, false, &t) &&
-          (!trail_found || t < trail))
-        trail = t, trail_found = true;
+      if (find_missing(m, q, steps[j], t, chain->key, &last, NULL, false, &found) &&
+          (!trail_found || found < trail))
+        trail = found, trail_found = true;
     } else {
       EventTime before_time = 0, after_time = 0;
       event_time(chain->events[positive - 1], m->fields, &after_time);
       event_time(chain->events[positive], m->fields, &before_time);
-      if (find_missing(m, q, steps[j], events, count, chain->key, &after_time, &before_time,
-                       false, &t))
+      if (find_missing(m, q, steps[j], t, chain->key, &after_time, &before_time, false, &found))
         return false;
     }
   }
@@ -105,10 +141,15 @@ void missing_filter(Matcher *m, const IrQuery *q, const Event *const *events, si
     *out = *completed;
     return;
   }
+  Timeline t = {events, arena_array(m->arena, count + 1, sizeof(EventTime)), 0, count};
+  EventTime *times = (EventTime *)t.times;
+  for (size_t i = 0; i < count; i++)
+    if (!event_time(events[i], m->fields, &times[i]))
+      t.first_timed = i + 1; /* the events without a time come first (events_in_time_order) */
   const Event **entries = arena_array(m->arena, n + 1, sizeof(Event *));
   for (size_t c = 0; c < completed->count; c++) {
     const Chain *chain = &completed->items[c];
-    if (!survives(m, q, events, count, chain, steps, n))
+    if (!survives(m, q, &t, chain, steps, n))
       continue;
     for (size_t j = 0, p = 0; j < n; j++)
       entries[j] = steps[j]->missing ? NULL : chain->events[p++];

@@ -11,12 +11,29 @@ typedef struct KeyGroup {
   const JoinKey *key;
   const Event ***by_step; /* per step, its events under this key, in input order */
   size_t *counts;
+  size_t *capacities;
 } KeyGroup;
 
 typedef struct Groups {
   KeyGroup *items;
-  size_t count;
+  size_t count, capacity;
+  size_t *slots; /* open addressing by key text: index + 1 into items; 0: free */
+  size_t slot_count;
 } Groups;
+
+static size_t hash_text(const char *text) {
+  size_t h = 5381;
+  for (; *text; text++)
+    h = h * 33 + (unsigned char)*text;
+  return h;
+}
+
+static size_t *slot_of(const Groups *groups, const char *text) {
+  size_t i = hash_text(text) & (groups->slot_count - 1);
+  while (groups->slots[i] && strcmp(groups->items[groups->slots[i] - 1].key->text, text) != 0)
+    i = (i + 1) & (groups->slot_count - 1);
+  return &groups->slots[i];
+}
 
 static int by_input_order(const void *a, const void *b) {
   const Event *x = *(const Event *const *)a, *y = *(const Event *const *)b;
@@ -27,20 +44,38 @@ static int by_key(const void *a, const void *b) {
   return join_key_compare(((const KeyGroup *)a)->key, ((const KeyGroup *)b)->key);
 }
 
-static KeyGroup *group_of(Arena *arena, Groups *groups, const JoinKey *key, size_t steps,
-                          size_t events) {
-  for (size_t i = 0; i < groups->count; i++)
-    if (strcmp(groups->items[i].key->text, key->text) == 0)
-      return &groups->items[i];
-  groups->items = arena_grow(arena, groups->items, groups->count, groups->count + 1,
-                             sizeof(KeyGroup));
+static KeyGroup *group_of(Arena *arena, Groups *groups, const JoinKey *key, size_t steps) {
+  if ((groups->count + 1) * 2 > groups->slot_count) { /* rehash into twice the slots */
+    groups->slot_count = groups->slot_count ? groups->slot_count * 2 : 64;
+    groups->slots = arena_array(arena, groups->slot_count, sizeof(size_t));
+    for (size_t i = 0; i < groups->count; i++)
+      *slot_of(groups, groups->items[i].key->text) = i + 1;
+  }
+  size_t *slot = slot_of(groups, key->text);
+  if (*slot)
+    return &groups->items[*slot - 1];
+  if (groups->count == groups->capacity) {
+    groups->capacity = groups->capacity ? groups->capacity * 2 : 16;
+    groups->items = arena_grow(arena, groups->items, groups->count, groups->capacity,
+                               sizeof(KeyGroup));
+  }
   KeyGroup *g = &groups->items[groups->count++];
+  *slot = groups->count;
   g->key = key;
   g->by_step = arena_array(arena, steps, sizeof(Event **));
   g->counts = arena_array(arena, steps, sizeof(size_t));
-  for (size_t s = 0; s < steps; s++)
-    g->by_step[s] = arena_array(arena, events + 1, sizeof(Event *));
+  g->capacities = arena_array(arena, steps, sizeof(size_t));
   return g;
+}
+
+static void add_event(Arena *arena, KeyGroup *g, size_t step, const Event *event) {
+  if (g->counts[step] == g->capacities[step]) {
+    size_t capacity = g->capacities[step] ? g->capacities[step] * 2 : 4;
+    g->by_step[step] = arena_grow(arena, g->by_step[step], g->counts[step], capacity,
+                                  sizeof(Event *));
+    g->capacities[step] = capacity;
+  }
+  g->by_step[step][g->counts[step]++] = event;
 }
 
 /* The i-th sample of a key: each step's i-th event, or its first one not in the sample yet. */
@@ -77,8 +112,8 @@ void sample_run(Matcher *m, const IrQuery *q, const Event *const *events, size_t
       JoinKeys keys;
       join_keys(m->arena, q, &q->steps[s], input[e], &keys);
       for (size_t k = 0; k < keys.count; k++) {
-        KeyGroup *g = group_of(m->arena, &groups, &keys.items[k], q->step_count, count);
-        g->by_step[s][g->counts[s]++] = input[e];
+        KeyGroup *g = group_of(m->arena, &groups, &keys.items[k], q->step_count);
+        add_event(m->arena, g, s, input[e]);
       }
     }
   if (groups.count) /* qsort must not see the NULL array of no groups */
