@@ -46,7 +46,7 @@ int main(int argc, char **argv) {
   DiagSink diags;
   diag_sink_init(&diags, &arena);
   Mapping *mapping = mapping_builtin(&arena, "ecs_windows", &diags);
-  const char *events = argv[1];
+  StreamInput events = {argv[1], NULL};
   size_t count;
   StreamStats stats;
   double start = now();

@@ -336,3 +336,21 @@ Test(cli, test_streaming_reads_lines_with_unusual_escapes) {
   cr_assert(strstr(out, "1 of 2 events: golden/cli/escaped.ndjson:1\n"), "%s", out);
   free(out);
 }
+
+Test(cli, test_reads_events_as_their_index_mapping_says) {
+  char *out;
+  cr_assert_eq(run("test --index-mapping golden/eval/index.mapping --events golden/eval/index.ndjson "
+                   "--expect golden/eval/index.expect.yml golden/eval/index_version.eql "
+                   "golden/eval/index_date.eql golden/eval/index_null.eql",
+                   &out),
+               0, "%s", out);
+  cr_assert(strstr(out, "\n3 rules as expected, 0 differ\n"), "%s", out);
+  free(out);
+  /* without the mapping, versions compare as text and null is null */
+  cr_assert_eq(run("test --events golden/eval/index.ndjson --expect golden/eval/index.expect.yml "
+                   "golden/eval/index_version.eql golden/eval/index_date.eql "
+                   "golden/eval/index_null.eql",
+                   &out),
+               1);
+  free(out);
+}

@@ -1,8 +1,9 @@
 /* Conformance of the evaluator with the EQL engines' own test suites: each query of Elasticsearch's
  * EQL QA suites (../shared/corpus/eql-es) over its data set, and each query of the Endgame suite
  * (../shared/corpus/eql/test_queries.json) over test_data.json, must return exactly the expected
- * event ids. The data are loaded as Elasticsearch's DataLoader loads them: Windows filetimes turned
- * into @timestamp, and the mapping's field aliases (event.category -> event_type) applied.
+ * event ids. The data are loaded as Elasticsearch's DataLoader loads them (Windows filetimes turned
+ * into @timestamp), each data set with its index mapping (sigmac --index-mapping: the aliases
+ * event.category -> event_type, null values, date formats, version fields).
  *
  * The Endgame suite's expectations come from a case-insensitive engine (flags say when they hold
  * case-sensitively too); sigmac runs Elasticsearch's semantics, and where they differ
@@ -74,42 +75,6 @@ static json_t *load_json(const char *path) {
   return root;
 }
 
-/* What indexing changes, from a mapping's "properties": its aliases ("event.category" ->
- * "event_type") and the null_value of fields that have one (a JSON null is indexed as it). */
-static void collect_mapping(json_t *properties, const char *prefix, json_t *aliases,
-                            json_t *null_values) {
-  const char *name;
-  json_t *field;
-  json_object_foreach(properties, name, field) {
-    char path[256];
-    snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", name);
-    const char *type = json_string_value(json_object_get(field, "type"));
-    if (type && strcmp(type, "alias") == 0)
-      json_object_set_new(aliases, path, json_string(json_string_value(json_object_get(field, "path"))));
-    else if (json_object_get(field, "properties"))
-      collect_mapping(json_object_get(field, "properties"), path, aliases, null_values);
-    if (json_object_get(field, "null_value"))
-      json_object_set(null_values, path, json_object_get(field, "null_value"));
-  }
-}
-
-/* Reads a .mapping file ('#' lines are comments) into {"aliases": ..., "null_values": ...}. */
-static json_t *load_mapping(const char *path) {
-  char *text = test_read_file(path, NULL);
-  json_t *aliases = json_object(), *null_values = json_object();
-  json_t *facts = json_pack("{soso}", "aliases", aliases, "null_values", null_values);
-  if (!text)
-    return facts;
-  for (char *line = text; *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0))
-    if (line[0] == '#')
-      memset(line, ' ', strcspn(line, "\n"));
-  json_t *mapping = json_loads(text, 0, NULL);
-  free(text);
-  collect_mapping(json_object_get(mapping, "properties"), "", aliases, null_values);
-  json_decref(mapping);
-  return facts;
-}
-
 static void transform(json_t *doc, Transform how) {
   json_t *filetime = json_object_get(doc, "timestamp");
   if (how == FILETIME_TO_MILLIS && json_is_integer(filetime)) {
@@ -128,52 +93,39 @@ static void transform(json_t *doc, Transform how) {
 
 typedef struct DataSet {
   char dir[64];
-  char path[96]; /* the NDJSON file written for the session: event queries stream it */
-  long long *ids; /* the id of each line's event */
+  char paths[4][96];     /* one NDJSON file per data set: event queries stream them */
+  char mappings[4][4096]; /* each one's index mapping */
+  size_t files;
+  long long *ids;        /* the id of each event, in input order across the files */
   size_t count;
 } DataSet;
 
-/* Writes the suite's documents, transformed and with their aliases, one per line. */
+/* Writes each of the suite's data sets, transformed as DataLoader does, one document per line;
+ * the index mapping (aliases, null values, date formats) is applied by sigmac itself. */
 static bool write_data(const char *corpus, const Suite *suite, DataSet *out) {
   strcpy(out->dir, "/tmp/sigmac-eql-suite-XXXXXX");
   if (!mkdtemp(out->dir))
     return false;
-  snprintf(out->path, sizeof out->path, "%s/events.ndjson", out->dir);
-  FILE *file = fopen(out->path, "w");
-  if (!file)
-    return false;
   out->ids = NULL;
-  out->count = 0;
-  for (size_t d = 0; d < 4 && suite->data[d]; d++) {
+  out->count = out->files = 0;
+  for (size_t d = 0; d < 4 && suite->data[d]; d++, out->files++) {
     bool endgame = strcmp(suite->data[d], "@endgame") == 0;
-    char path[4096], mapping[4096];
+    char path[4096];
     snprintf(path, sizeof path, endgame ? "%s/eql/test_data.json" : "%s/eql-es/data/%s.data",
              corpus, suite->data[d]);
-    snprintf(mapping, sizeof mapping, "%s/eql-es/data/%s.mapping", corpus,
-             endgame ? "endgame-140" : suite->data[d]);
+    snprintf(out->mappings[d], sizeof out->mappings[d], "%s/eql-es/data/%s.mapping", corpus,
+             !endgame                                ? suite->data[d]
+             : suite->transform == FILETIME_AS_NANOS ? "endgame-140-nanos"
+                                                     : "endgame-140");
+    snprintf(out->paths[d], sizeof out->paths[d], "%s/events%zu.ndjson", out->dir, d);
+    FILE *file = fopen(out->paths[d], "w");
     json_t *docs = load_json(path);
-    json_t *facts = load_mapping(mapping);
-    json_t *aliases = json_object_get(facts, "aliases");
-    json_t *null_values = json_object_get(facts, "null_values");
-    cr_assert(json_is_array(docs), "%s is not a JSON array", path);
+    cr_assert(file && json_is_array(docs), "%s is not a JSON array", path);
     out->ids = realloc(out->ids, (out->count + json_array_size(docs)) * sizeof(long long));
     size_t i;
     json_t *doc;
     json_array_foreach(docs, i, doc) {
       transform(doc, suite->transform);
-      const char *field;
-      json_t *null_value;
-      json_object_foreach(null_values, field, null_value) {
-        if (json_is_null(json_object_get(doc, field)))
-          json_object_set(doc, field, null_value);
-      }
-      const char *alias;
-      json_t *target;
-      json_object_foreach(aliases, alias, target) {
-        json_t *value = json_object_get(doc, json_string_value(target));
-        if (value)
-          json_object_set(doc, alias, value);
-      }
       json_t *id = json_object_get(doc, suite->id_field);
       out->ids[out->count++] = json_is_integer(id) ? (long long)json_integer_value(id) : -2;
       char *line = json_dumps(doc, JSON_COMPACT);
@@ -181,9 +133,10 @@ static bool write_data(const char *corpus, const Suite *suite, DataSet *out) {
       free(line);
     }
     json_decref(docs);
-    json_decref(facts);
+    if (fclose(file) != 0)
+      return false;
   }
-  return fclose(file) == 0;
+  return true;
 }
 
 /* ---- running a case ------------------------------------------------------------------------ */
@@ -205,9 +158,11 @@ static Outcome run_query(const Suite *suite, const DataSet *data, const json_t *
     sigmac_set_eql_syntax(session, suite->syntax);
   sigmac_set_event_fields(session, "event.category", "@timestamp", suite->tiebreaker);
   char *out = NULL;
-  bool ok = sigmac_add_text(session, "query.eql", query, strlen(query)) &&
-            sigmac_add_events(session, data->path) && sigmac_finish(session) &&
-            sigmac_test(session, "json", &out);
+  bool ok = sigmac_add_text(session, "query.eql", query, strlen(query));
+  for (size_t f = 0; f < data->files; f++)
+    ok = ok && sigmac_set_index_mapping(session, data->mappings[f]) &&
+         sigmac_add_events(session, data->paths[f]);
+  ok = ok && sigmac_finish(session) && sigmac_test(session, "json", &out);
   json_t *root = ok ? json_loads(out, 0, NULL) : NULL;
   json_t *matches = json_object_get(json_array_get(json_object_get(root, "rules"), 0), "matches");
   if (!json_is_array(matches)) {
@@ -355,7 +310,8 @@ static void run_suite(const char *corpus, const Suite *suite) {
   printf("%s: %zu passed, %zu failed", suite->queries, passed, failed);
   printf(skipped ? ", %zu skipped (they expect shard failures)\n" : "\n", skipped);
   fflush(stdout);
-  unlink(data.path);
+  for (size_t f = 0; f < data.files; f++)
+    unlink(data.paths[f]);
   rmdir(data.dir);
   free(data.ids);
   json_decref(root);

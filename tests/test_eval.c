@@ -7,6 +7,7 @@
 #include "eql/eql.h"
 #include "eval/evaluate.h"
 #include "eval/event.h"
+#include "eval/index_mapping.h"
 #include "eval/match.h"
 #include "ir/ir_build.h"
 #include "sigma/sigma_internal.h"
@@ -149,4 +150,32 @@ Test(eval, sequence_state_is_evicted_as_time_moves_on, .timeout = 60) {
   cr_assert(results[0].evaluated);
   cr_assert_eq(results[0].matches.count, 1, "the last key's sequence still completes");
   cr_assert_lt(results[0].state_peak, 4096 + 64, "peak %zu keys", results[0].state_peak);
+}
+
+Test(eval, versions_order_by_semantic_version_precedence) {
+#define V(a, b) version_compare(a, strlen(a), b, strlen(b))
+  cr_assert_lt(V("1.5.0", "1.11.3"), 0);
+  cr_assert_lt(V("1.2.4-SNAPSHOT", "1.2.4"), 0, "a pre-release comes before its release");
+  cr_assert_lt(V("1.0.0-alpha", "1.0.0-alpha.1"), 0);
+  cr_assert_lt(V("1.0.0-alpha.1", "1.0.0-alpha.beta"), 0, "numbers before words");
+  cr_assert_lt(V("1.0.0-beta.2", "1.0.0-beta.11"), 0);
+  cr_assert_eq(V("1.0.0+build.1", "1.0.0+build.2"), 0, "build metadata does not count");
+  cr_assert_gt(V("bad", "99.0.0"), 0, "text that is no version sorts after every version");
+  cr_assert_lt(V("abc", "bad"), 0);
+#undef V
+}
+
+Test(eval, dates_parse_in_the_mapping_format) {
+  double ms;
+  cr_assert(date_parse("dd-MM-yyyy", "17-12-2022", 10, &ms));
+  cr_assert_eq(ms, 1671235200000.0);
+  cr_assert(date_parse(NULL, "1671235200000", 13, &ms));
+  cr_assert_eq(ms, 1671235200000.0);
+  cr_assert(date_parse(NULL, "2022-12-17", 10, &ms));
+  cr_assert_eq(ms, 1671235200000.0);
+  cr_assert(date_parse("yyyy-MM-dd'T'HH:mm:ss.SSS", "2022-12-17T01:02:03.004", 23, &ms));
+  cr_assert_eq(ms, 1671235200000.0 + 3723004.0);
+  cr_assert(date_parse("yyyy/MM/dd||epoch_second", "1671235200", 10, &ms));
+  cr_assert_eq(ms, 1671235200000.0);
+  cr_assert_not(date_parse("dd-MM-yyyy", "2022-12-17", 10, &ms));
 }

@@ -77,6 +77,12 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
  * sigmac_test(). */
 bool sigmac_add_events(SigmacSession *session, const char *path);
 
+/* The Elasticsearch index mapping (the JSON of PUT <index>/_mapping) of the events files added
+ * after this call, or none (NULL). Events are then read as that index holds them: aliases, null
+ * values, dates in the field's format, version ordering (src/eval/index_mapping.h). False (with
+ * diagnostics) when the file is no mapping. */
+bool sigmac_set_index_mapping(SigmacSession *session, const char *path);
+
 /* Names the event fields sigmac_test() reads an event's EQL category, time and tiebreaker from
  * (Elasticsearch's event_category_field, timestamp_field, tiebreaker_field); NULL keeps the
  * current one. Defaults: event.category, @timestamp, none (input order breaks ties). */

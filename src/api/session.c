@@ -9,6 +9,7 @@
 #include "eql/eql.h"
 #include "api/test_report.h"
 #include "eval/evaluate.h"
+#include "eval/index_mapping.h"
 #include "eval/stream.h"
 #include "ir/ir_build.h"
 #include "ir/ir_json.h"
@@ -28,8 +29,9 @@ struct SigmacSession {
   EvalFields fields; /* which event fields hold category, time and tiebreaker */
   SearchLimits limits;
   Expectations *expected; /* sigmac_test() compares with them; NULL: none */
-  const char **streams;   /* NDJSON event files not read yet: sigmac_test() streams them */
+  StreamInput *streams;   /* NDJSON event files not read yet: sigmac_test() streams them */
   size_t stream_count;
+  const IndexMapping *index_mapping; /* of the events files added next (index_mapping.h) */
   EmitMeta meta;    /* metadata flags for rules that have none (EQL) */
   const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
                        file name */
@@ -239,7 +241,7 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
   return ok;
 }
 
-static bool load_events(SigmacSession *session, const char *path) {
+static bool load_events(SigmacSession *session, const char *path, const IndexMapping *mapping) {
   const char *error;
   /* event files may be large: their limit is their own, far above the rules' */
   const Source *src = source_from_file(&session->arena, path, (size_t)1 << 32, &error);
@@ -247,6 +249,7 @@ static bool load_events(SigmacSession *session, const char *path) {
     diag_report_file(&session->diags, DIAG_ERROR, path, "io", "%s", error);
     return false;
   }
+  session->events.mapping = mapping;
   if (has_suffix(path, ".raw") || has_suffix(path, ".log"))
     return event_load_lines(&session->arena, src, &session->events);
   return event_load(&session->arena, src, &session->diags, &session->events);
@@ -254,7 +257,7 @@ static bool load_events(SigmacSession *session, const char *path) {
 
 bool sigmac_add_events(SigmacSession *session, const char *path) {
   if (!stream_file(path))
-    return load_events(session, path);
+    return load_events(session, path, session->index_mapping);
   FILE *file = fopen(path, "rb"); /* read when the rules run; said unreadable now */
   if (!file) {
     diag_report_file(&session->diags, DIAG_ERROR, path, "io", "cannot read the events");
@@ -262,9 +265,21 @@ bool sigmac_add_events(SigmacSession *session, const char *path) {
   }
   fclose(file);
   session->streams = arena_grow(&session->arena, session->streams, session->stream_count,
-                                session->stream_count + 1, sizeof(char *));
-  session->streams[session->stream_count++] = arena_strdup(&session->arena, path);
+                                session->stream_count + 1, sizeof(StreamInput));
+  session->streams[session->stream_count++] =
+      (StreamInput){arena_strdup(&session->arena, path), session->index_mapping};
   return true;
+}
+
+bool sigmac_set_index_mapping(SigmacSession *session, const char *path) {
+  session->index_mapping = NULL;
+  if (!path)
+    return true;
+  const Source *src = load(session, path);
+  if (!src)
+    return false;
+  session->index_mapping = index_mapping_load(&session->arena, src, &session->diags);
+  return session->index_mapping != NULL;
 }
 
 void sigmac_set_event_fields(SigmacSession *session, const char *category, const char *timestamp,
@@ -318,7 +333,7 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
     event_count = stats.events;
   } else {
     for (size_t i = 0; i < session->stream_count; i++) /* the events are needed together */
-      load_events(session, session->streams[i]);
+      load_events(session, session->streams[i].path, session->streams[i].mapping);
     session->stream_count = 0;
     results = eval_rules(&session->arena, &session->diags, &filtered, session->mapping,
                          &session->fields, &session->limits, &session->events, &count);

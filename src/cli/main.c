@@ -39,6 +39,8 @@ static const char usage_text[] =
     "\n"
     "test options:\n"
     "      --events FILE       events: NDJSON, a JSON array, or raw lines (.log, .raw)\n"
+    "      --index-mapping FILE the Elasticsearch index mapping of the --events files after\n"
+    "                          it: aliases, null values, date formats, version fields\n"
     "      --expect FILE       the events each rule must match (docs/evaluation.md); a\n"
     "                          difference is listed and the exit status is 1\n"
     "      --format FORMAT     text (default), json or junit\n"
@@ -61,7 +63,9 @@ typedef struct Options {
   bool lint;
   bool test;
   const char **events;
+  const char **event_mappings; /* per events file: the --index-mapping given before it */
   size_t event_count;
+  const char *index_mapping;
   const char *from;
   Meta *meta;
   size_t meta_count;
@@ -106,6 +110,7 @@ static int parse_args(int argc, char **argv, Options *opts) {
   opts->inputs = calloc((size_t)argc, sizeof(char *));
   opts->meta = calloc((size_t)argc, sizeof(Meta));
   opts->events = calloc((size_t)argc, sizeof(char *));
+  opts->event_mappings = calloc((size_t)argc, sizeof(char *));
   int first = 1;
   if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0)) {
     opts->lint = strcmp(argv[1], "lint") == 0;
@@ -150,7 +155,13 @@ static int parse_args(int argc, char **argv, Options *opts) {
     else if (strcmp(arg, "--events") == 0) {
       if (i + 1 >= argc)
         return usage_error("missing value after", arg);
+      opts->event_mappings[opts->event_count] = opts->index_mapping;
       opts->events[opts->event_count++] = argv[++i];
+      continue;
+    } else if (strcmp(arg, "--index-mapping") == 0) {
+      if (i + 1 >= argc)
+        return usage_error("missing value after", arg);
+      opts->index_mapping = argv[++i];
       continue;
     } else if (meta_flag(arg)) {
       if (i + 1 >= argc)
@@ -190,6 +201,7 @@ static int parse_args(int argc, char **argv, Options *opts) {
       return usage_error("--max-samples-per-key takes a positive number, not",
                          opts->max_samples_per_key);
   } else if (opts->expect || opts->size || opts->max_samples_per_key || opts->category_field ||
+             opts->index_mapping ||
              opts->timestamp_field || opts->tiebreaker_field || opts->event_count) {
     return usage_error("--events, --expect and the other test options belong to 'sigmac test'",
                        NULL);
@@ -251,9 +263,12 @@ static int load_inputs(SigmacSession *session, const Options *opts, const PathLi
   int status = 0;
   for (size_t i = 0; i < paths->count; i++)
     sigmac_add_file(session, paths->items[i]);
-  for (size_t i = 0; i < opts->event_count; i++)
+  for (size_t i = 0; i < opts->event_count; i++) {
+    if (!sigmac_set_index_mapping(session, opts->event_mappings[i]))
+      status = 1;
     if (!sigmac_add_events(session, opts->events[i]))
       status = 1;
+  }
   if (opts->expect && !sigmac_set_expectations(session, opts->expect))
     status = 1;
   sigmac_finish(session);
@@ -283,6 +298,7 @@ static void free_options(Options *opts) {
   free(opts->inputs);
   free(opts->meta);
   free(opts->events);
+  free(opts->event_mappings);
 }
 
 int main(int argc, char **argv) {

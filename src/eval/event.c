@@ -1,12 +1,14 @@
 /* Loading events and resolving field names in them. */
 #include "eval/event.h"
 
+#include "eval/index_mapping.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 static void free_json(void *object) { json_decref(object); }
 
-void event_facts_read(Event *event) {
+static void read_facts(Event *event) {
   EventFacts *f = &event->facts;
   memset(f, 0, sizeof *f);
   json_t *system = json_object_get(json_object_get(event->root, "Event"), "System");
@@ -32,6 +34,13 @@ void event_facts_read(Event *event) {
   f->has_category = event_field(event, "event.category", false) != NULL;
 }
 
+void event_ready(Event *event, const struct IndexMapping *mapping) {
+  event->mapping = mapping;
+  if (mapping)
+    index_mapping_apply(mapping, event->root);
+  read_facts(event);
+}
+
 static void push(Arena *arena, EventSet *set, const Event *event) {
   if (set->count == set->capacity) {
     size_t capacity = set->capacity ? set->capacity * 2 : 64;
@@ -52,8 +61,8 @@ static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value
                  EventSet *out) {
   size_t line = line_of(src, offset);
   if (json_is_object(value)) {
-    Event event = {value, src, line, out->count, {0}};
-    event_facts_read(&event);
+    Event event = {value, src, line, out->count, {0}, NULL};
+    event_ready(&event, out->mapping);
     arena_on_free(arena, free_json, value);
     push(arena, out, &event);
     return true;
@@ -75,8 +84,8 @@ static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value
       ok = false;
       continue;
     }
-    Event event = {item, src, line, out->count, {0}};
-    event_facts_read(&event);
+    Event event = {item, src, line, out->count, {0}, NULL};
+    event_ready(&event, out->mapping);
     push(arena, out, &event);
   }
   return ok;
@@ -117,8 +126,8 @@ bool event_load_lines(Arena *arena, const Source *src, EventSet *out) {
     json_t *object = json_object();
     json_object_set_new(object, "_raw", json_stringn(text, len));
     arena_on_free(arena, free_json, object);
-    Event event = {object, src, line, out->count, {0}};
-    event_facts_read(&event);
+    Event event = {object, src, line, out->count, {0}, NULL};
+    event_ready(&event, out->mapping);
     push(arena, out, &event);
   }
   return true;

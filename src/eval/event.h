@@ -22,21 +22,26 @@ typedef struct EventFacts {
   bool has_category;       /* ECS event.category present */
 } EventFacts;
 
+struct IndexMapping;
+
 typedef struct Event {
   json_t *root;        /* a JSON object */
   const Source *src;   /* the file it came from */
   size_t line;         /* 1-based line of its first byte in src */
   size_t index;        /* 0-based position in the input */
   EventFacts facts;
+  const struct IndexMapping *mapping; /* the index mapping it was read with, or NULL */
 } Event;
 
-/* Reads the facts of an event from its root (pointers into it). */
-void event_facts_read(Event *event);
+/* Readies an event read with mapping (may be NULL): the mapping applied to its JSON, its facts
+ * read (pointers into it). */
+void event_ready(Event *event, const struct IndexMapping *mapping);
 
 typedef struct EventSet {
   Event *events;
   size_t count;
   size_t capacity;
+  const struct IndexMapping *mapping; /* applied to the events loaded next (index_mapping.h) */
 } EventSet;
 
 /* Reads NDJSON (one object per line), a JSON array of objects, or a single object from src into

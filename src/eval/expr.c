@@ -10,6 +10,7 @@
 
 #include "base/cidr.h"
 #include "eval/regex.h"
+#include "eval/index_mapping.h"
 #include "eval/timeline.h"
 #include "ir/ir_build.h"
 
@@ -272,6 +273,19 @@ static bool is_null_text(const Value *v) {
   return v->kind == V_STRING && v->len == 4 && memcmp(v->text, "null", 4) == 0;
 }
 
+/* The kind an index mapping gives a field expression (FIELD_OTHER without one). */
+static FieldKind kind_of(const IrExpr *e, const Event *event) {
+  return e->kind == IR_EXPR_FIELD && event->mapping
+             ? index_mapping_kind(event->mapping, e->text + (e->text[0] == '?'))
+             : FIELD_OTHER;
+}
+
+/* Whether an expression is a date: EQL's time field, or a date field of the index mapping. */
+static bool is_date(const Matcher *m, const IrExpr *e, const Event *event) {
+  return (e->kind == IR_EXPR_FIELD && m->fields->time && strcmp(e->text, m->fields->time) == 0) ||
+         kind_of(e, event) == FIELD_DATE;
+}
+
 /* A value as a time: the time field's value, date text, or epoch milliseconds. */
 static bool as_time(Matcher *m, const IrExpr *e, const Value *v, const Event *event,
                     EventTime *out) {
@@ -287,10 +301,7 @@ static bool as_time(Matcher *m, const IrExpr *e, const Value *v, const Event *ev
 /* A comparison with EQL's time field is between times (it is a date field). */
 static bool time_compare(Matcher *m, const IrExpr *e, const Value *a, const Value *b,
                          const Event *event, Truth *out) {
-  bool a_time = e->args[0]->kind == IR_EXPR_FIELD && m->fields->time &&
-                strcmp(e->args[0]->text, m->fields->time) == 0;
-  bool b_time = e->args[1]->kind == IR_EXPR_FIELD && m->fields->time &&
-                strcmp(e->args[1]->text, m->fields->time) == 0;
+  bool a_time = is_date(m, e->args[0], event), b_time = is_date(m, e->args[1], event);
   EventTime x, y;
   if (m->sigma_names || !(a_time || b_time) || a->kind == V_NULL || b->kind == V_NULL ||
       !as_time(m, e->args[0], a, event, &x) || !as_time(m, e->args[1], b, event, &y))
@@ -309,6 +320,14 @@ static Truth compare(Matcher *m, const IrExpr *e, const Event *event) {
   Truth timed;
   if (time_compare(m, e, &a, &b, event, &timed))
     return timed;
+  if (a.kind == V_STRING && b.kind == V_STRING &&
+      (kind_of(e->args[0], event) == FIELD_VERSION || kind_of(e->args[1], event) == FIELD_VERSION)) {
+    int c = version_compare(a.text, a.len, b.text, b.len); /* a version field of the index */
+    bool holds = strcmp(op, "==") == 0 ? c == 0 : strcmp(op, "!=") == 0 ? c != 0
+                 : strcmp(op, "<") == 0 ? c < 0 : strcmp(op, "<=") == 0 ? c <= 0
+                 : strcmp(op, ">") == 0 ? c > 0 : c >= 0;
+    return holds ? T_TRUE : T_FALSE;
+  }
   if (strcmp(op, "==") == 0 || strcmp(op, "!=") == 0) {
     /* Elasticsearch: an optional field without a value equals the string "null" */
     bool optional_null = (optional_without_value(e->args[0], &a) && is_null_text(&b)) ||

@@ -8,7 +8,8 @@
  * alone) is a candidate for every event. One Aho-Corasick pass over the text then gives the
  * candidates. Only a necessary condition: candidates are evaluated in full. It holds for JSON
  * text that escapes no ASCII letter, digit or such punctuation; a line that does (json_check()
- * notes it) is not prefiltered. */
+ * notes it) is not prefiltered, nor are events read with an index mapping, whose null values
+ * and dates are not in the text. */
 #ifndef SIGMAC_EVAL_PREFILTER_H
 #define SIGMAC_EVAL_PREFILTER_H
 

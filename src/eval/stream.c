@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/index_mapping.h"
 #include "eval/json_check.h"
 #include "eval/lean.h"
 #include "eval/logsource.h"
@@ -43,6 +44,7 @@ typedef struct Stream {
   bool *whole_event; /* per rule: it reads the whole event (Sigma keywords) */
   StreamStats *stats;
   const Source *file;     /* the file being read: its path, for events and diagnostics */
+  const IndexMapping *mapping; /* the file's index mapping, or NULL */
   size_t malformed;       /* malformed lines in the file */
 } Stream;
 
@@ -96,8 +98,8 @@ static void record(Stream *s, RuleState *rs, const Event *event) {
 }
 
 static void evaluate(Stream *s, json_t *root, size_t line, size_t candidates) {
-  Event event = {root, s->file, line, s->stats->events - 1, {0}};
-  event_facts_read(&event);
+  Event event = {root, s->file, line, s->stats->events - 1, {0}, NULL};
+  event_ready(&event, s->mapping);
   for (size_t c = 0; c < candidates; c++) {
     RuleState *rs = &s->rules[s->candidates[c]];
     if (!rs->live)
@@ -169,7 +171,9 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   }
   s->stats->events++;
   size_t candidates = prefilter_end(s->prefilter, s->candidates);
-  if (seen.odd_escapes) { /* \u0041 for 'A': the anchors cannot be found in the text as written */
+  /* \u0041 for 'A', or an index mapping's null values and dates: the text as written need not
+   * show the values the rules see, so the anchors say nothing */
+  if (seen.odd_escapes || s->mapping) {
     for (size_t r = 0; r < s->rule_count; r++)
       s->candidates[r] = (uint32_t)r;
     candidates = s->rule_count;
@@ -241,8 +245,8 @@ static void finish(Stream *s, const SearchLimits *limits) {
 
 RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                          const Mapping *mapping, const EvalFields *fields,
-                         const SearchLimits *limits, const char *const *paths, size_t path_count,
-                         size_t *count, StreamStats *stats) {
+                         const SearchLimits *limits, const StreamInput *inputs,
+                         size_t input_count, size_t *count, StreamStats *stats) {
   memset(stats, 0, sizeof *stats);
   if (!fields)
     fields = &eval_default_fields;
@@ -273,15 +277,27 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   }
   s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time);
   s.sink = (JsonValueSink){feed_prefilter, s.prefilter};
-  const char *extra[] = {fields->time, fields->tiebreaker, fields->category};
+  /* the lean trees keep what the index mappings rewrite and alias, and the request's fields */
+  size_t extra_count = 3;
+  for (size_t i = 0; i < input_count; i++)
+    extra_count += inputs[i].mapping ? 2 * inputs[i].mapping->count : 0;
+  const char **extra = arena_array(arena, extra_count, sizeof(char *));
+  extra[0] = fields->time, extra[1] = fields->tiebreaker, extra[2] = fields->category;
+  for (size_t i = 0, k = 3; i < input_count; i++)
+    for (size_t f = 0; inputs[i].mapping && f < inputs[i].mapping->count; f++) {
+      extra[k++] = inputs[i].mapping->fields[f].path;
+      extra[k++] = inputs[i].mapping->fields[f].alias_of;
+    }
   s.whole_event = arena_array(arena, s.rule_count + 1, sizeof(bool));
-  s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, 3, s.whole_event);
+  s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, extra_count, s.whole_event);
   s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
   stats->unanchored = prefilter_unanchored(s.prefilter);
   stats->anchors = prefilter_anchor_count(s.prefilter);
   stats->prefilter_bytes = prefilter_bytes(s.prefilter);
-  for (size_t p = 0; p < path_count; p++)
-    read_file(&s, paths[p]);
+  for (size_t i = 0; i < input_count; i++) {
+    s.mapping = inputs[i].mapping;
+    read_file(&s, inputs[i].path);
+  }
   finish(&s, limits);
   return results;
 }

@@ -24,12 +24,21 @@ typedef struct StreamStats {
   size_t prefilter_bytes;
 } StreamStats;
 
-/* Runs rules over the events of paths, in order (event indexes count across files). Malformed
+struct IndexMapping;
+
+/* The events files of a stream, each with the index mapping its events are read with (NULL:
+ * none; index_mapping.h). */
+typedef struct StreamInput {
+  const char *path;
+  const struct IndexMapping *mapping;
+} StreamInput;
+
+/* Runs rules over the events of inputs, in order (event indexes count across files). Malformed
  * lines are errors at their line; reading goes on. One result per detection rule, *count of
  * them, in arena; matches in time order, as eval_rules() gives them. */
 RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                          const Mapping *mapping, const EvalFields *fields,
-                         const SearchLimits *limits, const char *const *paths, size_t path_count,
-                         size_t *count, StreamStats *stats);
+                         const SearchLimits *limits, const StreamInput *inputs,
+                         size_t input_count, size_t *count, StreamStats *stats);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long long days_from_civil(long long y, unsigned m, unsigned d) {
+long long days_from_civil(long long y, unsigned m, unsigned d) {
   y -= m <= 2;
   long long era = (y >= 0 ? y : y - 399) / 400;
   unsigned yoe = (unsigned)(y - era * 400);

@@ -18,6 +18,9 @@ enum { EVENT_NS_PER_MS = 1000000 };
  * optional fraction. False when text is neither. */
 bool timestamp_parse(const char *text, size_t len, EventTime *out);
 
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar. */
+long long days_from_civil(long long year, unsigned month, unsigned day);
+
 /* Epoch milliseconds (a fraction allowed) as a time, exactly for whole milliseconds. */
 EventTime time_from_millis(double ms);
 
