@@ -81,17 +81,6 @@ FieldKind index_mapping_kind(const IndexMapping *mapping, const char *path) {
 
 /* ---- dates ----------------------------------------------------------------------------------------- */
 
-static bool digits_at(const char **p, const char *end, int n, int *out) {
-  int v = 0;
-  for (int i = 0; i < n; i++, (*p)++) {
-    if (*p >= end || **p < '0' || **p > '9')
-      return false;
-    v = v * 10 + (**p - '0');
-  }
-  *out = v;
-  return true;
-}
-
 /* A Java date pattern (yyyy MM dd HH mm ss SSS and literals, 'quoted' text), in UTC. */
 static bool pattern_parse(const char *pattern, size_t plen, const char *text, size_t len,
                           double *millis) {
@@ -114,7 +103,7 @@ static bool pattern_parse(const char *pattern, size_t plen, const char *text, si
       int width = c == 'y' || c == 'u' ? (run == 2 ? 2 : 4) : (int)(run < 2 ? 2 : run);
       if (c == 'S')
         width = (int)run;
-      if (!digits_at(&p, end, width, slot))
+      if (!read_digits(&p, end, width, slot))
         return false;
       if (c == 'S')
         for (size_t k = run; k < 3; k++)

@@ -14,8 +14,7 @@ long long days_from_civil(long long y, unsigned m, unsigned d) {
   return era * 146097 + (long long)doe - 719468;
 }
 
-/* Reads exactly n digits at *p into *out. */
-static bool digits(const char **p, const char *end, int n, int *out) {
+bool read_digits(const char **p, const char *end, int n, int *out) {
   int v = 0;
   for (int i = 0; i < n; i++, (*p)++) {
     if (*p >= end || **p < '0' || **p > '9')
@@ -67,18 +66,18 @@ bool timestamp_parse(const char *text, size_t len, EventTime *out) {
   if (epoch_millis(text, end, out))
     return true;
   int year, month, day, hour = 0, minute = 0, second = 0;
-  if (!digits(&p, end, 4, &year) || p >= end || *p++ != '-' || !digits(&p, end, 2, &month) ||
-      p >= end || *p++ != '-' || !digits(&p, end, 2, &day) || month < 1 || month > 12 ||
+  if (!read_digits(&p, end, 4, &year) || p >= end || *p++ != '-' || !read_digits(&p, end, 2, &month) ||
+      p >= end || *p++ != '-' || !read_digits(&p, end, 2, &day) || month < 1 || month > 12 ||
       day < 1 || day > 31)
     return false;
   long long ns = 0, offset_minutes = 0;
   if (p < end && (*p == 'T' || *p == ' ')) {
     p++;
-    if (!digits(&p, end, 2, &hour) || p >= end || *p++ != ':' || !digits(&p, end, 2, &minute))
+    if (!read_digits(&p, end, 2, &hour) || p >= end || *p++ != ':' || !read_digits(&p, end, 2, &minute))
       return false;
     if (p < end && *p == ':') {
       p++;
-      if (!digits(&p, end, 2, &second))
+      if (!read_digits(&p, end, 2, &second))
         return false;
       if (p < end && (*p == '.' || *p == ',')) {
         p++;
@@ -89,11 +88,11 @@ bool timestamp_parse(const char *text, size_t len, EventTime *out) {
       p++;
     } else if (p < end && (*p == '+' || *p == '-')) {
       int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
-      if (!digits(&p, end, 2, &oh))
+      if (!read_digits(&p, end, 2, &oh))
         return false;
       if (p < end && *p == ':')
         p++;
-      if (p < end && !digits(&p, end, 2, &om))
+      if (p < end && !read_digits(&p, end, 2, &om))
         return false;
       offset_minutes = sign * (oh * 60 + om);
     }

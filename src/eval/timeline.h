@@ -18,6 +18,10 @@ enum { EVENT_NS_PER_MS = 1000000 };
  * optional fraction. False when text is neither. */
 bool timestamp_parse(const char *text, size_t len, EventTime *out);
 
+/* Reads exactly n decimal digits at *p (before end) into *out, advancing *p; false when there
+ * are fewer. */
+bool read_digits(const char **p, const char *end, int n, int *out);
+
 /* Days from 1970-01-01 to a date of the proleptic Gregorian calendar. */
 long long days_from_civil(long long year, unsigned month, unsigned day);
 
