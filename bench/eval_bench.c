@@ -50,8 +50,8 @@ int main(int argc, char **argv) {
   size_t count;
   StreamStats stats;
   double start = now();
-  RuleResult *results = stream_rules(&arena, &diags, rules, mapping, NULL, NULL, &events, 1,
-                                     &count, &stats);
+  RuleResult *results =
+      stream_rules(&arena, &diags, rules, mapping, NULL, NULL, &events, 1, &count, &stats);
   double seconds = now() - start;
   size_t matches = 0, unevaluated = 0;
   for (size_t i = 0; i < count; i++) {
@@ -64,11 +64,12 @@ int main(int argc, char **argv) {
   printf("prefilter: %zu rules without anchors, %zu anchors, %zu KiB\n", stats.unanchored,
          stats.anchors, stats.prefilter_bytes / 1024);
   printf("events %zu, parsed %zu (%.1f%%), rule evaluations %.2f per event, matches %zu\n",
-         stats.events, stats.parsed, 100.0 * (double)stats.parsed / (double)(stats.events ? stats.events : 1),
+         stats.events, stats.parsed,
+         100.0 * (double)stats.parsed / (double)(stats.events ? stats.events : 1),
          (double)stats.candidates / (double)(stats.events ? stats.events : 1), matches);
   printf("evaluation arena: %zu MiB\n", arena.bytes_used >> 20);
-  printf("seconds %.3f, events/s %.0f, peak RSS %ld MiB\n", seconds,
-         (double)stats.events / seconds, usage.ru_maxrss / 1024);
+  printf("seconds %.3f, events/s %.0f, peak RSS %ld MiB\n", seconds, (double)stats.events / seconds,
+         usage.ru_maxrss / 1024);
   arena_free(&arena);
   sigmac_session_free(session);
   cli_free_paths(&paths);

@@ -206,8 +206,8 @@ Test(cli, test_needs_events) {
   free(out);
 }
 
-#define TWO_EQL_RULES                                                                             \
-  "rules/t1553_002_eql/signing_tool_suspicious_parent.eql "                                      \
+#define TWO_EQL_RULES                                                                              \
+  "rules/t1553_002_eql/signing_tool_suspicious_parent.eql "                                        \
   "rules/t1553_002_eql/cert_file_user_writable_path.eql"
 
 Test(cli, test_expect_passes_with_exit_0) {
@@ -222,8 +222,8 @@ Test(cli, test_expect_passes_with_exit_0) {
 
 Test(cli, test_expect_lists_each_difference_with_exit_1) {
   char *out;
-  cr_assert_eq(run("test --events golden/cli/events.ndjson --expect golden/cli/events.expect.yml "
-                   TWO_EQL_RULES,
+  cr_assert_eq(run("test --events golden/cli/events.ndjson --expect "
+                   "golden/cli/events.expect.yml " TWO_EQL_RULES,
                    &out),
                1);
   cr_assert(strstr(out, "1 of 3 events: golden/cli/events.ndjson:1\n"
@@ -238,8 +238,8 @@ Test(cli, test_expect_lists_each_difference_with_exit_1) {
 
 Test(cli, test_expect_file_errors_are_located) {
   char *out;
-  cr_assert_eq(run("test --events golden/cli/events.ndjson --expect golden/cli/broken.expect.yml "
-                   TWO_EQL_RULES,
+  cr_assert_eq(run("test --events golden/cli/events.ndjson --expect "
+                   "golden/cli/broken.expect.yml " TWO_EQL_RULES,
                    &out),
                1);
   cr_assert(strstr(out, "golden/cli/broken.expect.yml:3:7: error: an expected event is written "
@@ -339,11 +339,12 @@ Test(cli, test_streaming_reads_lines_with_unusual_escapes) {
 
 Test(cli, test_reads_events_as_their_index_mapping_says) {
   char *out;
-  cr_assert_eq(run("test --index-mapping golden/eval/index.mapping --events golden/eval/index.ndjson "
-                   "--expect golden/eval/index.expect.yml golden/eval/index_version.eql "
-                   "golden/eval/index_date.eql golden/eval/index_null.eql",
-                   &out),
-               0, "%s", out);
+  cr_assert_eq(
+      run("test --index-mapping golden/eval/index.mapping --events golden/eval/index.ndjson "
+          "--expect golden/eval/index.expect.yml golden/eval/index_version.eql "
+          "golden/eval/index_date.eql golden/eval/index_null.eql",
+          &out),
+      0, "%s", out);
   cr_assert(strstr(out, "\n3 rules as expected, 0 differ\n"), "%s", out);
   free(out);
   /* without the mapping, versions compare as text and null is null */

@@ -30,8 +30,8 @@ typedef enum Transform {
 } Transform;
 
 typedef struct Suite {
-  const char *queries;  /* relative to the corpus folder */
-  const char *data[4];  /* data files, each with its .mapping beside it (eql-es/data) */
+  const char *queries; /* relative to the corpus folder */
+  const char *data[4]; /* data files, each with its .mapping beside it (eql-es/data) */
   Transform transform;
   const char *tiebreaker; /* NULL: none */
   const char *id_field;   /* the field the expected ids are read from */
@@ -39,22 +39,46 @@ typedef struct Suite {
 } Suite;
 
 static const Suite suites[] = {
-    {"eql-es/test_queries.json", {"@endgame"}, FILETIME_TO_MILLIS, "serial_event_id",
-     "serial_event_id", NULL},
-    {"eql-es/additional_test_queries.json", {"@endgame"}, FILETIME_TO_MILLIS, "serial_event_id",
-     "serial_event_id", NULL},
-    {"eql-es/test_queries_date.json", {"@endgame"}, FILETIME_TO_MILLIS, "serial_event_id",
-     "serial_event_id", NULL},
-    {"eql-es/test_queries_date_nanos.json", {"@endgame"}, FILETIME_AS_NANOS, "serial_event_id",
-     "serial_event_id", NULL},
+    {"eql-es/test_queries.json",
+     {"@endgame"},
+     FILETIME_TO_MILLIS,
+     "serial_event_id",
+     "serial_event_id",
+     NULL},
+    {"eql-es/additional_test_queries.json",
+     {"@endgame"},
+     FILETIME_TO_MILLIS,
+     "serial_event_id",
+     "serial_event_id",
+     NULL},
+    {"eql-es/test_queries_date.json",
+     {"@endgame"},
+     FILETIME_TO_MILLIS,
+     "serial_event_id",
+     "serial_event_id",
+     NULL},
+    {"eql-es/test_queries_date_nanos.json",
+     {"@endgame"},
+     FILETIME_AS_NANOS,
+     "serial_event_id",
+     "serial_event_id",
+     NULL},
     {"eql-es/test_extra.json", {"extra"}, AS_IS, "sequence", "sequence", NULL},
     {"eql-es/test_missing_events.json", {"missing-events"}, AS_IS, "sequence", "sequence", NULL},
     {"eql-es/test_sample.json", {"sample1", "sample2", "sample3"}, AS_IS, NULL, "id", NULL},
     {"eql-es/test_sample_multi.json", {"sample-multi"}, AS_IS, NULL, "id", NULL},
-    {"eql-es/test_failing_shards.json", {"@endgame", "endgame-shard-failures"},
-     FILETIME_TO_MILLIS, "serial_event_id", "serial_event_id", NULL},
-    {"eql/test_queries.json", {"@endgame"}, FILETIME_TO_MILLIS, "serial_event_id",
-     "serial_event_id", "endgame"},
+    {"eql-es/test_failing_shards.json",
+     {"@endgame", "endgame-shard-failures"},
+     FILETIME_TO_MILLIS,
+     "serial_event_id",
+     "serial_event_id",
+     NULL},
+    {"eql/test_queries.json",
+     {"@endgame"},
+     FILETIME_TO_MILLIS,
+     "serial_event_id",
+     "serial_event_id",
+     "endgame"},
 };
 
 /* ---- data sets ------------------------------------------------------------------------------- */
@@ -93,10 +117,10 @@ static void transform(json_t *doc, Transform how) {
 
 typedef struct DataSet {
   char dir[64];
-  char paths[4][96];     /* one NDJSON file per data set: event queries stream them */
+  char paths[4][96];      /* one NDJSON file per data set: event queries stream them */
   char mappings[4][4096]; /* each one's index mapping */
   size_t files;
-  long long *ids;        /* the id of each event, in input order across the files */
+  long long *ids; /* the id of each event, in input order across the files */
   size_t count;
 } DataSet;
 
@@ -247,9 +271,9 @@ static void load_exceptions(void) {
     char *reason = name ? strchr(name + 1, '\t') : NULL;
     if (!reason)
       continue;
-    exceptions[exception_count++] = (Exception){strndup(line, (size_t)(name - line)),
-                                                strndup(name + 1, (size_t)(reason - name - 1)),
-                                                strdup(reason + 1), false};
+    exceptions[exception_count++] =
+        (Exception){strndup(line, (size_t)(name - line)),
+                    strndup(name + 1, (size_t)(reason - name - 1)), strdup(reason + 1), false};
   }
   free(text);
 }

@@ -34,7 +34,10 @@ Test(eval, patterns_fold_ascii_case_and_take_utf8_characters) {
   cr_assert_not(match_pattern(&p, "C:\\Windows\\CMD.exe", 18, true));
   IrString one = pattern("a?c");
   cr_assert(match_pattern(&one, "abc", 3, false));
-  cr_assert(match_pattern(&one, "a\xc3\xa9" "c", 4, false)); /* é is one character */
+  cr_assert(match_pattern(&one,
+                          "a\xc3\xa9"
+                          "c",
+                          4, false)); /* é is one character */
   cr_assert_not(match_pattern(&one, "ac", 2, false));
   IrString stars = pattern("*a*b*a*");
   cr_assert(match_pattern(&stars, "xxaxxbxxa", 9, false));

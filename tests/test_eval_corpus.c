@@ -87,7 +87,8 @@ Test(eval_corpus, sigma_regression_cases_match, .timeout = 300) {
   cr_assert_eq(failed, 0);
 }
 
-/* ---- the streaming evaluator gives what the in-memory one gives ------------------------------- */
+/* ---- the streaming evaluator gives what the in-memory one gives -------------------------------
+ */
 
 static FILE *compact_out;
 

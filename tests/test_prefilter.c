@@ -37,17 +37,33 @@ Test(prefilter, aho_corasick_finds_every_occurrence_ignoring_ascii_case) {
 }
 
 Test(prefilter, json_check_agrees_with_jansson) {
-  static const char *const texts[] = {
-      "{}", "{\"a\": [1, -0.5e+3, true, false, null, \"x\\u00e9\\n\"]}", " [ ] ", "{\"a\":1}x",
-      "{\"a\":01}", "{\"a\":1.}", "{\"a\":\"\\u0000\"}", "{\"a\":\"\\ud800\"}",
-      "{\"a\":\"\\ud83d\\ude00\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\x\"}", "{\"a\" 1}",
-      "{\"a\":1,}", "[1 2]", "\"\xc3\x28\"", "\"tab\there\"", "{\"a\":\"\xe2\x82\xac\"}", "",
-      "nul", "-", "1e", "[[[[]]]]"};
+  static const char *const texts[] = {"{}",
+                                      "{\"a\": [1, -0.5e+3, true, false, null, \"x\\u00e9\\n\"]}",
+                                      " [ ] ",
+                                      "{\"a\":1}x",
+                                      "{\"a\":01}",
+                                      "{\"a\":1.}",
+                                      "{\"a\":\"\\u0000\"}",
+                                      "{\"a\":\"\\ud800\"}",
+                                      "{\"a\":\"\\ud83d\\ude00\"}",
+                                      "{\"a\":\"\\udc00\"}",
+                                      "{\"a\":\"\\x\"}",
+                                      "{\"a\" 1}",
+                                      "{\"a\":1,}",
+                                      "[1 2]",
+                                      "\"\xc3\x28\"",
+                                      "\"tab\there\"",
+                                      "{\"a\":\"\xe2\x82\xac\"}",
+                                      "",
+                                      "nul",
+                                      "-",
+                                      "1e",
+                                      "[[[[]]]]"};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     bool is_object;
     json_t *parsed = json_loads(texts[i], JSON_DECODE_ANY, NULL);
-    cr_assert_eq(json_check(texts[i], strlen(texts[i]), &is_object, NULL, NULL), parsed != NULL, "%s",
-                 texts[i]);
+    cr_assert_eq(json_check(texts[i], strlen(texts[i]), &is_object, NULL, NULL), parsed != NULL,
+                 "%s", texts[i]);
     json_decref(parsed);
   }
   char deep[2 * JSON_CHECK_DEPTH + 8];
@@ -70,7 +86,8 @@ Test(prefilter, json_check_notes_the_facts_that_route_an_event) {
   const char *ecs = "{\"host.os.type\": \"macos\", \"event\": {\"category\": [\"file\"]}}";
   cr_assert(json_check(ecs, strlen(ecs), &is_object, &f, NULL));
   cr_assert(!f.evtx && f.has_category && f.os_type_len == 5);
-  const char *escaped = "{\"Event\": {\"System\": {\"Channel\": \"a\\\\b\", \"EventID\": {\"#text\": 1}}}}";
+  const char *escaped =
+      "{\"Event\": {\"System\": {\"Channel\": \"a\\\\b\", \"EventID\": {\"#text\": 1}}}}";
   cr_assert(json_check(escaped, strlen(escaped), &is_object, &f, NULL));
   cr_assert(f.evtx && !f.channel && !f.has_event_id, "escaped or nested values are not guessed");
 }
@@ -99,11 +116,13 @@ Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
   cr_assert_eq(prefilter_unanchored(pf), 2); /* a regex, and a negation */
   uint32_t out[3];
   /* the JSON text doubles backslashes; the anchors are written the same way */
-  cr_assert_eq(candidates(pf, "{\"Image\":\"C:\\\\W\\\\CERTUTIL.exe\",\"CommandLine\":\"c -urlcache x\"}",
-                          out),
-               3);
-  cr_assert_eq(candidates(pf, "{\"Image\":\"C:\\\\W\\\\certutil.exe\",\"CommandLine\":\"c -f x\"}", out),
-               2, "the command line anchor is missing: rule a is no candidate");
+  cr_assert_eq(
+      candidates(pf, "{\"Image\":\"C:\\\\W\\\\CERTUTIL.exe\",\"CommandLine\":\"c -urlcache x\"}",
+                 out),
+      3);
+  cr_assert_eq(
+      candidates(pf, "{\"Image\":\"C:\\\\W\\\\certutil.exe\",\"CommandLine\":\"c -f x\"}", out), 2,
+      "the command line anchor is missing: rule a is no candidate");
   cr_assert_eq(out[0], 1);
   cr_assert_eq(out[1], 2);
   arena_free(&arena);

@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/diag.h"
-#include "emit/emit.h"
-#include "base/json_out.h"
-#include "eql/eql.h"
 #include "api/test_report.h"
+#include "base/diag.h"
+#include "base/json_out.h"
+#include "emit/emit.h"
+#include "eql/eql.h"
 #include "eval/evaluate.h"
 #include "eval/index_mapping.h"
 #include "eval/stream.h"
@@ -32,7 +32,7 @@ struct SigmacSession {
   StreamInput *streams;   /* NDJSON event files not read yet: sigmac_test() streams them */
   size_t stream_count;
   const IndexMapping *index_mapping; /* of the events files added next (index_mapping.h) */
-  EmitMeta meta;    /* metadata flags for rules that have none (EQL) */
+  EmitMeta meta;                     /* metadata flags for rules that have none (EQL) */
   const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
                        file name */
 };

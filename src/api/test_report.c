@@ -150,9 +150,10 @@ static void junit_report(const TestReport *r, StrBuf *out) {
   size_t failures = 0;
   for (size_t i = 0; i < r->count; i++)
     failures += !r->results[i].evaluated || (r->verdicts && !r->verdicts[i].as_expected);
-  sb_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                 "<testsuites name=\"sigmac test\" tests=\"%zu\" failures=\"%zu\">\n"
-                 "  <testsuite name=\"sigmac test\" tests=\"%zu\" failures=\"%zu\">\n",
+  sb_printf(out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuites name=\"sigmac test\" tests=\"%zu\" failures=\"%zu\">\n"
+            "  <testsuite name=\"sigmac test\" tests=\"%zu\" failures=\"%zu\">\n",
             r->count, failures, r->count, failures);
   for (size_t i = 0; i < r->count; i++) {
     const IrRule *rule = r->results[i].rule;

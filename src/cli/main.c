@@ -76,7 +76,7 @@ typedef struct Options {
   const char *output;
   const char *placeholders;
   const char *category_field, *timestamp_field, *tiebreaker_field; /* test */
-  const char *expect, *size, *max_samples_per_key;                  /* test */
+  const char *expect, *size, *max_samples_per_key;                 /* test */
   const char **inputs;
   size_t input_count;
 } Options;
@@ -196,13 +196,13 @@ static int parse_args(int argc, char **argv, Options *opts) {
       return usage_error("test formats are text, json and junit, not", opts->format);
     if (opts->size && !is_count(opts->size))
       return usage_error("--size takes a number of results, not", opts->size);
-    if (opts->max_samples_per_key && (!is_count(opts->max_samples_per_key) ||
-                                      atoll(opts->max_samples_per_key) < 1))
+    if (opts->max_samples_per_key &&
+        (!is_count(opts->max_samples_per_key) || atoll(opts->max_samples_per_key) < 1))
       return usage_error("--max-samples-per-key takes a positive number, not",
                          opts->max_samples_per_key);
   } else if (opts->expect || opts->size || opts->max_samples_per_key || opts->category_field ||
-             opts->index_mapping ||
-             opts->timestamp_field || opts->tiebreaker_field || opts->event_count) {
+             opts->index_mapping || opts->timestamp_field || opts->tiebreaker_field ||
+             opts->event_count) {
     return usage_error("--events, --expect and the other test options belong to 'sigmac test'",
                        NULL);
   }

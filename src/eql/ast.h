@@ -17,7 +17,7 @@ typedef struct EqlTerm {
   bool missing; /* '!' */
   long runs;    /* 1 when absent */
   Span runs_span;
-  bool fork;    /* Endgame 'fork' (warned about; the IR cannot hold it) */
+  bool fork; /* Endgame 'fork' (warned about; the IR cannot hold it) */
 } EqlTerm;
 
 typedef struct EqlPipe {

@@ -7,11 +7,11 @@ struct Aho {
   uint8_t byte_class[256]; /* lower-cased byte -> class; 0 for bytes no literal has */
   uint32_t classes;
   uint32_t states;
-  uint32_t *delta;      /* delta[state * classes + class]: the next state */
-  int32_t *first;       /* first literal ending at a state, or -1 */
-  int32_t *same_next;   /* the next literal with the same text, or -1 */
-  uint32_t *dict;       /* the nearest state down the failure links that has a literal; 0: none */
-  bool *reports;        /* whether a state, or one down its failure links, ends a literal */
+  uint32_t *delta;    /* delta[state * classes + class]: the next state */
+  int32_t *first;     /* first literal ending at a state, or -1 */
+  int32_t *same_next; /* the next literal with the same text, or -1 */
+  uint32_t *dict;     /* the nearest state down the failure links that has a literal; 0: none */
+  bool *reports;      /* whether a state, or one down its failure links, ends a literal */
 };
 
 static uint8_t lower(uint8_t c) { return c >= 'A' && c <= 'Z' ? (uint8_t)(c | 0x20) : c; }

@@ -43,7 +43,8 @@ typedef struct Scan {
   Chains *out;
 } Scan;
 
-/* ---- hits ------------------------------------------------------------------------------------- */
+/* ---- hits -------------------------------------------------------------------------------------
+ */
 
 /* A Sigma field of an event: its own name (EVTX-rendered names included), else the name the
  * mapping gives it under the rule's logsource. */
@@ -134,7 +135,8 @@ static int by_group_then_time(const void *a, const void *b) {
                                       : 0;
 }
 
-/* ---- conditions -------------------------------------------------------------------------------- */
+/* ---- conditions --------------------------------------------------------------------------------
+ */
 
 static bool meets(const IrCorrelation *corr, double value) {
   for (size_t t = 0; t < corr->threshold_count; t++) {
@@ -218,7 +220,8 @@ static double aggregate(const Scan *s, const Hit *hits, size_t n) {
   return values[rank ? rank - 1 : 0];
 }
 
-/* ---- the rule-name expression of a temporal correlation (pySigma's string condition) ---------- */
+/* ---- the rule-name expression of a temporal correlation (pySigma's string condition) ----------
+ */
 
 typedef struct Expr {
   const char *p;
@@ -302,7 +305,8 @@ static bool temporal_holds(const Scan *s, const bool *present, bool *bad) {
   return distinct == s->corr->rule_count;
 }
 
-/* ---- scanning a group -------------------------------------------------------------------------- */
+/* ---- scanning a group --------------------------------------------------------------------------
+ */
 
 /* Emits the events of hits (in time order) as one chain. */
 static void emit(const Scan *s, const Hit *const *hits, size_t n) {
@@ -392,7 +396,8 @@ static void scan_ordered(const Scan *s, const Hit *hits, size_t n) {
   }
 }
 
-/* ---- the correlation ----------------------------------------------------------------------------- */
+/* ---- the correlation
+ * ----------------------------------------------------------------------------- */
 
 static RuleResult *result_of(RuleResult *results, size_t count, const IrRule *rule) {
   for (size_t i = 0; i < count; i++)
@@ -404,15 +409,20 @@ static RuleResult *result_of(RuleResult *results, size_t count, const IrRule *ru
 
 static void report(const Scan *s, const char *fmt, const char *what) {
   diag_report(s->diags, DIAG_ERROR, s->rule->src,
-              (Span){s->rule->span.start, s->rule->span.start + 1}, "eval-unsupported", fmt,
-              what);
+              (Span){s->rule->span.start, s->rule->span.start + 1}, "eval-unsupported", fmt, what);
 }
 
 void correlate_run(Arena *arena, DiagSink *diags, const Mapping *mapping, const EvalFields *fields,
                    RuleResult *results, size_t count, RuleResult *result) {
   const IrCorrelation *corr = result->rule->correlation;
-  Scan s = {arena, diags, mapping, fields, result->rule, corr,
-            corr->timespan_seconds * 1000000000LL, &result->matches};
+  Scan s = {arena,
+            diags,
+            mapping,
+            fields,
+            result->rule,
+            corr,
+            corr->timespan_seconds * 1000000000LL,
+            &result->matches};
   memset(&result->matches, 0, sizeof result->matches);
   if (corr->expression && corr->kind == IR_CORR_TEMPORAL_ORDERED) {
     report(&s, "%s: a temporal_ordered correlation with a condition expression is not evaluated",
@@ -421,8 +431,8 @@ void correlate_run(Arena *arena, DiagSink *diags, const Mapping *mapping, const 
   }
   size_t total = 0;
   for (size_t r = 0; r < corr->rule_count; r++) {
-    const RuleResult *ref = corr->rules[r].rule ? result_of(results, count, corr->rules[r].rule)
-                                                : NULL;
+    const RuleResult *ref =
+        corr->rules[r].rule ? result_of(results, count, corr->rules[r].rule) : NULL;
     if (!ref || !ref->evaluated) {
       report(&s, "the correlation's rule '%s' could not be evaluated", corr->rules[r].text);
       return;
@@ -443,8 +453,9 @@ void correlate_run(Arena *arena, DiagSink *diags, const Mapping *mapping, const 
       j++;
     if (corr->kind == IR_CORR_TEMPORAL) {
       if (!scan_temporal(&s, &hits[i], j - i)) {
-        report(&s, "the condition expression '%s' is not made of the correlation's rule names, "
-                   "'and', 'or', 'not' and parentheses",
+        report(&s,
+               "the condition expression '%s' is not made of the correlation's rule names, "
+               "'and', 'or', 'not' and parentheses",
                corr->expression);
         return;
       }

@@ -76,8 +76,7 @@ void eval_matcher_for(Matcher *m, Arena *arena, DiagSink *diags, const IrRule *r
 
 static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
                      const EvalFields *fields, const SearchLimits *limits,
-                     const Event *const *order, size_t count,
-                     RuleResult *result) {
+                     const Event *const *order, size_t count, RuleResult *result) {
   const IrRule *rule = result->rule;
   if (!eval_runnable(diags, rule))
     return;
@@ -108,9 +107,8 @@ static bool references_ready(const RuleResult *results, size_t count, const IrRu
 }
 
 RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
-                       const Mapping *mapping, const EvalFields *fields,
-                       const SearchLimits *limits, const EventSet *events,
-                       size_t *count) {
+                       const Mapping *mapping, const EvalFields *fields, const SearchLimits *limits,
+                       const EventSet *events, size_t *count) {
   RuleResult *results = arena_array(arena, rules->count + 1, sizeof(RuleResult));
   if (!fields)
     fields = &eval_default_fields;

@@ -99,8 +99,8 @@ bool event_load(Arena *arena, const Source *src, DiagSink *diags, EventSet *out)
     if (at >= src->len)
       break;
     json_error_t error;
-    json_t *value = json_loadb(src->text + at, src->len - at,
-                               JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &error);
+    json_t *value =
+        json_loadb(src->text + at, src->len - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &error);
     if (!value) {
       size_t offset = at + (error.position > 0 ? (size_t)error.position - 1 : 0);
       diag_report(diags, DIAG_ERROR, src, (Span){offset, offset + 1}, "event-json",
@@ -175,11 +175,12 @@ static json_t *evtx_field(json_t *root, const char *name) {
     value = json_object_get(json_object_get(event, "System"), name);
   const char *underscore = strchr(name, '_');
   if (!value && underscore) { /* Provider_Name: System.Provider.#attributes.Name */
-    json_t *tag = json_object_getn(json_object_get(event, "System"), name,
-                                   (size_t)(underscore - name));
+    json_t *tag =
+        json_object_getn(json_object_get(event, "System"), name, (size_t)(underscore - name));
     value = json_object_get(json_object_get(tag, "#attributes"), underscore + 1);
   }
-  if (json_is_object(value) && json_object_get(value, "#text")) /* <Data>text</Data> with attributes */
+  if (json_is_object(value) &&
+      json_object_get(value, "#text")) /* <Data>text</Data> with attributes */
     value = json_object_get(value, "#text");
   return value;
 }

@@ -12,23 +12,23 @@
 
 /* What the logsource of a Sigma rule is tested against, read once per event. */
 typedef struct EventFacts {
-  bool evtx;               /* an EVTX-rendered Windows event (Event.System) */
-  const char *channel;     /* EVTX Event.System.Channel, or NULL */
+  bool evtx;           /* an EVTX-rendered Windows event (Event.System) */
+  const char *channel; /* EVTX Event.System.Channel, or NULL */
   size_t channel_len;
   bool has_event_id;
-  long long event_id;      /* EVTX Event.System.EventID */
-  const char *os_type;     /* ECS host.os.type, or NULL */
+  long long event_id;  /* EVTX Event.System.EventID */
+  const char *os_type; /* ECS host.os.type, or NULL */
   size_t os_type_len;
-  bool has_category;       /* ECS event.category present */
+  bool has_category; /* ECS event.category present */
 } EventFacts;
 
 struct IndexMapping;
 
 typedef struct Event {
-  json_t *root;        /* a JSON object */
-  const Source *src;   /* the file it came from */
-  size_t line;         /* 1-based line of its first byte in src */
-  size_t index;        /* 0-based position in the input */
+  json_t *root;      /* a JSON object */
+  const Source *src; /* the file it came from */
+  size_t line;       /* 1-based line of its first byte in src */
+  size_t index;      /* 0-based position in the input */
   EventFacts facts;
   const struct IndexMapping *mapping; /* the index mapping it was read with, or NULL */
 } Event;

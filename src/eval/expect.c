@@ -109,9 +109,9 @@ const char *expect_match_text(Arena *arena, const Chain *chain, bool chain_form,
   for (size_t e = 0; e < chain->count; e++) {
     const Event *event = chain->events[e];
     const char *path = event ? event->src->path : NULL;
-    const char *ref = event ? arena_printf(arena, "%s:%zu", full_paths ? path : base_name(path),
-                                           event->line)
-                            : "missing";
+    const char *ref =
+        event ? arena_printf(arena, "%s:%zu", full_paths ? path : base_name(path), event->line)
+              : "missing";
     text = arena_printf(arena, "%s%s%s", text, e ? ", " : "", ref);
   }
   return chain_form ? arena_printf(arena, "%s]", text) : text;

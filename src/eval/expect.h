@@ -18,8 +18,8 @@
 typedef struct ExpectedMatch {
   const char **refs; /* "file:line" or "missing", one per event of the match */
   size_t count;
-  Span span;         /* where it is written */
-  bool found;        /* set by expect_compare */
+  Span span;  /* where it is written */
+  bool found; /* set by expect_compare */
 } ExpectedMatch;
 
 typedef struct ExpectedRule {

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "base/cidr.h"
-#include "eval/regex.h"
 #include "eval/index_mapping.h"
+#include "eval/regex.h"
 #include "eval/timeline.h"
 #include "ir/ir_build.h"
 
@@ -153,10 +153,10 @@ static Value between(Value s, Value left, Value right, bool greedy, bool insensi
 /* The functions Elasticsearch EQL has; the Endgame-only ones (arrayContains, match, ...) are
  * refused rather than guessed at. */
 static bool known_function(const IrExpr *call) {
-  static const char *const names[] = {"add",      "between",  "cidrMatch", "concat",
-                                      "divide",   "endsWith", "indexOf",   "length",
-                                      "modulo",   "multiply", "number",    "startsWith",
-                                      "string",   "stringContains", "substring", "subtract", NULL};
+  static const char *const names[] = {
+      "add",     "between",        "cidrMatch", "concat",   "divide", "endsWith",
+      "indexOf", "length",         "modulo",    "multiply", "number", "startsWith",
+      "string",  "stringContains", "substring", "subtract", NULL};
   for (const char *const *name = names; *name; name++)
     if (named(call, *name))
       return true;
@@ -177,8 +177,11 @@ static Value call(Matcher *m, const IrExpr *e, const Event *event) {
   bool ci = e->insensitive;
   if (named(e, "add") || named(e, "subtract") || named(e, "multiply") || named(e, "divide") ||
       named(e, "modulo")) {
-    const char *op = named(e, "add") ? "+" : named(e, "subtract") ? "-" : named(e, "multiply") ? "*"
-                     : named(e, "divide") ? "/" : "%";
+    const char *op = named(e, "add")        ? "+"
+                     : named(e, "subtract") ? "-"
+                     : named(e, "multiply") ? "*"
+                     : named(e, "divide")   ? "/"
+                                            : "%";
     return arith(op, a[0], a[1]);
   }
   if (named(e, "length"))
@@ -209,14 +212,15 @@ static Value call(Matcher *m, const IrExpr *e, const Event *event) {
     if (a[0].kind != V_STRING || a[1].kind != V_STRING || a[1].len > a[0].len)
       return a[0].kind == V_STRING && a[1].kind == V_STRING ? bool_value(false) : null_value;
     Value part = named(e, "startsWith") ? string_value(a[0].text, a[1].len)
-                 : named(e, "endsWith")  ? string_value(a[0].text + a[0].len - a[1].len, a[1].len)
-                                         : a[0];
+                 : named(e, "endsWith") ? string_value(a[0].text + a[0].len - a[1].len, a[1].len)
+                                        : a[0];
     if (named(e, "stringContains"))
       return bool_value(a[1].len > 0 || a[0].len > 0 ? find(&a[0], &a[1], 0, ci) >= 0 : false);
     return bool_value(same_text(&part, &a[1], ci));
   }
   if (named(e, "indexOf")) {
-    size_t from = e->count > 2 && a[2].kind == V_NUMBER && a[2].number > 0 ? (size_t)a[2].number : 0;
+    size_t from =
+        e->count > 2 && a[2].kind == V_NUMBER && a[2].number > 0 ? (size_t)a[2].number : 0;
     long at = a[0].kind == V_STRING && a[1].kind == V_STRING && from <= a[0].len
                   ? find(&a[0], &a[1], from, ci)
                   : -1;
@@ -231,7 +235,8 @@ static Value call(Matcher *m, const IrExpr *e, const Event *event) {
       return a[0].kind == V_NUMBER ? a[0] : null_value;
     char *text = arena_strndup(m->arena, a[0].text, a[0].len), *end;
     int base = e->count > 1 && a[1].kind == V_NUMBER ? (int)a[1].number : 10;
-    double n = base == 10 && !strstr(text, "0x") ? strtod(text, &end) : (double)strtoll(text, &end, base ? base : 16);
+    double n = base == 10 && !strstr(text, "0x") ? strtod(text, &end)
+                                                 : (double)strtoll(text, &end, base ? base : 16);
     while (*end == ' ')
       end++;
     return *end ? null_value : number_value(n, n == trunc(n) && fabs(n) < 9e15);
@@ -307,9 +312,12 @@ static bool time_compare(Matcher *m, const IrExpr *e, const Value *a, const Valu
       !as_time(m, e->args[0], a, event, &x) || !as_time(m, e->args[1], b, event, &y))
     return false;
   const char *op = e->op;
-  bool holds = strcmp(op, "==") == 0 ? x == y : strcmp(op, "!=") == 0 ? x != y
-               : strcmp(op, "<") == 0 ? x < y : strcmp(op, "<=") == 0 ? x <= y
-               : strcmp(op, ">") == 0 ? x > y : x >= y;
+  bool holds = strcmp(op, "==") == 0   ? x == y
+               : strcmp(op, "!=") == 0 ? x != y
+               : strcmp(op, "<") == 0  ? x < y
+               : strcmp(op, "<=") == 0 ? x <= y
+               : strcmp(op, ">") == 0  ? x > y
+                                       : x >= y;
   *out = holds ? T_TRUE : T_FALSE;
   return true;
 }
@@ -321,11 +329,15 @@ static Truth compare(Matcher *m, const IrExpr *e, const Event *event) {
   if (time_compare(m, e, &a, &b, event, &timed))
     return timed;
   if (a.kind == V_STRING && b.kind == V_STRING &&
-      (kind_of(e->args[0], event) == FIELD_VERSION || kind_of(e->args[1], event) == FIELD_VERSION)) {
+      (kind_of(e->args[0], event) == FIELD_VERSION ||
+       kind_of(e->args[1], event) == FIELD_VERSION)) {
     int c = version_compare(a.text, a.len, b.text, b.len); /* a version field of the index */
-    bool holds = strcmp(op, "==") == 0 ? c == 0 : strcmp(op, "!=") == 0 ? c != 0
-                 : strcmp(op, "<") == 0 ? c < 0 : strcmp(op, "<=") == 0 ? c <= 0
-                 : strcmp(op, ">") == 0 ? c > 0 : c >= 0;
+    bool holds = strcmp(op, "==") == 0   ? c == 0
+                 : strcmp(op, "!=") == 0 ? c != 0
+                 : strcmp(op, "<") == 0  ? c < 0
+                 : strcmp(op, "<=") == 0 ? c <= 0
+                 : strcmp(op, ">") == 0  ? c > 0
+                                         : c >= 0;
     return holds ? T_TRUE : T_FALSE;
   }
   if (strcmp(op, "==") == 0 || strcmp(op, "!=") == 0) {
@@ -343,8 +355,10 @@ static Truth compare(Matcher *m, const IrExpr *e, const Event *event) {
   int c = order(&a, &b);
   if (c == -2)
     return T_NULL;
-  bool holds = strcmp(op, "<") == 0 ? c < 0 : strcmp(op, "<=") == 0 ? c <= 0
-               : strcmp(op, ">") == 0 ? c > 0 : c >= 0;
+  bool holds = strcmp(op, "<") == 0    ? c < 0
+               : strcmp(op, "<=") == 0 ? c <= 0
+               : strcmp(op, ">") == 0  ? c > 0
+                                       : c >= 0;
   return holds ? T_TRUE : T_FALSE;
 }
 
@@ -377,7 +391,8 @@ static Truth match(Matcher *m, const IrExpr *e, const Event *event) {
       const char *pattern = e->args[i]->kind == IR_EXPR_STRING
                                 ? e->args[i]->text
                                 : arena_strndup(m->arena, p.text, p.len);
-      if (match_lucene_regex(m, e->args[i], pattern, !e->insensitive, text.text, text.len, m->src, e->args[i]->span))
+      if (match_lucene_regex(m, e->args[i], pattern, !e->insensitive, text.text, text.len, m->src,
+                             e->args[i]->span))
         return T_TRUE;
       continue;
     }

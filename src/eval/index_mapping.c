@@ -6,7 +6,8 @@
 
 #include "eval/timeline.h"
 
-/* ---- loading ------------------------------------------------------------------------------------ */
+/* ---- loading ------------------------------------------------------------------------------------
+ */
 
 static void free_json(void *value) { json_decref(value); }
 
@@ -79,7 +80,8 @@ FieldKind index_mapping_kind(const IndexMapping *mapping, const char *path) {
   return FIELD_OTHER;
 }
 
-/* ---- dates ----------------------------------------------------------------------------------------- */
+/* ---- dates
+ * ----------------------------------------------------------------------------------------- */
 
 /* A Java date pattern (yyyy MM dd HH mm ss SSS and literals, 'quoted' text), in UTC. */
 static bool pattern_parse(const char *pattern, size_t plen, const char *text, size_t len,
@@ -92,13 +94,13 @@ static bool pattern_parse(const char *pattern, size_t plen, const char *text, si
     while (i + run < plen && pattern[i + run] == c)
       run++;
     int *slot = c == 'y' || c == 'u' ? &year
-                : c == 'M'            ? &month
-                : c == 'd'            ? &day
-                : c == 'H'            ? &hour
-                : c == 'm'            ? &minute
-                : c == 's'            ? &second
-                : c == 'S'            ? &milli
-                                      : NULL;
+                : c == 'M'           ? &month
+                : c == 'd'           ? &day
+                : c == 'H'           ? &hour
+                : c == 'm'           ? &minute
+                : c == 's'           ? &second
+                : c == 'S'           ? &milli
+                                     : NULL;
     if (slot) {
       int width = c == 'y' || c == 'u' ? (run == 2 ? 2 : 4) : (int)(run < 2 ? 2 : run);
       if (c == 'S')
@@ -131,7 +133,9 @@ static bool pattern_parse(const char *pattern, size_t plen, const char *text, si
       second > 60)
     return false;
   *millis = ((double)days_from_civil(year, (unsigned)month, (unsigned)day) * 86400.0 +
-             hour * 3600.0 + minute * 60.0 + second) * 1000.0 + milli;
+             hour * 3600.0 + minute * 60.0 + second) *
+                1000.0 +
+            milli;
   return true;
 }
 
@@ -152,8 +156,8 @@ static bool named_parse(const char *name, size_t n, const char *text, size_t len
     return true;
   }
   if (IS("strict_date_optional_time") || IS("date_optional_time") || IS("strict_date_time") ||
-      IS("date_time") || IS("strict_date_optional_time_nanos") || IS("strict_date") ||
-      IS("date") || IS("iso8601")) {
+      IS("date_time") || IS("strict_date_optional_time_nanos") || IS("strict_date") || IS("date") ||
+      IS("iso8601")) {
     if (!timestamp_parse(text, len, &t) || memchr(text, '-', len) == NULL)
       return false; /* epoch text is not an ISO date here */
     *millis = (double)t / EVENT_NS_PER_MS;
@@ -179,7 +183,8 @@ bool date_parse(const char *format, const char *text, size_t len, double *millis
   }
 }
 
-/* ---- versions ---------------------------------------------------------------------------------- */
+/* ---- versions ----------------------------------------------------------------------------------
+ */
 
 typedef struct Version {
   bool valid;
@@ -256,7 +261,8 @@ int version_compare(const char *a, size_t alen, const char *b, size_t blen) {
   return pre_compare(x.pre, x.pre_len, y.pre, y.pre_len);
 }
 
-/* ---- applying ------------------------------------------------------------------------------------- */
+/* ---- applying
+ * ------------------------------------------------------------------------------------- */
 
 /* The object holding path and the key of it there (a flat key or nested objects). */
 static bool locate(json_t *object, const char *path, json_t **parent, const char **key) {

@@ -23,11 +23,11 @@
 typedef enum FieldKind { FIELD_OTHER, FIELD_DATE, FIELD_VERSION, FIELD_ALIAS } FieldKind;
 
 typedef struct MappedField {
-  const char *path;       /* dotted */
+  const char *path; /* dotted */
   FieldKind kind;
-  const char *format;     /* FIELD_DATE: the format, NULL for the default */
-  const char *alias_of;   /* FIELD_ALIAS: the target's path */
-  json_t *null_value;     /* or NULL */
+  const char *format;   /* FIELD_DATE: the format, NULL for the default */
+  const char *alias_of; /* FIELD_ALIAS: the target's path */
+  json_t *null_value;   /* or NULL */
 } MappedField;
 
 typedef struct IndexMapping {

@@ -9,15 +9,15 @@
 typedef enum Place {
   AT_OTHER,
   AT_ROOT,
-  AT_EVENT,        /* Event */
-  AT_SYSTEM,       /* Event.System */
-  AT_CHANNEL,      /* Event.System.Channel */
-  AT_EVENT_ID,     /* Event.System.EventID */
-  AT_HOST,         /* host */
-  AT_OS,           /* host.os */
-  AT_OS_TYPE,      /* host.os.type */
-  AT_ECS_EVENT,    /* event */
-  AT_CATEGORY,     /* event.category */
+  AT_EVENT,     /* Event */
+  AT_SYSTEM,    /* Event.System */
+  AT_CHANNEL,   /* Event.System.Channel */
+  AT_EVENT_ID,  /* Event.System.EventID */
+  AT_HOST,      /* host */
+  AT_OS,        /* host.os */
+  AT_OS_TYPE,   /* host.os.type */
+  AT_ECS_EVENT, /* event */
+  AT_CATEGORY,  /* event.category */
 } Place;
 
 typedef struct Cursor {
@@ -45,7 +45,7 @@ static Place child_place(Place parent, const char *key, size_t len) {
   case AT_EVENT:
     return key_is(key, len, "System") ? AT_SYSTEM : AT_OTHER;
   case AT_SYSTEM:
-    return key_is(key, len, "Channel") ? AT_CHANNEL
+    return key_is(key, len, "Channel")   ? AT_CHANNEL
            : key_is(key, len, "EventID") ? AT_EVENT_ID
                                          : AT_OTHER;
   case AT_HOST:
@@ -119,7 +119,7 @@ static bool hex4(Cursor *c, unsigned *unit) {
     if (c->p >= c->end)
       return false;
     char h = *c->p;
-    unsigned d = h >= '0' && h <= '9' ? (unsigned)(h - '0')
+    unsigned d = h >= '0' && h <= '9'   ? (unsigned)(h - '0')
                  : h >= 'a' && h <= 'f' ? (unsigned)(h - 'a' + 10)
                  : h >= 'A' && h <= 'F' ? (unsigned)(h - 'A' + 10)
                                         : 16;

@@ -14,16 +14,16 @@ enum { JSON_CHECK_DEPTH = 2048 }; /* jansson's own limit, so both agree */
  * is parsed (the same facts event_facts_read() gets from a parsed event). Strings are spans of
  * the text, taken only when they hold no escape. */
 typedef struct JsonFacts {
-  bool evtx;               /* Event.System is an object */
-  const char *channel;     /* Event.System.Channel, or NULL */
+  bool evtx;           /* Event.System is an object */
+  const char *channel; /* Event.System.Channel, or NULL */
   size_t channel_len;
-  bool has_event_id;       /* Event.System.EventID, a number or a string of digits */
+  bool has_event_id; /* Event.System.EventID, a number or a string of digits */
   long long event_id;
-  const char *os_type;     /* host.os.type (nested or a flat key), or NULL */
+  const char *os_type; /* host.os.type (nested or a flat key), or NULL */
   size_t os_type_len;
-  bool has_category;       /* event.category (nested or a flat key) */
-  bool odd_escapes;        /* a \u escape of a character JSON writers write as it is (a letter,
-                              a digit, most punctuation): the prefilter cannot read this text */
+  bool has_category; /* event.category (nested or a flat key) */
+  bool odd_escapes;  /* a \u escape of a character JSON writers write as it is (a letter,
+                        a digit, most punctuation): the prefilter cannot read this text */
 } JsonFacts;
 
 /* What the check hands on: the text of every string value (between its quotes, escapes as

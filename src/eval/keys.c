@@ -94,9 +94,13 @@ static const char *key_text(Arena *arena, const json_t *const *parts, size_t cou
   char *text = arena_strdup(arena, "");
   for (size_t i = 0; i < count; i++) {
     /* a type mark keeps the string "1", the number 1 and null apart */
-    char mark = !parts[i] ? 'z' : json_is_string(parts[i]) ? 's' : json_is_boolean(parts[i]) ? 'b' : 'n';
+    char mark = !parts[i]                   ? 'z'
+                : json_is_string(parts[i])  ? 's'
+                : json_is_boolean(parts[i]) ? 'b'
+                                            : 'n';
     const char *value = parts[i] ? join_key_part_text(arena, parts[i]) : "";
-    if (json_is_real(parts[i]) && json_real_value(parts[i]) == (double)(long long)json_real_value(parts[i]))
+    if (json_is_real(parts[i]) &&
+        json_real_value(parts[i]) == (double)(long long)json_real_value(parts[i]))
       value = arena_printf(arena, "%lld", (long long)json_real_value(parts[i])); /* 1.0 is 1 */
     text = arena_printf(arena, "%s\x1f%c%s", text, mark, value);
   }

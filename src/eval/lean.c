@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the key names ------------------------------------------------------------------------------ */
+/* ---- the key names ------------------------------------------------------------------------------
+ */
 
 struct LeanKeys {
   const char **slots; /* open addressing; NULL: free */
@@ -122,8 +123,9 @@ LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, cons
   keys->slots = arena_array(arena, keys->capacity, sizeof(char *));
   keys->lens = arena_array(arena, keys->capacity, sizeof(size_t));
   static const char *const fixed[] = {
-      "Event.System.Channel", "Event.System.EventID", "Event.EventData", "Event.UserData",
-      "#attributes", "#text", "event.category", "event.type", "host.os.type"};
+      "Event.System.Channel", "Event.System.EventID", "Event.EventData",
+      "Event.UserData",       "#attributes",          "#text",
+      "event.category",       "event.type",           "host.os.type"};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
     put_name(arena, keys, fixed[i]);
   for (size_t i = 0; i < extra_count; i++)
@@ -142,7 +144,8 @@ LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, cons
   return keys;
 }
 
-/* ---- the tree ------------------------------------------------------------------------------------ */
+/* ---- the tree
+ * ------------------------------------------------------------------------------------ */
 
 typedef struct Reader {
   const char *p, *end;

@@ -15,17 +15,17 @@
 #include "ir/ir_build.h"
 
 struct PredCache {
-  const void *pred;        /* the predicate (or expression) it is for; NULL: a free slot */
-  IrString pattern;        /* string kinds: the pattern with its wildcards */
+  const void *pred; /* the predicate (or expression) it is for; NULL: a free slot */
+  IrString pattern; /* string kinds: the pattern with its wildcards */
   bool has_pattern;
-  Regex *regex;            /* NULL when it could not be compiled */
+  Regex *regex; /* NULL when it could not be compiled */
   bool has_regex;
   Cidr network;
   bool network_ok;
   bool has_network;
-  const char *mapped;      /* the field's name under the mapping, NULL when it has none */
+  const char *mapped; /* the field's name under the mapping, NULL when it has none */
   bool has_mapped;
-  struct LiteralSet *set;  /* an OR node of many literal tests of one field, made one scan */
+  struct LiteralSet *set; /* an OR node of many literal tests of one field, made one scan */
   bool has_set;
 };
 
@@ -101,9 +101,12 @@ void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names) {
   m->sigma_names = sigma_names;
 }
 
-/* ---- text -------------------------------------------------------------------------------------- */
+/* ---- text --------------------------------------------------------------------------------------
+ */
 
-static char fold(char c, bool cased) { return !cased && c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c; }
+static char fold(char c, bool cased) {
+  return !cased && c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
+}
 
 static size_t char_width(const char *text, size_t len) {
   unsigned char c = (unsigned char)text[0];
@@ -198,7 +201,8 @@ static bool value_number(const json_t *v, double *out) {
   return end != text && *end == '\0';
 }
 
-/* ---- regexes ----------------------------------------------------------------------------------- */
+/* ---- regexes -----------------------------------------------------------------------------------
+ */
 
 /* A Lucene regex (EQL) as PCRE matching the whole value: Lucene reads '^' and '$' literally. */
 static char *lucene_to_pcre(Arena *arena, const char *lucene) {
@@ -367,7 +371,8 @@ static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, c
   case IR_MATCH_CIDR: {
     PredCache *c = cached(m, pred);
     if (!c->has_network) {
-      c->network_ok = cidr_parse(pred->pattern, strlen(pred->pattern), &c->network, NULL, NULL, NULL);
+      c->network_ok =
+          cidr_parse(pred->pattern, strlen(pred->pattern), &c->network, NULL, NULL, NULL);
       c->has_network = true;
     }
     return json_is_string(v) && c->network_ok &&
@@ -378,7 +383,8 @@ static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, c
   case IR_MATCH_GT:
   case IR_MATCH_GTE: {
     double number;
-    return value_number(v, &number) && compare_number(pred->match, number, pred->value.number.value);
+    return value_number(v, &number) &&
+           compare_number(pred->match, number, pred->value.number.value);
   }
   case IR_MATCH_FIELDREF: {
     const json_t *other = field_value(m, pred, pred->pattern, event);
@@ -410,7 +416,8 @@ static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, c
 
 /* Sigma keywords: found in any string of the event, at any depth; a plain keyword anywhere in
  * the string, a pattern as written. */
-static bool keyword_in(Matcher *m, const IrPredicate *pred, const IrString *pattern, const json_t *v) {
+static bool keyword_in(Matcher *m, const IrPredicate *pred, const IrString *pattern,
+                       const json_t *v) {
   switch (json_typeof(v)) {
   case JSON_STRING:
     return match_pattern(pattern, json_string_value(v), json_string_length(v), pred->cased);
@@ -493,8 +500,7 @@ static bool time_comparison(Matcher *m, const IrPredicate *pred, const Event *ev
     literal = time_from_millis(pred->value.number.value);
   } else if (pred->value.kind == IR_VALUE_STRING && pred->value.string.count == 1 &&
              pred->value.string.segs[0].kind == IR_SEG_LITERAL) {
-    if (!timestamp_parse(pred->value.string.segs[0].text, pred->value.string.segs[0].len,
-                         &literal))
+    if (!timestamp_parse(pred->value.string.segs[0].text, pred->value.string.segs[0].len, &literal))
       return false;
   } else {
     return false;
@@ -536,7 +542,7 @@ static Truth predicate(Matcher *m, const IrPredicate *pred, const Event *event) 
     return v ? T_TRUE : T_FALSE;
   if (missing && pred->optional && reads_null_text(pred))
     return T_TRUE; /* Elasticsearch: an optional field without a value equals the string "null" */
-  if (missing) /* a term query finds nothing; a script (function) reads null */
+  if (missing)     /* a term query finds nothing; a script (function) reads null */
     return pred->script ? T_NULL : T_FALSE;
   if (!json_is_array(v))
     return match_scalar(m, pred, v, event) ? T_TRUE : T_FALSE;
@@ -560,7 +566,7 @@ enum { LITERAL_SET_MIN = 8 };
 typedef struct LiteralSet {
   const IrPredicate *first; /* resolves the field (and caches its mapped name) */
   Aho *aho;
-  IrMatchKind *kinds;       /* per literal: equals, contains, startswith, endswith */
+  IrMatchKind *kinds; /* per literal: equals, contains, startswith, endswith */
   size_t *lens;
 } LiteralSet;
 

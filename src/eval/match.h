@@ -39,17 +39,17 @@ extern const SearchLimits search_default_limits; /* no size limit, one sample pe
 typedef struct Matcher {
   Arena *arena;
   DiagSink *diags;
-  bool sigma_names;        /* resolve Sigma taxonomy names in EVTX-rendered events */
-  PredCache *cache;        /* per predicate: its pattern, regex, network, made once */
+  bool sigma_names; /* resolve Sigma taxonomy names in EVTX-rendered events */
+  PredCache *cache; /* per predicate: its pattern, regex, network, made once */
   size_t cache_count;
-  size_t cache_capacity;   /* a power of two: open addressing by the predicate's address */
-  bool failed;             /* a regex hit a limit, or an expression could not be evaluated */
+  size_t cache_capacity; /* a power of two: open addressing by the predicate's address */
+  bool failed;           /* a regex hit a limit, or an expression could not be evaluated */
   /* Sigma rules over ECS events: a field the event lacks under its Sigma name is looked up
    * under the name the mapping gives it for the rule's logsource */
   const Mapping *mapping;
   const IrLogsource *logsource;
   const EvalFields *fields;
-  const Source *src;       /* the rule's source, where expression problems are reported */
+  const Source *src; /* the rule's source, where expression problems are reported */
   const SearchLimits *limits;
   const struct LogsourceTest *logsource_test; /* Sigma rules: made on first use (logsource.h) */
   size_t sequence_state_peak; /* the most join keys a sequence held state for at once */

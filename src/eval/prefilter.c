@@ -16,7 +16,7 @@ enum {
 typedef struct Clause {
   const char **items; /* as they appear in JSON text (a backslash doubled) */
   size_t count;
-  size_t min_len;     /* the shortest, unescaped */
+  size_t min_len; /* the shortest, unescaped */
 } Clause;
 
 /* Every clause holds when the node holds; none: the node may hold for any event. */
@@ -31,15 +31,15 @@ struct Prefilter {
   Aho *aho;
   uint32_t *anchor_clause; /* anchor -> clause */
   size_t anchor_count;
-  uint32_t *clause_rule;   /* clause -> rule */
-  uint32_t *clause_stamp;  /* per clause: the last scan it was found in */
-  uint32_t *rule_clauses;  /* per rule: its number of clauses */
-  uint32_t *rule_hits;     /* per rule: its clauses found by the current scan */
-  uint32_t *unanchored;    /* rules that are candidates for every event */
+  uint32_t *clause_rule;  /* clause -> rule */
+  uint32_t *clause_stamp; /* per clause: the last scan it was found in */
+  uint32_t *rule_clauses; /* per rule: its number of clauses */
+  uint32_t *rule_hits;    /* per rule: its clauses found by the current scan */
+  uint32_t *unanchored;   /* rules that are candidates for every event */
   size_t unanchored_count;
-  uint32_t *stamp;         /* per rule: the last scan that touched it */
-  uint32_t scan;           /* the current scan's number */
-  uint32_t *found;         /* the candidates of the current scan */
+  uint32_t *stamp; /* per rule: the last scan that touched it */
+  uint32_t scan;   /* the current scan's number */
+  uint32_t *found; /* the candidates of the current scan */
   size_t found_count;
   size_t rule_count, clause_count;
 };

@@ -56,8 +56,8 @@ static KeyGroup *group_of(Arena *arena, Groups *groups, const JoinKey *key, size
     return &groups->items[*slot - 1];
   if (groups->count == groups->capacity) {
     groups->capacity = groups->capacity ? groups->capacity * 2 : 16;
-    groups->items = arena_grow(arena, groups->items, groups->count, groups->capacity,
-                               sizeof(KeyGroup));
+    groups->items =
+        arena_grow(arena, groups->items, groups->count, groups->capacity, sizeof(KeyGroup));
   }
   KeyGroup *g = &groups->items[groups->count++];
   *slot = groups->count;
@@ -71,8 +71,8 @@ static KeyGroup *group_of(Arena *arena, Groups *groups, const JoinKey *key, size
 static void add_event(Arena *arena, KeyGroup *g, size_t step, const Event *event) {
   if (g->counts[step] == g->capacities[step]) {
     size_t capacity = g->capacities[step] ? g->capacities[step] * 2 : 4;
-    g->by_step[step] = arena_grow(arena, g->by_step[step], g->counts[step], capacity,
-                                  sizeof(Event *));
+    g->by_step[step] =
+        arena_grow(arena, g->by_step[step], g->counts[step], capacity, sizeof(Event *));
     g->capacities[step] = capacity;
   }
   g->by_step[step][g->counts[step]++] = event;

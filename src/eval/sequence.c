@@ -27,12 +27,13 @@ void chains_push(Arena *arena, Chains *out, const Event *const *events, size_t c
   out->items[out->count++] = (Chain){copy, count, key};
 }
 
-/* ---- the state machine ------------------------------------------------------------------------ */
+/* ---- the state machine ------------------------------------------------------------------------
+ */
 
 typedef struct Pending {
   const Event **events; /* the events matched so far, one per stage */
   size_t count;
-  EventTime first;      /* time of the first */
+  EventTime first; /* time of the first */
 } Pending;
 
 typedef struct KeyState {
@@ -178,7 +179,8 @@ static void advance(Matcher *m, Machine *mc, const IrQuery *q, const Event *even
         continue;
       if (before && ((q->maxspan_ms && time - before->first > maxspan_ns) ||
                      (s < n - 1 && ends_key(until_keys, ks->key)))) {
-        ks->slots[s - 1] = NULL; /* too late (the span is measured from the first event), or ended */
+        ks->slots[s - 1] =
+            NULL; /* too late (the span is measured from the first event), or ended */
         continue;
       }
       Pending *grown = extend(mc->arena, before, event, time, n);
@@ -212,8 +214,7 @@ static void run_sequence(Matcher *m, const IrQuery *q, const Event *const *event
       mc.stage_count += (size_t)(q->steps[i].runs > 1 ? q->steps[i].runs : 1);
   mc.stages = arena_array(m->arena, mc.stage_count + 1, sizeof(IrStep *));
   for (size_t i = 0, s = 0; i < q->step_count; i++)
-    for (long r = 0; !q->steps[i].missing && r < (q->steps[i].runs > 1 ? q->steps[i].runs : 1);
-         r++)
+    for (long r = 0; !q->steps[i].missing && r < (q->steps[i].runs > 1 ? q->steps[i].runs : 1); r++)
       mc.stages[s++] = &q->steps[i];
   Chains completed = {0};
   long long maxspan_ns = q->maxspan_ms * EVENT_NS_PER_MS;

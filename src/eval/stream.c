@@ -40,12 +40,12 @@ typedef struct Stream {
   size_t rule_count;
   uint32_t *candidates;
   JsonValueSink sink; /* hands the values json_check() reads to the prefilter */
-  LeanKeys *lean;    /* the key names the rules read */
-  bool *whole_event; /* per rule: it reads the whole event (Sigma keywords) */
+  LeanKeys *lean;     /* the key names the rules read */
+  bool *whole_event;  /* per rule: it reads the whole event (Sigma keywords) */
   StreamStats *stats;
-  const Source *file;     /* the file being read: its path, for events and diagnostics */
+  const Source *file;          /* the file being read: its path, for events and diagnostics */
   const IndexMapping *mapping; /* the file's index mapping, or NULL */
-  size_t malformed;       /* malformed lines in the file */
+  size_t malformed;            /* malformed lines in the file */
 } Stream;
 
 bool stream_possible(const IrRuleSet *rules) {
@@ -67,9 +67,12 @@ static bool ends_with(const char *text, const char *suffix) {
   return n >= m && strcmp(text + n - m, suffix) == 0;
 }
 
-bool stream_file(const char *path) { return ends_with(path, ".ndjson") || ends_with(path, ".jsonl"); }
+bool stream_file(const char *path) {
+  return ends_with(path, ".ndjson") || ends_with(path, ".jsonl");
+}
 
-/* ---- one line ---------------------------------------------------------------------------------- */
+/* ---- one line ----------------------------------------------------------------------------------
+ */
 
 static void malformed(Stream *s, const char *text, size_t len, size_t line, const char *message,
                       size_t offset) {
@@ -79,8 +82,7 @@ static void malformed(Stream *s, const char *text, size_t len, size_t line, cons
   piece->first_line = line - 1;
   if (offset >= len)
     offset = len ? len - 1 : 0;
-  diag_report(s->diags, DIAG_ERROR, piece, (Span){offset, offset + 1}, "event-json", "%s",
-              message);
+  diag_report(s->diags, DIAG_ERROR, piece, (Span){offset, offset + 1}, "event-json", "%s", message);
 }
 
 static void record(Stream *s, RuleState *rs, const Event *event) {
@@ -119,7 +121,7 @@ static void feed_prefilter(const char *text, size_t len, void *context) {
 /* Drops the candidates whose logsource the event's facts already rule out (a file_delete rule
  * for a Sysmon file creation), so that an event no rule is left for is not even parsed. */
 static size_t route(Stream *s, const JsonFacts *seen, size_t candidates) {
-  EventFacts facts = {seen->evtx, seen->channel, seen->channel_len, seen->has_event_id,
+  EventFacts facts = {seen->evtx,     seen->channel, seen->channel_len, seen->has_event_id,
                       seen->event_id, seen->os_type, seen->os_type_len, seen->has_category};
   size_t kept = 0;
   for (size_t c = 0; c < candidates; c++) {
@@ -224,7 +226,8 @@ static void read_file(Stream *s, const char *path) {
   fclose(file);
 }
 
-/* ---- the results ------------------------------------------------------------------------------- */
+/* ---- the results -------------------------------------------------------------------------------
+ */
 
 static int found_order(const void *a, const void *b) {
   return event_order_compare(&((const Found *)a)->order, &((const Found *)b)->order);
@@ -245,8 +248,8 @@ static void finish(Stream *s, const SearchLimits *limits) {
 
 RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                          const Mapping *mapping, const EvalFields *fields,
-                         const SearchLimits *limits, const StreamInput *inputs,
-                         size_t input_count, size_t *count, StreamStats *stats) {
+                         const SearchLimits *limits, const StreamInput *inputs, size_t input_count,
+                         size_t *count, StreamStats *stats) {
   memset(stats, 0, sizeof *stats);
   if (!fields)
     fields = &eval_default_fields;

@@ -38,7 +38,7 @@ typedef struct StreamInput {
  * them, in arena; matches in time order, as eval_rules() gives them. */
 RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                          const Mapping *mapping, const EvalFields *fields,
-                         const SearchLimits *limits, const StreamInput *inputs,
-                         size_t input_count, size_t *count, StreamStats *stats);
+                         const SearchLimits *limits, const StreamInput *inputs, size_t input_count,
+                         size_t *count, StreamStats *stats);
 
 #endif

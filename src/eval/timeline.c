@@ -66,14 +66,15 @@ bool timestamp_parse(const char *text, size_t len, EventTime *out) {
   if (epoch_millis(text, end, out))
     return true;
   int year, month, day, hour = 0, minute = 0, second = 0;
-  if (!read_digits(&p, end, 4, &year) || p >= end || *p++ != '-' || !read_digits(&p, end, 2, &month) ||
-      p >= end || *p++ != '-' || !read_digits(&p, end, 2, &day) || month < 1 || month > 12 ||
-      day < 1 || day > 31)
+  if (!read_digits(&p, end, 4, &year) || p >= end || *p++ != '-' ||
+      !read_digits(&p, end, 2, &month) || p >= end || *p++ != '-' ||
+      !read_digits(&p, end, 2, &day) || month < 1 || month > 12 || day < 1 || day > 31)
     return false;
   long long ns = 0, offset_minutes = 0;
   if (p < end && (*p == 'T' || *p == ' ')) {
     p++;
-    if (!read_digits(&p, end, 2, &hour) || p >= end || *p++ != ':' || !read_digits(&p, end, 2, &minute))
+    if (!read_digits(&p, end, 2, &hour) || p >= end || *p++ != ':' ||
+        !read_digits(&p, end, 2, &minute))
       return false;
     if (p < end && *p == ':') {
       p++;
