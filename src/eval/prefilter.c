@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum {
   ANCHOR_MIN = 3,            /* shorter runs say too little to be worth a lookup */
@@ -146,7 +147,38 @@ static const Clause *best_clause(const Requirement *r) {
   return best;
 }
 
-/* AND: every operand's clauses (the most selective CLAUSES_PER_RULE of them). */
+/* Text found in nearly every Windows event: a clause holding it says little and costs a lookup on
+ * every event, so an AND drops it when it has another clause (the rule stays as exact, it is
+ * only tried more often). */
+static bool common_anchor(const char *anchor) {
+  static const char *const common[] = {"windows",
+                                       "microsoft",
+                                       ".exe",
+                                       ".dll",
+                                       "system32",
+                                       "syswow64",
+                                       "c:\\\\",
+                                       "\\\\users\\\\",
+                                       "program files",
+                                       "\\\\appdata\\\\",
+                                       "\\\\local\\\\",
+                                       "\\\\temp\\\\",
+                                       NULL};
+  for (const char *const *c = common; *c; c++)
+    if (strcasecmp(anchor, *c) == 0)
+      return true;
+  return false;
+}
+
+static bool common_clause(const Clause *c) {
+  for (size_t i = 0; i < c->count; i++)
+    if (common_anchor(c->items[i]))
+      return true;
+  return false;
+}
+
+/* AND: every operand's clauses (the most selective CLAUSES_PER_RULE of them, common ones left
+ * out when others remain). */
 static Requirement all_of(Arena *arena, const Requirement *parts, size_t n) {
   size_t total = 0;
   for (size_t i = 0; i < n; i++)
@@ -157,6 +189,15 @@ static Requirement all_of(Arena *arena, const Requirement *parts, size_t n) {
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < parts[i].count; k++)
       r.clauses[r.count++] = parts[i].clauses[k];
+  size_t uncommon = 0;
+  for (size_t k = 0; k < r.count; k++)
+    uncommon += !common_clause(&r.clauses[k]);
+  for (size_t k = 0; uncommon && k < r.count;) {
+    if (common_clause(&r.clauses[k]))
+      r.clauses[k] = r.clauses[--r.count];
+    else
+      k++;
+  }
   while (r.count > CLAUSES_PER_RULE) { /* drop the least selective */
     size_t worst = 0;
     for (size_t k = 1; k < r.count; k++)
