@@ -128,3 +128,43 @@ Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
   arena_free(&arena);
   sigmac_session_free(session);
 }
+
+/* A regex gives the literal its top level requires: never a character a quantifier makes
+ * optional, nothing from groups or classes, one anchor per branch of a top-level '|'. Each
+ * case: the regex, a text it matches (so the rule must be a candidate), a text without the
+ * anchor it should have (so it must not be). */
+Test(prefilter, regexes_give_the_literals_they_require) {
+  static const struct {
+    const char *re, *matching, *other;
+  } cases[] = {
+      {"ipconfig\\s+/all", "c ipconfig  /all", "c ifconfig /all"},
+      {"abcd?efg", "x abcefg", "x abdefg"},
+      {"(?i)werfault\\.exe[0-9]{2,4}", "WERFAULT.EXE12", "werfault exe12"},
+      {"foo1x|bar2y", "a bar2y b", "a foo b"},
+      {"(aa|bb)cccc", "bbcccc", "aabbb"},
+      {"x{0,3}yyyy", "yyyy", "xxxx"},
+      {"[a-z]+zzzz", "qzzzz", "zzz"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char rule[512];
+    snprintf(rule, sizeof rule,
+             "title: r\nlogsource: {product: windows, category: process_creation}\n"
+             "detection:\n  sel: {CommandLine|re: '%s'}\n  condition: sel\n",
+             cases[i].re);
+    SigmacSession *session = sigmac_session_new();
+    cr_assert(sigmac_add_text(session, "rule.yml", rule, strlen(rule)), "%s", cases[i].re);
+    const IrRuleSet *set = sigmac_rules(session);
+    Arena arena;
+    arena_init(&arena);
+    Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL);
+    cr_assert_eq(prefilter_unanchored(pf), 0, "%s has an anchor", cases[i].re);
+    uint32_t out[1];
+    char event[256];
+    snprintf(event, sizeof event, "{\"CommandLine\": \"%s\"}", cases[i].matching);
+    cr_assert_eq(candidates(pf, event, out), 1, "%s must be tried on %s", cases[i].re, event);
+    snprintf(event, sizeof event, "{\"CommandLine\": \"%s\"}", cases[i].other);
+    cr_assert_eq(candidates(pf, event, out), 0, "%s need not be tried on %s", cases[i].re, event);
+    arena_free(&arena);
+    sigmac_session_free(session);
+  }
+}

@@ -98,6 +98,133 @@ static Requirement literal(Arena *arena, const IrString *s) {
   return best_run(s, &start, &len) ? one(arena, start, len) : always;
 }
 
+static Requirement any_of(Arena *arena, const Requirement *parts, size_t n);
+
+/* ---- regexes
+ * ------------------------------------------------------------------------------------- A regex's
+ * anchor: the longest run of literal characters its top level requires (outside groups and classes,
+ * not made optional by a quantifier), in each branch of a top-level '|'. Anything this reading does
+ * not know makes no anchor, which is always safe. */
+
+/* The literal a PCRE escape stands for (punctuation), or 0 for a class or an assertion. */
+static char escaped_literal(char c) {
+  return strchr(".\\-/^$|?*+()[]{}\"' :#@%&=<>,;!~`_", c) && c ? c : 0;
+}
+
+typedef struct Branch {
+  char run[256], best[256];
+  size_t run_len, best_len;
+} Branch;
+
+static void keep_run(Branch *b) {
+  if (b->run_len > b->best_len) {
+    memcpy(b->best, b->run, b->run_len);
+    b->best_len = b->run_len;
+  }
+  b->run_len = 0;
+}
+
+/* Skips a group or a class starting at p[i]; the index after it, or 0 when unbalanced. */
+static size_t skip_nested(const char *p, size_t len, size_t i) {
+  int depth = 0;
+  bool in_class = false;
+  for (; i < len; i++) {
+    char c = p[i];
+    if (c == '\\') {
+      i++;
+      continue;
+    }
+    if (in_class) {
+      if (c == ']')
+        in_class = false;
+      if (!in_class && depth == 0)
+        return i + 1;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      if (i + 1 < len && p[i + 1] == ']')
+        i++; /* ']' first in a class is literal */
+      continue;
+    }
+    if (c == '(')
+      depth++;
+    else if (c == ')' && --depth == 0)
+      return i + 1;
+  }
+  return 0;
+}
+
+static Requirement regex_requirement(Arena *arena, const char *p, bool lucene) {
+  size_t len = strlen(p);
+  if (lucene && strpbrk(p, "~&@#<>\""))
+    return always; /* Lucene's complement, intersection, any-string and quoting operators */
+  Branch *branches = arena_array(arena, len + 2, sizeof(Branch));
+  size_t count = 1;
+  for (size_t i = 0; i < len;) {
+    Branch *b = &branches[count - 1];
+    char c = p[i];
+    if (c == '|') {
+      keep_run(b);
+      count++;
+      i++;
+      continue;
+    }
+    if (c == '(' || c == '[') {
+      keep_run(b);
+      size_t next = skip_nested(p, len, i);
+      if (!next)
+        return always;
+      i = next;
+      continue;
+    }
+    if (c == '?' || c == '*' || (c == '{' && i + 1 < len && (p[i + 1] == '0' || p[i + 1] == ','))) {
+      if (b->run_len) /* the last character is optional */
+        b->run_len--;
+      keep_run(b);
+      i += c == '{' ? strcspn(p + i, "}") + 1 : 1;
+      if (i < len && (p[i] == '?' || p[i] == '+'))
+        i++; /* lazy or possessive */
+      continue;
+    }
+    if (c == '+' || c == '{') { /* at least once: the character stays, the run ends */
+      keep_run(b);
+      i += c == '{' ? strcspn(p + i, "}") + 1 : 1;
+      if (i < len && (p[i] == '?' || p[i] == '+'))
+        i++;
+      continue;
+    }
+    if (c == '.' || c == '^' || c == '$' || c == ')' || c == ']' || c == '}') {
+      keep_run(b);
+      i++;
+      continue;
+    }
+    if (c == '\\') {
+      char lit = i + 1 < len ? escaped_literal(p[i + 1]) : 0;
+      if (!lit || (i + 1 < len && (p[i + 1] == 'Q' || p[i + 1] == 'E'))) {
+        keep_run(b); /* \s \d \b \x41 \1 ...: no literal */
+        i += 2;
+        continue;
+      }
+      c = lit;
+      i++;
+    }
+    if (b->run_len < sizeof b->run)
+      b->run[b->run_len++] = c;
+    i++;
+  }
+  keep_run(&branches[count - 1]);
+  Requirement *parts = arena_array(arena, count, sizeof(Requirement));
+  for (size_t k = 0; k < count; k++) {
+    IrSegment seg = {IR_SEG_LITERAL, branches[k].best, branches[k].best_len};
+    IrString s = {&seg, 1};
+    char *copy = arena_strndup(arena, branches[k].best, branches[k].best_len);
+    seg.text = copy;
+    parts[k] = literal(arena, &s);
+  }
+  return count == 1 ? parts[0] : any_of(arena, parts, count);
+}
+
 static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *time_field) {
   /* an optional field's absence may satisfy it ("null"); EQL's time field compares as a date, so
    * its text need not appear */
@@ -119,6 +246,7 @@ static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *
   case IR_MATCH_WILDCARD:
     return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string) : always;
   case IR_MATCH_REGEX:
+    return pred->pattern ? regex_requirement(arena, pred->pattern, pred->lucene) : always;
   case IR_MATCH_CIDR:
   case IR_MATCH_EXISTS:
   case IR_MATCH_NULL:
