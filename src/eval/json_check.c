@@ -1,6 +1,8 @@
 /* The JSON check: a recursive-descent recogniser with an explicit depth bound. */
 #include "eval/json_check.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/utf8.h"
@@ -186,7 +188,29 @@ static bool digits(Cursor *c) {
   return c->p > start;
 }
 
+/* An integer jansson can hold (it rejects larger ones as "too big integer"). */
+static bool integer_fits(const char *start, const char *end) {
+  bool negative = *start == '-';
+  const char *digits_start = start + negative;
+  size_t n = (size_t)(end - digits_start);
+  const char *limit = negative ? "9223372036854775808" : "9223372036854775807";
+  return n < 19 || (n == 19 && memcmp(digits_start, limit, 19) <= 0);
+}
+
+/* A real jansson can hold (it rejects one that overflows to infinity). */
+static bool real_fits(const char *start, const char *end) {
+  char text[512];
+  size_t n = (size_t)(end - start);
+  if (n >= sizeof text)
+    return true; /* that long, it is the digits that are many, not the exponent */
+  memcpy(text, start, n);
+  text[n] = '\0';
+  return isfinite(strtod(text, NULL));
+}
+
 static bool number(Cursor *c) {
+  const char *start = c->p;
+  bool integer = true;
   if (*c->p == '-')
     c->p++;
   if (c->p < c->end && *c->p == '0')
@@ -195,17 +219,19 @@ static bool number(Cursor *c) {
     return false;
   if (c->p < c->end && *c->p == '.') {
     c->p++;
+    integer = false;
     if (!digits(c))
       return false;
   }
   if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
     c->p++;
+    integer = false;
     if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
       c->p++;
     if (!digits(c))
       return false;
   }
-  return true;
+  return integer ? integer_fits(start, c->p) : real_fits(start, c->p);
 }
 
 static bool value(Cursor *c, Place place);
