@@ -106,6 +106,30 @@ static bool references_ready(const RuleResult *results, size_t count, const IrRu
   return true;
 }
 
+void eval_correlations(Arena *arena, DiagSink *diags, const Mapping *mapping,
+                       const EvalFields *fields, RuleResult *results, size_t count) {
+  /* after the rules they reference; one that references another waits for it */
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (size_t i = 0; i < count; i++) {
+      RuleResult *result = &results[i];
+      if (result->rule->kind != IR_RULE_CORRELATION || result->evaluated || result->tried ||
+          !references_ready(results, count, result->rule))
+        continue;
+      correlate_run(arena, diags, mapping, fields, results, count, result);
+      result->tried = progress = true;
+    }
+  }
+  for (size_t i = 0; i < count; i++)
+    if (results[i].rule->kind == IR_RULE_CORRELATION && !results[i].tried)
+      diag_report(diags, DIAG_ERROR, results[i].rule->src,
+                  (Span){results[i].rule->span.start, results[i].rule->span.start + 1},
+                  "eval-unsupported",
+                  "this correlation references a correlation that could not be evaluated (or "
+                  "itself, through others)");
+}
+
 RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                        const Mapping *mapping, const EvalFields *fields, const SearchLimits *limits,
                        const EventSet *events, size_t *count) {
@@ -123,25 +147,6 @@ RuleResult *eval_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     if (rule->kind != IR_RULE_CORRELATION)
       run_rule(arena, diags, mapping, fields, limits, order, events->count, result);
   }
-  /* correlations after the rules they reference; one that references another waits for it */
-  bool progress = true;
-  while (progress) {
-    progress = false;
-    for (size_t i = 0; i < *count; i++) {
-      RuleResult *result = &results[i];
-      if (result->rule->kind != IR_RULE_CORRELATION || result->evaluated || result->tried ||
-          !references_ready(results, *count, result->rule))
-        continue;
-      correlate_run(arena, diags, mapping, fields, results, *count, result);
-      result->tried = progress = true;
-    }
-  }
-  for (size_t i = 0; i < *count; i++)
-    if (results[i].rule->kind == IR_RULE_CORRELATION && !results[i].tried)
-      diag_report(diags, DIAG_ERROR, results[i].rule->src,
-                  (Span){results[i].rule->span.start, results[i].rule->span.start + 1},
-                  "eval-unsupported",
-                  "this correlation references a correlation that could not be evaluated (or "
-                  "itself, through others)");
+  eval_correlations(arena, diags, mapping, fields, results, *count);
   return results;
 }

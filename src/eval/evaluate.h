@@ -37,6 +37,11 @@ void eval_matcher_for(Matcher *m, Arena *arena, DiagSink *diags, const IrRule *r
  * condition list is an OR), in the query's event category for EQL. */
 bool eval_event_matches(Matcher *m, const IrRule *rule, const Event *event);
 
+/* Evaluates the correlation rules among results from the matches of the others (each after the
+ * correlations it references). */
+void eval_correlations(Arena *arena, DiagSink *diags, const Mapping *mapping,
+                       const EvalFields *fields, RuleResult *results, size_t count);
+
 /* head / tail pipes, then the request's size, on a rule's matches in time order. */
 void eval_limit_results(const SearchLimits *limits, const IrRule *rule, Chains *out);
 

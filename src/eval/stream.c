@@ -42,6 +42,7 @@ typedef struct Stream {
   JsonValueSink sink; /* hands the values json_check() reads to the prefilter */
   LeanKeys *lean;     /* the key names the rules read */
   bool *whole_event;  /* per rule: it reads the whole event (Sigma keywords) */
+  bool keep_matches;  /* correlations read the matched events afterwards: keep their JSON */
   StreamStats *stats;
   const Source *file;          /* the file being read: its path, for events and diagnostics */
   const IndexMapping *mapping; /* the file's index mapping, or NULL */
@@ -51,10 +52,8 @@ typedef struct Stream {
 bool stream_possible(const IrRuleSet *rules) {
   for (size_t i = 0; i < rules->count; i++) {
     const IrRule *rule = rules->rules[i];
-    if (rule->kind == IR_RULE_FILTER)
-      continue;
     if (rule->kind != IR_RULE_DETECTION)
-      return false;
+      continue; /* filters are applied already; correlations run on the matches afterwards */
     for (size_t q = 0; q < rule->query_count; q++)
       if (rule->queries[q]->kind != IR_QUERY_EVENT)
         return false;
@@ -85,6 +84,8 @@ static void malformed(Stream *s, const char *text, size_t len, size_t line, cons
   diag_report(s->diags, DIAG_ERROR, piece, (Span){offset, offset + 1}, "event-json", "%s", message);
 }
 
+static void free_json(void *value) { json_decref(value); }
+
 static void record(Stream *s, RuleState *rs, const Event *event) {
   if (rs->count == rs->capacity) {
     size_t capacity = rs->capacity ? rs->capacity * 2 : 16;
@@ -94,7 +95,12 @@ static void record(Stream *s, RuleState *rs, const Event *event) {
   Found *f = &rs->found[rs->count++];
   Event *kept = arena_alloc(s->arena, sizeof *kept);
   *kept = *event;
-  kept->root = NULL; /* the JSON is freed after the line; matches keep file, line and index */
+  if (s->keep_matches) { /* a correlation reads its group-by fields and time later */
+    json_incref(kept->root);
+    arena_on_free(s->arena, free_json, kept->root);
+  } else {
+    kept->root = NULL; /* the JSON is freed after the line; matches keep file, line and index */
+  }
   f->event = kept;
   event_order(event, s->fields, &f->order);
 }
@@ -246,6 +252,53 @@ static void finish(Stream *s, const SearchLimits *limits) {
   }
 }
 
+/* The names correlations read of their rules' events: group-by and condition fields, aliases,
+ * each as written and as mapped under every referenced rule's logsource, and the EVTX time. */
+static size_t correlation_field_count(const IrRuleSet *rules) {
+  size_t n = 1;
+  for (size_t i = 0; i < rules->count; i++) {
+    const IrCorrelation *c = rules->rules[i]->correlation;
+    if (!c)
+      continue;
+    size_t names = c->group_by.count + c->condition_fields.count;
+    for (size_t a = 0; a < c->alias_count; a++)
+      names += c->aliases[a].count;
+    n += names * (1 + c->rule_count);
+  }
+  return n;
+}
+
+static size_t correlation_fields(Arena *arena, const IrRuleSet *rules, const Mapping *mapping,
+                                 const char **out) {
+  size_t n = 0;
+  out[n++] = "Event.System.TimeCreated.#attributes.SystemTime";
+  for (size_t i = 0; i < rules->count; i++) {
+    const IrCorrelation *c = rules->rules[i]->correlation;
+    if (!c)
+      continue;
+    size_t names_count = c->group_by.count + c->condition_fields.count;
+    for (size_t a = 0; a < c->alias_count; a++)
+      names_count += c->aliases[a].count;
+    const char **names = arena_array(arena, names_count + 1, sizeof(char *));
+    size_t m = 0;
+    for (size_t g = 0; g < c->group_by.count; g++)
+      names[m++] = c->group_by.items[g];
+    for (size_t f = 0; f < c->condition_fields.count; f++)
+      names[m++] = c->condition_fields.items[f];
+    for (size_t a = 0; a < c->alias_count; a++)
+      for (size_t f = 0; f < c->aliases[a].count; f++)
+        names[m++] = c->aliases[a].fields[f].field;
+    for (size_t k = 0; k < m; k++) {
+      out[n++] = names[k];
+      for (size_t r = 0; r < c->rule_count; r++) {
+        const IrRule *ref = c->rules[r].rule;
+        out[n++] = ref && mapping ? mapping_field(arena, mapping, &ref->logsource, names[k]) : NULL;
+      }
+    }
+  }
+  return n;
+}
+
 RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
                          const Mapping *mapping, const EvalFields *fields,
                          const SearchLimits *limits, const StreamInput *inputs, size_t input_count,
@@ -268,7 +321,8 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
       continue;
     RuleResult *result = &results[(*count)++];
     result->rule = rule;
-    if (!eval_runnable(diags, rule))
+    s.keep_matches = s.keep_matches || rule->kind == IR_RULE_CORRELATION;
+    if (rule->kind != IR_RULE_DETECTION || !eval_runnable(diags, rule))
       continue;
     RuleState *rs = &s.rules[s.rule_count];
     rs->result = result;
@@ -280,17 +334,20 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   }
   s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time);
   s.sink = (JsonValueSink){feed_prefilter, s.prefilter};
-  /* the lean trees keep what the index mappings rewrite and alias, and the request's fields */
-  size_t extra_count = 3;
+  /* the lean trees keep what the index mappings rewrite and alias, the request's fields, and
+   * what correlations read of the matched events */
+  size_t extra_count = 3 + correlation_field_count(rules);
   for (size_t i = 0; i < input_count; i++)
     extra_count += inputs[i].mapping ? 2 * inputs[i].mapping->count : 0;
   const char **extra = arena_array(arena, extra_count, sizeof(char *));
   extra[0] = fields->time, extra[1] = fields->tiebreaker, extra[2] = fields->category;
-  for (size_t i = 0, k = 3; i < input_count; i++)
+  size_t k = 3;
+  for (size_t i = 0; i < input_count; i++)
     for (size_t f = 0; inputs[i].mapping && f < inputs[i].mapping->count; f++) {
       extra[k++] = inputs[i].mapping->fields[f].path;
       extra[k++] = inputs[i].mapping->fields[f].alias_of;
     }
+  k += correlation_fields(arena, rules, mapping, extra + k);
   s.whole_event = arena_array(arena, s.rule_count + 1, sizeof(bool));
   s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, extra_count, s.whole_event);
   s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
@@ -302,5 +359,6 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     read_file(&s, inputs[i].path);
   }
   finish(&s, limits);
+  eval_correlations(arena, diags, mapping, fields, results, *count);
   return results;
 }
