@@ -254,49 +254,41 @@ static void finish(Stream *s, const SearchLimits *limits) {
 
 /* The names correlations read of their rules' events: group-by and condition fields, aliases,
  * each as written and as mapped under every referenced rule's logsource, and the EVTX time. */
-static size_t correlation_field_count(const IrRuleSet *rules) {
-  size_t n = 1;
-  for (size_t i = 0; i < rules->count; i++) {
-    const IrCorrelation *c = rules->rules[i]->correlation;
-    if (!c)
-      continue;
-    size_t names = c->group_by.count + c->condition_fields.count;
-    for (size_t a = 0; a < c->alias_count; a++)
-      names += c->aliases[a].count;
-    n += names * (1 + c->rule_count);
-  }
-  return n;
-}
-
-static size_t correlation_fields(Arena *arena, const IrRuleSet *rules, const Mapping *mapping,
-                                 const char **out) {
-  size_t n = 0;
+static const char **correlation_fields(Arena *arena, const IrRuleSet *rules, const Mapping *mapping,
+                                       size_t *count) {
+  size_t n = 0, capacity = 8;
+  const char **out = arena_array(arena, capacity, sizeof(char *));
   out[n++] = "Event.System.TimeCreated.#attributes.SystemTime";
   for (size_t i = 0; i < rules->count; i++) {
     const IrCorrelation *c = rules->rules[i]->correlation;
-    if (!c)
-      continue;
-    size_t names_count = c->group_by.count + c->condition_fields.count;
-    for (size_t a = 0; a < c->alias_count; a++)
-      names_count += c->aliases[a].count;
-    const char **names = arena_array(arena, names_count + 1, sizeof(char *));
-    size_t m = 0;
-    for (size_t g = 0; g < c->group_by.count; g++)
-      names[m++] = c->group_by.items[g];
-    for (size_t f = 0; f < c->condition_fields.count; f++)
-      names[m++] = c->condition_fields.items[f];
-    for (size_t a = 0; a < c->alias_count; a++)
-      for (size_t f = 0; f < c->aliases[a].count; f++)
-        names[m++] = c->aliases[a].fields[f].field;
-    for (size_t k = 0; k < m; k++) {
-      out[n++] = names[k];
-      for (size_t r = 0; r < c->rule_count; r++) {
-        const IrRule *ref = c->rules[r].rule;
-        out[n++] = ref && mapping ? mapping_field(arena, mapping, &ref->logsource, names[k]) : NULL;
+    for (size_t k = 0; c && k < c->group_by.count + c->condition_fields.count + c->alias_count;
+         k++) {
+      const char *names[64];
+      size_t m = 0;
+      if (k < c->group_by.count) {
+        names[m++] = c->group_by.items[k];
+      } else if (k < c->group_by.count + c->condition_fields.count) {
+        names[m++] = c->condition_fields.items[k - c->group_by.count];
+      } else {
+        const IrAlias *alias = &c->aliases[k - c->group_by.count - c->condition_fields.count];
+        for (size_t f = 0; f < alias->count && m < 64; f++)
+          names[m++] = alias->fields[f].field;
       }
+      for (size_t j = 0; j < m; j++)
+        for (size_t r = 0; r <= c->rule_count; r++) { /* as written, then as each rule maps it */
+          if (n == capacity) {
+            out = arena_grow(arena, out, n, capacity * 2, sizeof(char *));
+            capacity *= 2;
+          }
+          const IrRule *ref = r ? c->rules[r - 1].rule : NULL;
+          out[n++] = !r               ? names[j]
+                     : ref && mapping ? mapping_field(arena, mapping, &ref->logsource, names[j])
+                                      : NULL;
+        }
     }
   }
-  return n;
+  *count = n;
+  return out;
 }
 
 RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
@@ -336,7 +328,9 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   s.sink = (JsonValueSink){feed_prefilter, s.prefilter};
   /* the lean trees keep what the index mappings rewrite and alias, the request's fields, and
    * what correlations read of the matched events */
-  size_t extra_count = 3 + correlation_field_count(rules);
+  size_t correlated_count;
+  const char **correlated = correlation_fields(arena, rules, mapping, &correlated_count);
+  size_t extra_count = 3 + correlated_count;
   for (size_t i = 0; i < input_count; i++)
     extra_count += inputs[i].mapping ? 2 * inputs[i].mapping->count : 0;
   const char **extra = arena_array(arena, extra_count, sizeof(char *));
@@ -347,7 +341,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
       extra[k++] = inputs[i].mapping->fields[f].path;
       extra[k++] = inputs[i].mapping->fields[f].alias_of;
     }
-  k += correlation_fields(arena, rules, mapping, extra + k);
+  memcpy(extra + k, correlated, correlated_count * sizeof(char *));
   s.whole_event = arena_array(arena, s.rule_count + 1, sizeof(bool));
   s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, extra_count, s.whole_event);
   s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
