@@ -106,106 +106,63 @@ static bool is_count(const char *text) {
 }
 
 /* Returns -1 to go on, or the exit code to stop with. */
-static int parse_args(int argc, char **argv, Options *opts) {
-  opts->inputs = calloc((size_t)argc, sizeof(char *));
-  opts->meta = calloc((size_t)argc, sizeof(Meta));
-  opts->events = calloc((size_t)argc, sizeof(char *));
-  opts->event_mappings = calloc((size_t)argc, sizeof(char *));
-  int first = 1;
-  if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0)) {
-    opts->lint = strcmp(argv[1], "lint") == 0;
-    opts->test = !opts->lint;
-    first = 2;
+/* Where the value of an option that takes one goes, or NULL for an option that takes none (or
+ * is handled apart: --events, --index-mapping, the metadata flags). */
+static const char **value_slot(Options *opts, const char *arg) {
+  const struct {
+    const char *short_name, *name;
+    const char **slot;
+  } options[] = {{"-t", "--target", &opts->target},
+                 {"-o", "--output", &opts->output},
+                 {"-p", "--pipeline", &opts->mapping},
+                 {"-f", "--format", &opts->format},
+                 {NULL, "--syntax", &opts->syntax},
+                 {NULL, "--from", &opts->from},
+                 {NULL, "--placeholders", &opts->placeholders},
+                 {NULL, "--category-field", &opts->category_field},
+                 {NULL, "--timestamp-field", &opts->timestamp_field},
+                 {NULL, "--tiebreaker-field", &opts->tiebreaker_field},
+                 {NULL, "--expect", &opts->expect},
+                 {NULL, "--size", &opts->size},
+                 {NULL, "--max-samples-per-key", &opts->max_samples_per_key},
+                 {NULL, "--index-mapping", &opts->index_mapping}};
+  for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+    if ((options[i].short_name && strcmp(arg, options[i].short_name) == 0) ||
+        strcmp(arg, options[i].name) == 0)
+      return options[i].slot;
+  return NULL;
+}
+
+/* The checks of a 'test' run's options, and of test options given to another command. */
+static int check_test_options(const Options *opts) {
+  if (!opts->test) {
+    if (opts->expect || opts->size || opts->max_samples_per_key || opts->category_field ||
+        opts->index_mapping || opts->timestamp_field || opts->tiebreaker_field || opts->event_count)
+      return usage_error("--events, --expect and the other test options belong to 'sigmac test'",
+                         NULL);
+    return -1;
   }
-  for (int i = first; i < argc; i++) {
-    const char *arg = argv[i];
-    const char **slot = NULL;
-    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-      printf(usage_text);
-      return 0;
-    }
-    if (strcmp(arg, "--version") == 0) {
-      printf("sigmac %s\n", sigmac_version());
-      return 0;
-    }
-    if (strcmp(arg, "-t") == 0 || strcmp(arg, "--target") == 0)
-      slot = &opts->target;
-    else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)
-      slot = &opts->output;
-    else if (strcmp(arg, "-p") == 0 || strcmp(arg, "--pipeline") == 0)
-      slot = &opts->mapping;
-    else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--format") == 0)
-      slot = &opts->format;
-    else if (strcmp(arg, "--syntax") == 0)
-      slot = &opts->syntax;
-    else if (strcmp(arg, "--from") == 0)
-      slot = &opts->from;
-    else if (strcmp(arg, "--category-field") == 0)
-      slot = &opts->category_field;
-    else if (strcmp(arg, "--timestamp-field") == 0)
-      slot = &opts->timestamp_field;
-    else if (strcmp(arg, "--tiebreaker-field") == 0)
-      slot = &opts->tiebreaker_field;
-    else if (strcmp(arg, "--expect") == 0)
-      slot = &opts->expect;
-    else if (strcmp(arg, "--size") == 0)
-      slot = &opts->size;
-    else if (strcmp(arg, "--max-samples-per-key") == 0)
-      slot = &opts->max_samples_per_key;
-    else if (strcmp(arg, "--events") == 0) {
-      if (i + 1 >= argc)
-        return usage_error("missing value after", arg);
-      opts->event_mappings[opts->event_count] = opts->index_mapping;
-      opts->events[opts->event_count++] = argv[++i];
-      continue;
-    } else if (strcmp(arg, "--index-mapping") == 0) {
-      if (i + 1 >= argc)
-        return usage_error("missing value after", arg);
-      opts->index_mapping = argv[++i];
-      continue;
-    } else if (meta_flag(arg)) {
-      if (i + 1 >= argc)
-        return usage_error("missing value after", arg);
-      opts->meta[opts->meta_count].key = arg + 2;
-      opts->meta[opts->meta_count++].value = argv[++i];
-      continue;
-    } else if (strcmp(arg, "--placeholders") == 0)
-      slot = &opts->placeholders;
-    else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0)
-      return usage_error("unknown option", arg);
-    if (slot) {
-      if (i + 1 >= argc)
-        return usage_error("missing value after", arg);
-      *slot = argv[++i];
-      continue;
-    }
-    if (strcmp(arg, "--") == 0) {
-      while (++i < argc)
-        opts->inputs[opts->input_count++] = argv[i];
-      break;
-    }
-    opts->inputs[opts->input_count++] = arg;
-  }
-  if (opts->test) {
-    if (opts->target)
-      return usage_error("test converts nothing: -t does not apply", NULL);
-    if (opts->event_count == 0)
-      return usage_error("test needs events: --events FILE", NULL);
-    if (opts->format && strcmp(opts->format, "text") != 0 && strcmp(opts->format, "json") != 0 &&
-        strcmp(opts->format, "junit") != 0)
-      return usage_error("test formats are text, json and junit, not", opts->format);
-    if (opts->size && !is_count(opts->size))
-      return usage_error("--size takes a number of results, not", opts->size);
-    if (opts->max_samples_per_key &&
-        (!is_count(opts->max_samples_per_key) || atoll(opts->max_samples_per_key) < 1))
-      return usage_error("--max-samples-per-key takes a positive number, not",
-                         opts->max_samples_per_key);
-  } else if (opts->expect || opts->size || opts->max_samples_per_key || opts->category_field ||
-             opts->index_mapping || opts->timestamp_field || opts->tiebreaker_field ||
-             opts->event_count) {
-    return usage_error("--events, --expect and the other test options belong to 'sigmac test'",
-                       NULL);
-  }
+  if (opts->target)
+    return usage_error("test converts nothing: -t does not apply", NULL);
+  if (opts->event_count == 0)
+    return usage_error("test needs events: --events FILE", NULL);
+  if (opts->format && strcmp(opts->format, "text") != 0 && strcmp(opts->format, "json") != 0 &&
+      strcmp(opts->format, "junit") != 0)
+    return usage_error("test formats are text, json and junit, not", opts->format);
+  if (opts->size && !is_count(opts->size))
+    return usage_error("--size takes a number of results, not", opts->size);
+  if (opts->max_samples_per_key &&
+      (!is_count(opts->max_samples_per_key) || atoll(opts->max_samples_per_key) < 1))
+    return usage_error("--max-samples-per-key takes a positive number, not",
+                       opts->max_samples_per_key);
+  return -1;
+}
+
+/* The checks once every argument is read; -1 to go on, or the exit code. */
+static int check_options(const Options *opts) {
+  int stop = check_test_options(opts);
+  if (stop >= 0)
+    return stop;
   if (opts->lint || opts->test) {
     if (opts->target || (opts->lint && opts->output))
       return usage_error("lint converts nothing: -t and -o do not apply", NULL);
@@ -223,6 +180,52 @@ static int parse_args(int argc, char **argv, Options *opts) {
   if (opts->input_count == 0)
     return usage_error("no input files", NULL);
   return -1;
+}
+
+/* Returns -1 to go on, or the exit code to stop with. */
+static int parse_args(int argc, char **argv, Options *opts) {
+  opts->inputs = calloc((size_t)argc, sizeof(char *));
+  opts->meta = calloc((size_t)argc, sizeof(Meta));
+  opts->events = calloc((size_t)argc, sizeof(char *));
+  opts->event_mappings = calloc((size_t)argc, sizeof(char *));
+  int first = 1;
+  if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0)) {
+    opts->lint = strcmp(argv[1], "lint") == 0;
+    opts->test = !opts->lint;
+    first = 2;
+  }
+  for (int i = first; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+      printf(usage_text);
+      return 0;
+    }
+    if (strcmp(arg, "--version") == 0) {
+      printf("sigmac %s\n", sigmac_version());
+      return 0;
+    }
+    const char **slot = value_slot(opts, arg);
+    bool events = strcmp(arg, "--events") == 0, meta = meta_flag(arg);
+    if ((slot || events || meta) && i + 1 >= argc)
+      return usage_error("missing value after", arg);
+    if (slot) {
+      *slot = argv[++i];
+    } else if (events) { /* with the --index-mapping given before it */
+      opts->event_mappings[opts->event_count] = opts->index_mapping;
+      opts->events[opts->event_count++] = argv[++i];
+    } else if (meta) {
+      opts->meta[opts->meta_count].key = arg + 2;
+      opts->meta[opts->meta_count++].value = argv[++i];
+    } else if (strcmp(arg, "--") == 0) {
+      while (++i < argc)
+        opts->inputs[opts->input_count++] = argv[i];
+    } else if (arg[0] == '-' && arg[1] != '\0') {
+      return usage_error("unknown option", arg);
+    } else {
+      opts->inputs[opts->input_count++] = arg;
+    }
+  }
+  return check_options(opts);
 }
 
 /* The last line of a lint run: what was read and what was found. */

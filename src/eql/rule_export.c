@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "base/json_space.h"
 #include "eql/eql.h"
 #include "ir/ir_build.h"
 
@@ -107,7 +108,7 @@ bool eql_compile_export(Arena *arena, const Source *src, const EqlOptions *optio
       return false;
     }
     at += (size_t)error.position;
-    while (at < src->len && strchr(" \t\r\n", src->text[at]))
+    while (at < src->len && json_is_space(src->text[at]))
       at++;
     if (json_is_array(rule)) {
       size_t i;

@@ -28,8 +28,9 @@ typedef struct Hit {
   size_t count;
   EventTime time;
   const char *group;
-  size_t rule;         /* index in the correlation's rules */
-  const json_t *value; /* value_* types: the condition field's value, or NULL */
+  size_t rule;            /* index in the correlation's rules */
+  const json_t *value;    /* value_* types: the condition field's value, or NULL */
+  const char *value_text; /* value_count: that value as text, NULL for none (made once) */
 } Hit;
 
 typedef struct Scan {
@@ -114,9 +115,11 @@ static bool make_hit(const Scan *s, const IrRule *source, size_t rule_index, con
   out->group = group;
   out->rule = rule_index;
   out->value = NULL;
+  out->value_text = NULL;
   if (s->corr->condition_fields.count) {
     const char *name = field_for(s->corr, s->corr->condition_fields.items[0], source);
     out->value = sigma_value(s, source, last, name);
+    out->value_text = scalar_text(s->arena, out->value);
   }
   return true;
 }
@@ -169,6 +172,10 @@ static bool meets(const IrCorrelation *corr, double value) {
   return true;
 }
 
+static int by_text(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int by_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -189,17 +196,16 @@ static double aggregate(const Scan *s, const Hit *hits, size_t n) {
   IrCorrelationKind kind = s->corr->kind;
   if (kind == IR_CORR_EVENT_COUNT)
     return (double)n;
-  if (kind == IR_CORR_VALUE_COUNT) {
-    size_t distinct = 0;
-    for (size_t i = 0; i < n; i++) {
-      const char *text = scalar_text(s->arena, hits[i].value);
-      bool seen = !text;
-      for (size_t j = 0; j < i && !seen; j++) {
-        const char *other = scalar_text(s->arena, hits[j].value);
-        seen = other && strcmp(other, text) == 0;
-      }
-      distinct += !seen;
-    }
+  if (kind == IR_CORR_VALUE_COUNT) { /* distinct texts: sorted, then counted */
+    const char **texts = arena_array(s->arena, n + 1, sizeof(char *));
+    size_t m = 0, distinct = 0;
+    for (size_t i = 0; i < n; i++)
+      if (hits[i].value_text)
+        texts[m++] = hits[i].value_text;
+    if (m)
+      qsort(texts, m, sizeof(char *), by_text);
+    for (size_t i = 0; i < m; i++)
+      distinct += i == 0 || strcmp(texts[i - 1], texts[i]) != 0;
     return (double)distinct;
   }
   double *values = arena_array(s->arena, n + 1, sizeof(double));
@@ -324,8 +330,10 @@ static void emit(const Scan *s, const Hit *const *hits, size_t n) {
 
 static void scan_aggregate(const Scan *s, const Hit *hits, size_t n) {
   const Hit **window = arena_array(s->arena, n + 1, sizeof(Hit *));
+  size_t j = 0; /* the window's end only moves forward as its start does */
   for (size_t i = 0; i < n;) {
-    size_t j = i;
+    if (j < i)
+      j = i;
     while (j < n && hits[j].time - hits[i].time <= s->span)
       j++;
     if (meets(s->corr, aggregate(s, &hits[i], j - i))) {

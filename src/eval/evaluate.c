@@ -43,21 +43,7 @@ static void run_events(Matcher *m, const IrRule *rule, const Event *const *order
   for (size_t e = 0; e < count && !m->failed; e++)
     if (eval_event_matches(m, rule, order[e]))
       chains_push(m->arena, out, &order[e], 1, NULL);
-  eval_limit_results(m->limits, rule, out);
-}
-
-void eval_limit_results(const SearchLimits *limits, const IrRule *rule, Chains *out) {
-  const IrQuery *q = rule->queries[0]; /* head / tail: EQL rules have one query */
-  for (size_t i = 0; i < q->pipe_count && rule->query_count == 1; i++) {
-    size_t n = (size_t)q->pipes[i].count;
-    if (n >= out->count)
-      continue;
-    if (q->pipes[i].kind == IR_PIPE_TAIL)
-      out->items += out->count - n;
-    out->count = n;
-  }
-  if (limits->size >= 0 && (size_t)limits->size < out->count)
-    out->count = (size_t)limits->size;
+  chains_limit(out, rule->query_count == 1 ? rule->queries[0] : NULL, m->limits);
 }
 
 void eval_matcher_for(Matcher *m, Arena *arena, DiagSink *diags, const IrRule *rule,
@@ -87,7 +73,7 @@ static void run_rule(Arena *arena, DiagSink *diags, const Mapping *mapping,
   if (q->kind == IR_QUERY_EVENT)
     run_events(&m, rule, order, count, &result->matches);
   else
-    ok = sequence_run(&m, rule, q, order, count, &result->matches);
+    ok = sequence_run(&m, q, order, count, &result->matches);
   result->evaluated = ok && !m.failed;
   result->state_peak = m.sequence_state_peak;
 }

@@ -42,7 +42,4 @@ bool eval_event_matches(Matcher *m, const IrRule *rule, const Event *event);
 void eval_correlations(Arena *arena, DiagSink *diags, const Mapping *mapping,
                        const EvalFields *fields, RuleResult *results, size_t count);
 
-/* head / tail pipes, then the request's size, on a rule's matches in time order. */
-void eval_limit_results(const SearchLimits *limits, const IrRule *rule, Chains *out);
-
 #endif

@@ -1,10 +1,11 @@
 /* Loading events and resolving field names in them. */
 #include "eval/event.h"
 
-#include "eval/index_mapping.h"
-
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/json_space.h"
+#include "eval/index_mapping.h"
 
 static void free_json(void *object) { json_decref(object); }
 
@@ -94,7 +95,7 @@ static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value
 bool event_load(Arena *arena, const Source *src, DiagSink *diags, EventSet *out) {
   bool ok = true;
   for (size_t at = 0; at < src->len;) {
-    while (at < src->len && strchr(" \t\r\n", src->text[at]))
+    while (at < src->len && json_is_space(src->text[at]))
       at++;
     if (at >= src->len)
       break;

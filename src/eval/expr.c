@@ -150,21 +150,120 @@ static Value between(Value s, Value left, Value right, bool greedy, bool insensi
   return end < 0 ? string_value("", 0) : string_value(s.text + from, (size_t)end - from);
 }
 
-/* The functions Elasticsearch EQL has; the Endgame-only ones (arrayContains, match, ...) are
+/* The functions Elasticsearch EQL has. The Endgame-only ones (arrayContains, match, ...) are
  * refused rather than guessed at. */
-static bool known_function(const IrExpr *call) {
-  static const char *const names[] = {
-      "add",     "between",        "cidrMatch", "concat",   "divide", "endsWith",
-      "indexOf", "length",         "modulo",    "multiply", "number", "startsWith",
-      "string",  "stringContains", "substring", "subtract", NULL};
-  for (const char *const *name = names; *name; name++)
-    if (named(call, *name))
-      return true;
-  return false;
+typedef enum Function {
+  FN_UNKNOWN = 1, /* matcher_memo() keeps 0 for "not looked up yet" */
+  FN_ADD,
+  FN_SUBTRACT,
+  FN_MULTIPLY,
+  FN_DIVIDE,
+  FN_MODULO,
+  FN_LENGTH,
+  FN_STRING,
+  FN_CONCAT,
+  FN_STARTS_WITH,
+  FN_ENDS_WITH,
+  FN_STRING_CONTAINS,
+  FN_INDEX_OF,
+  FN_BETWEEN,
+  FN_SUBSTRING,
+  FN_NUMBER,
+  FN_CIDR_MATCH,
+} Function;
+
+/* The function a call names (case-insensitive, as Elasticsearch reads them), looked up once per
+ * call node rather than once per event. */
+static Function function_of(Matcher *m, const IrExpr *e) {
+  static const struct {
+    const char *name;
+    Function fn;
+  } functions[] = {{"add", FN_ADD},
+                   {"subtract", FN_SUBTRACT},
+                   {"multiply", FN_MULTIPLY},
+                   {"divide", FN_DIVIDE},
+                   {"modulo", FN_MODULO},
+                   {"length", FN_LENGTH},
+                   {"string", FN_STRING},
+                   {"concat", FN_CONCAT},
+                   {"startsWith", FN_STARTS_WITH},
+                   {"endsWith", FN_ENDS_WITH},
+                   {"stringContains", FN_STRING_CONTAINS},
+                   {"indexOf", FN_INDEX_OF},
+                   {"between", FN_BETWEEN},
+                   {"substring", FN_SUBSTRING},
+                   {"number", FN_NUMBER},
+                   {"cidrMatch", FN_CIDR_MATCH}};
+  int *memo = matcher_memo(m, e);
+  if (*memo)
+    return (Function)*memo;
+  Function fn = FN_UNKNOWN;
+  for (size_t i = 0; i < sizeof functions / sizeof functions[0] && fn == FN_UNKNOWN; i++)
+    if (named(e, functions[i].name))
+      fn = functions[i].fn;
+  *matcher_memo(m, e) = (int)fn;
+  return fn;
+}
+
+static Value concat(Matcher *m, const IrExpr *e, const Event *event, const Value *first) {
+  size_t total = 0;
+  Value *parts = arena_array(m->arena, e->count + 1, sizeof(Value));
+  for (size_t i = 0; i < e->count; i++) {
+    Value v = i < 4 ? first[i] : expr_value(m, e->args[i], event);
+    parts[i] = text_of(m, &v);
+    if (parts[i].kind == V_NULL)
+      return null_value;
+    total += parts[i].len;
+  }
+  char *text = arena_alloc(m->arena, total + 1);
+  size_t at = 0;
+  for (size_t i = 0; i < e->count; i++) {
+    memcpy(text + at, parts[i].text, parts[i].len);
+    at += parts[i].len;
+  }
+  return string_value(text, total);
+}
+
+/* startsWith, endsWith, stringContains (ci: their '~' forms). */
+static Value string_test(Function fn, const Value *a, bool ci) {
+  if (a[0].kind != V_STRING || a[1].kind != V_STRING || a[1].len > a[0].len)
+    return a[0].kind == V_STRING && a[1].kind == V_STRING ? bool_value(false) : null_value;
+  if (fn == FN_STRING_CONTAINS)
+    return bool_value(a[1].len > 0 || a[0].len > 0 ? find(&a[0], &a[1], 0, ci) >= 0 : false);
+  Value part = fn == FN_STARTS_WITH ? string_value(a[0].text, a[1].len)
+                                    : string_value(a[0].text + a[0].len - a[1].len, a[1].len);
+  return bool_value(same_text(&part, &a[1], ci));
+}
+
+/* number(s[, base]): base 10 by default (also for a null base), 16 for base 0 or "0x". */
+static Value number_of_text(Matcher *m, const IrExpr *e, const Value *a) {
+  if (a[0].kind != V_STRING)
+    return a[0].kind == V_NUMBER ? a[0] : null_value;
+  char *text = arena_strndup(m->arena, a[0].text, a[0].len), *end;
+  int base = e->count > 1 && a[1].kind == V_NUMBER ? (int)a[1].number : 10;
+  double n = base == 10 && !strstr(text, "0x") ? strtod(text, &end)
+                                               : (double)strtoll(text, &end, base ? base : 16);
+  while (*end == ' ')
+    end++;
+  return *end ? null_value : number_value(n, n == trunc(n) && fabs(n) < 9e15);
+}
+
+static Value cidr_match(Matcher *m, const IrExpr *e, const Event *event, const Value *a) {
+  if (a[0].kind != V_STRING)
+    return null_value;
+  for (size_t i = 1; i < e->count; i++) {
+    Value net = i < 4 ? a[i] : expr_value(m, e->args[i], event);
+    Cidr cidr;
+    if (net.kind == V_STRING && cidr_parse(net.text, net.len, &cidr, NULL, NULL, NULL) &&
+        cidr_contains(&cidr, a[0].text, a[0].len))
+      return bool_value(true);
+  }
+  return bool_value(false);
 }
 
 static Value call(Matcher *m, const IrExpr *e, const Event *event) {
-  if (!known_function(e)) {
+  Function fn = function_of(m, e);
+  if (fn == FN_UNKNOWN) {
     if (!m->failed && m->src)
       diag_report(m->diags, DIAG_ERROR, m->src, e->span, "eval-unsupported",
                   "%s() is not an Elasticsearch EQL function, so it is not evaluated", e->text);
@@ -175,50 +274,36 @@ static Value call(Matcher *m, const IrExpr *e, const Event *event) {
   for (size_t i = 0; i < e->count && i < 4; i++)
     a[i] = expr_value(m, e->args[i], event);
   bool ci = e->insensitive;
-  if (named(e, "add") || named(e, "subtract") || named(e, "multiply") || named(e, "divide") ||
-      named(e, "modulo")) {
-    const char *op = named(e, "add")        ? "+"
-                     : named(e, "subtract") ? "-"
-                     : named(e, "multiply") ? "*"
-                     : named(e, "divide")   ? "/"
-                                            : "%";
-    return arith(op, a[0], a[1]);
-  }
-  if (named(e, "length"))
+  switch (fn) {
+  case FN_ADD:
+    return arith("+", a[0], a[1]);
+  case FN_SUBTRACT:
+    return arith("-", a[0], a[1]);
+  case FN_MULTIPLY:
+    return arith("*", a[0], a[1]);
+  case FN_DIVIDE:
+    return arith("/", a[0], a[1]);
+  case FN_MODULO:
+    return arith("%", a[0], a[1]);
+  case FN_LENGTH:
     return a[0].kind == V_STRING ? number_value((double)a[0].len, true) : null_value;
-  if (named(e, "string"))
+  case FN_STRING:
     return text_of(m, &a[0]);
-  if (named(e, "concat")) {
-    size_t total = 0;
-    Value *parts = arena_array(m->arena, e->count + 1, sizeof(Value));
-    for (size_t i = 0; i < e->count; i++) {
-      Value v = i < 4 ? a[i] : expr_value(m, e->args[i], event);
-      parts[i] = text_of(m, &v);
-      if (parts[i].kind == V_NULL)
-        return null_value;
-      total += parts[i].len;
-    }
-    char *text = arena_alloc(m->arena, total + 1);
-    size_t at = 0;
-    for (size_t i = 0; i < e->count; i++) {
-      memcpy(text + at, parts[i].text, parts[i].len);
-      at += parts[i].len;
-    }
-    return string_value(text, total);
+  case FN_CONCAT:
+    return concat(m, e, event, a);
+  case FN_NUMBER:
+    return a[0].kind == V_NULL ? null_value : number_of_text(m, e, a);
+  default:
+    break;
   }
-  if (a[0].kind == V_NULL || (e->count > 1 && a[1].kind == V_NULL && !named(e, "number")))
-    return null_value; /* number(s, null) reads s in base 10 */
-  if (named(e, "startsWith") || named(e, "endsWith") || named(e, "stringContains")) {
-    if (a[0].kind != V_STRING || a[1].kind != V_STRING || a[1].len > a[0].len)
-      return a[0].kind == V_STRING && a[1].kind == V_STRING ? bool_value(false) : null_value;
-    Value part = named(e, "startsWith") ? string_value(a[0].text, a[1].len)
-                 : named(e, "endsWith") ? string_value(a[0].text + a[0].len - a[1].len, a[1].len)
-                                        : a[0];
-    if (named(e, "stringContains"))
-      return bool_value(a[1].len > 0 || a[0].len > 0 ? find(&a[0], &a[1], 0, ci) >= 0 : false);
-    return bool_value(same_text(&part, &a[1], ci));
-  }
-  if (named(e, "indexOf")) {
+  if (a[0].kind == V_NULL || (e->count > 1 && a[1].kind == V_NULL))
+    return null_value; /* every other function is null on a null argument */
+  switch (fn) {
+  case FN_STARTS_WITH:
+  case FN_ENDS_WITH:
+  case FN_STRING_CONTAINS:
+    return string_test(fn, a, ci);
+  case FN_INDEX_OF: {
     size_t from =
         e->count > 2 && a[2].kind == V_NUMBER && a[2].number > 0 ? (size_t)a[2].number : 0;
     long at = a[0].kind == V_STRING && a[1].kind == V_STRING && from <= a[0].len
@@ -226,34 +311,15 @@ static Value call(Matcher *m, const IrExpr *e, const Event *event) {
                   : -1;
     return at < 0 ? null_value : number_value((double)at, true);
   }
-  if (named(e, "between"))
+  case FN_BETWEEN:
     return between(a[0], a[1], a[2], e->count > 3 && a[3].kind == V_BOOL && a[3].boolean, ci);
-  if (named(e, "substring"))
+  case FN_SUBSTRING:
     return substring(a[0], a[1], a[2], e->count > 2);
-  if (named(e, "number")) {
-    if (a[0].kind != V_STRING)
-      return a[0].kind == V_NUMBER ? a[0] : null_value;
-    char *text = arena_strndup(m->arena, a[0].text, a[0].len), *end;
-    int base = e->count > 1 && a[1].kind == V_NUMBER ? (int)a[1].number : 10;
-    double n = base == 10 && !strstr(text, "0x") ? strtod(text, &end)
-                                                 : (double)strtoll(text, &end, base ? base : 16);
-    while (*end == ' ')
-      end++;
-    return *end ? null_value : number_value(n, n == trunc(n) && fabs(n) < 9e15);
+  case FN_CIDR_MATCH:
+    return cidr_match(m, e, event, a);
+  default:
+    return null_value; /* not reached: the cases above are every function */
   }
-  if (named(e, "cidrMatch")) {
-    if (a[0].kind != V_STRING)
-      return null_value;
-    for (size_t i = 1; i < e->count; i++) {
-      Value net = i < 4 ? a[i] : expr_value(m, e->args[i], event);
-      Cidr cidr;
-      if (net.kind == V_STRING && cidr_parse(net.text, net.len, &cidr, NULL, NULL, NULL) &&
-          cidr_contains(&cidr, a[0].text, a[0].len))
-        return bool_value(true);
-    }
-    return bool_value(false);
-  }
-  return null_value; /* not reached: known_function() lists the functions above */
 }
 
 /* Ordering of two values: numbers numerically, strings by bytes; -2 when they do not compare. */

@@ -100,7 +100,7 @@ static void note(Cursor *c, Place place, char kind, const char *start, const cha
 }
 
 static void space(Cursor *c) {
-  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+  while (c->p < c->end && json_is_space(*c->p))
     c->p++;
 }
 

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/json_space.h"
+
 enum { JSON_CHECK_DEPTH = 2048 }; /* jansson's own limit, so both agree */
 
 /* What the check notes on its way, for routing an event to the rules of its logsource before it

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+#include "eval/json_check.h"
+
 /* ---- the key names ------------------------------------------------------------------------------
  */
 
@@ -13,13 +16,6 @@ struct LeanKeys {
   size_t *lens;
   size_t capacity, count;
 };
-
-static size_t hash_bytes(const char *text, size_t len) {
-  size_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
-  return h;
-}
 
 static bool has_key(const LeanKeys *k, const char *text, size_t len) {
   for (size_t i = hash_bytes(text, len) & (k->capacity - 1);; i = (i + 1) & (k->capacity - 1)) {
@@ -156,7 +152,7 @@ typedef struct Reader {
 } Reader;
 
 static void space(Reader *r) {
-  while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+  while (r->p < r->end && json_is_space(*r->p))
     r->p++;
 }
 

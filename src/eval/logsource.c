@@ -12,6 +12,7 @@
 /* A row of the EVTX table: a channel and its event IDs (none: any). */
 typedef struct EvtxRow {
   const char *channel;
+  size_t channel_len;
   long long *ids;
   size_t id_count;
 } EvtxRow;
@@ -92,6 +93,7 @@ static EvtxRows rows_of(Arena *arena, const char *kind, const char *name) {
     rows.items = arena_grow(arena, rows.items, rows.count, rows.count + 1, sizeof(EvtxRow));
     EvtxRow *row = &rows.items[rows.count++];
     row->channel = fields[2];
+    row->channel_len = strlen(fields[2]);
     for (char *id = fields[3]; id && *id;) {
       char *next;
       long long value = strtoll(id, &next, 10);
@@ -125,7 +127,7 @@ static bool row_holds(const EvtxRows *rows, const EventFacts *f) {
     return true;
   for (size_t r = 0; r < rows->count; r++) {
     const EvtxRow *row = &rows->items[r];
-    if (f->channel && (strlen(row->channel) != f->channel_len ||
+    if (f->channel && (row->channel_len != f->channel_len ||
                        strncasecmp(f->channel, row->channel, f->channel_len) != 0))
       continue;
     if (!f->has_event_id || row->id_count == 0)

@@ -27,6 +27,7 @@ struct PredCache {
   bool has_mapped;
   struct LiteralSet *set; /* an OR node of many literal tests of one field, made one scan */
   bool has_set;
+  int memo; /* matcher_memo() */
 };
 
 static size_t slot_of(const void *pred, size_t capacity) {
@@ -61,6 +62,8 @@ static PredCache *cached(Matcher *m, const void *pred) {
   }
   return &m->cache[k];
 }
+
+int *matcher_memo(Matcher *m, const void *key) { return &cached(m, key)->memo; }
 
 /* A field's value: its own name first, then (Sigma rules) the mapped name. */
 static const json_t *field_value(Matcher *m, const IrPredicate *pred, const char *field,

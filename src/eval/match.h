@@ -60,6 +60,11 @@ void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names);
 /* The truth of node for event. */
 Truth match_node(Matcher *m, const IrNode *node, const Event *event);
 
+/* A number kept per key (an IR node) for the matcher's life, 0 until set: what evaluation works
+ * out once about a node, such as the function an EQL call names. The pointer is valid until the
+ * next cache lookup. */
+int *matcher_memo(Matcher *m, const void *key);
+
 /* Whether text matches an EQL regex (Lucene syntax, the whole value), compiled once per key (the
  * pattern's IR node); a pattern that cannot compile or hits a limit fails the rule, reported at
  * span of src. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+
 typedef struct KeyGroup {
   const JoinKey *key;
   const Event ***by_step; /* per step, its events under this key, in input order */
@@ -20,13 +22,6 @@ typedef struct Groups {
   size_t *slots; /* open addressing by key text: index + 1 into items; 0: free */
   size_t slot_count;
 } Groups;
-
-static size_t hash_text(const char *text) {
-  size_t h = 5381;
-  for (; *text; text++)
-    h = h * 33 + (unsigned char)*text;
-  return h;
-}
 
 static size_t *slot_of(const Groups *groups, const char *text) {
   size_t i = hash_text(text) & (groups->slot_count - 1);

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "base/hash.h"
 #include "eval/missing.h"
 #include "eval/timeline.h"
 
@@ -52,13 +53,6 @@ typedef struct Machine {
 } Machine;
 
 enum { SWEEP_EVERY = 4096 }; /* events between two evictions of expired state */
-
-static size_t hash_text(const char *s) {
-  size_t h = 5381;
-  for (; *s; s++)
-    h = h * 33 + (unsigned char)*s;
-  return h;
-}
 
 static KeyState *state_of(Machine *mc, const JoinKey *key) {
   if (mc->used * 2 >= mc->capacity) {
@@ -234,8 +228,8 @@ static void run_sequence(Matcher *m, const IrQuery *q, const Event *const *event
   missing_filter(m, q, events, count, &completed, out);
 }
 
-static void apply_pipes(const IrQuery *q, Chains *out) {
-  for (size_t i = 0; i < q->pipe_count; i++) {
+void chains_limit(Chains *out, const IrQuery *q, const SearchLimits *limits) {
+  for (size_t i = 0; q && i < q->pipe_count; i++) {
     size_t n = (size_t)q->pipes[i].count;
     if (n >= out->count)
       continue;
@@ -243,18 +237,17 @@ static void apply_pipes(const IrQuery *q, Chains *out) {
       out->items += out->count - n;
     out->count = n;
   }
+  if (limits && limits->size >= 0 && (size_t)limits->size < out->count)
+    out->count = (size_t)limits->size;
 }
 
-bool sequence_run(Matcher *m, const IrRule *rule, const IrQuery *query, const Event *const *events,
-                  size_t count, Chains *out) {
-  (void)rule;
+bool sequence_run(Matcher *m, const IrQuery *query, const Event *const *events, size_t count,
+                  Chains *out) {
   memset(out, 0, sizeof *out);
   if (query->kind == IR_QUERY_SAMPLE)
     sample_run(m, query, events, count, out);
   else
     run_sequence(m, query, events, count, out);
-  apply_pipes(query, out);
-  if (m->limits->size >= 0 && (size_t)m->limits->size < out->count)
-    out->count = (size_t)m->limits->size;
+  chains_limit(out, query, m->limits);
   return !m->failed;
 }

@@ -20,10 +20,9 @@ typedef struct Chains {
 } Chains;
 
 /* Runs a sequence or sample query over events already in time order (eval timeline.h); head and
- * tail pipes applied. False (with a diagnostic at rule) when the query uses what is not
- * evaluated. */
-bool sequence_run(Matcher *m, const IrRule *rule, const IrQuery *query, const Event *const *events,
-                  size_t count, Chains *out);
+ * tail pipes applied. False when the matcher failed (a regex hit its limit; it has reported). */
+bool sequence_run(Matcher *m, const IrQuery *query, const Event *const *events, size_t count,
+                  Chains *out);
 
 /* Samples (sample.c): per join key, in key order, sets of events one per step. */
 void sample_run(Matcher *m, const IrQuery *q, const Event *const *events, size_t count,
@@ -32,6 +31,10 @@ void sample_run(Matcher *m, const IrQuery *q, const Event *const *events, size_t
 /* Appends a chain of count events to out (the events are copied). */
 void chains_push(Arena *arena, Chains *out, const Event *const *events, size_t count,
                  const JoinKey *key);
+
+/* head / tail pipes of q (may be NULL), then the request's size (limits may be NULL), on results
+ * in time order. */
+void chains_limit(Chains *out, const IrQuery *q, const SearchLimits *limits);
 
 /* Whether event is in the step's category and satisfies its condition. */
 bool step_matches(Matcher *m, const IrStep *step, const Event *event);

@@ -140,7 +140,7 @@ static size_t route(Stream *s, const JsonFacts *seen, size_t candidates) {
 
 static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   size_t start = 0;
-  while (start < len && strchr(" \t\r\n", text[start]))
+  while (start < len && json_is_space(text[start]))
     start++;
   if (start == len)
     return;
@@ -246,8 +246,8 @@ static void finish(Stream *s, const SearchLimits *limits) {
       qsort(rs->found, rs->count, sizeof(Found), found_order);
     for (size_t i = 0; i < rs->count; i++)
       chains_push(s->arena, &rs->result->matches, &rs->found[i].event, 1, NULL);
-    eval_limit_results(limits ? limits : &search_default_limits, rs->result->rule,
-                       &rs->result->matches);
+    chains_limit(&rs->result->matches,
+                 rs->result->rule->query_count == 1 ? rs->result->rule->queries[0] : NULL, limits);
     rs->result->evaluated = rs->live;
   }
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/hash.h"
 #include "schema/embedded.h"
 
 EcsFamily ecs_family_of(const char *type) {
@@ -35,16 +36,9 @@ EcsFamily ecs_family_of(const char *type) {
   return ECS_OTHER;
 }
 
-static size_t hash_name(const char *name) {
-  size_t hash = 5381;
-  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-    hash = hash * 33 + *p;
-  return hash;
-}
-
 static EcsField *slot(const EcsSchema *schema, const char *name) {
   size_t mask = schema->capacity - 1;
-  for (size_t i = hash_name(name) & mask;; i = (i + 1) & mask)
+  for (size_t i = hash_text(name) & mask;; i = (i + 1) & mask)
     if (!schema->slots[i].name || strcmp(schema->slots[i].name, name) == 0)
       return &schema->slots[i];
 }

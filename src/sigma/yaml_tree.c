@@ -1,5 +1,7 @@
 /* libyaml events to a YamlNode tree with spans, bounded in depth and alias expansion. */
 #include "sigma/yaml_tree.h"
+
+#include "base/hash.h"
 #include "base/utf8.h"
 
 #include <string.h>
@@ -61,16 +63,9 @@ static void fail(Loader *ld, Span span, const char *id, const char *message) {
 /* ---- anchors ----------------------------------------------------------------------------------
  */
 
-static size_t hash_name(const char *name) {
-  size_t hash = 5381;
-  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-    hash = hash * 33 + *p;
-  return hash;
-}
-
 static Anchor *anchor_slot(Loader *ld, const char *name) {
   size_t mask = ld->anchor_capacity - 1;
-  for (size_t i = hash_name(name) & mask;; i = (i + 1) & mask)
+  for (size_t i = hash_text(name) & mask;; i = (i + 1) & mask)
     if (!ld->anchors[i].name || strcmp(ld->anchors[i].name, name) == 0)
       return &ld->anchors[i];
 }
@@ -105,7 +100,7 @@ static Anchor *anchor_define(Loader *ld, const char *name, YamlNode *node) {
 
 static KeyEntry *key_slot(KeyEntry *table, size_t capacity, const YamlNode *map, const char *key) {
   size_t mask = capacity - 1;
-  for (size_t i = (hash_name(key) ^ (size_t)map) & mask;; i = (i + 1) & mask)
+  for (size_t i = (hash_text(key) ^ (size_t)map) & mask;; i = (i + 1) & mask)
     if (!table[i].key || (table[i].map == map && strcmp(table[i].key, key) == 0))
       return &table[i];
 }
