@@ -187,6 +187,24 @@ static bool wildcard_shape(const IrString *s, IrString *inner, IrMatchKind *matc
 }
 
 /* The modifiers of a predicate's match kind, and its value as YAML. */
+/* A regex as Sigma's 're' with its flags: an EQL (Lucene) regex becomes PCRE, with '.' matching
+ * newlines ('s') and case following the operator. */
+static char *regex_item(Writer *w, const IrPredicate *pred, const char **mods) {
+  *mods = arena_printf(w->ctx->arena, "|re%s%s%s", pred->lucene ? "|s" : "",
+                       pred->regex_flags & IR_RE_IGNORECASE || (pred->lucene && !pred->cased) ? "|i"
+                                                                                              : "",
+                       pred->regex_flags & IR_RE_MULTILINE ? "|m" : "");
+  if (!pred->lucene && (pred->regex_flags & IR_RE_DOTALL))
+    *mods = arena_printf(w->ctx->arena, "%s|s", *mods);
+  if (pred->lucene)
+    return lucene_as_pcre(w, pred);
+  StrBuf text = STRBUF_INIT;
+  yaml_scalar(&text, pred->pattern, strlen(pred->pattern));
+  char *value = arena_strdup(w->ctx->arena, sb_text(&text));
+  sb_free(&text);
+  return value;
+}
+
 static bool item_of(Writer *w, const IrPredicate *pred, const char **key, char **value) {
   static const char *const time_parts[] = {"", "minute", "hour", "day", "week", "month", "year"};
   const char *field = pred->field ? sigma_field(w, pred, pred->field) : "";
@@ -213,19 +231,7 @@ static bool item_of(Writer *w, const IrPredicate *pred, const char **key, char *
     *value = literal_value(w, pred, s);
     break;
   case IR_MATCH_REGEX:
-    mods = arena_printf(
-        w->ctx->arena, "|re%s%s%s", pred->lucene ? "|s" : "",
-        pred->regex_flags & IR_RE_IGNORECASE || (pred->lucene && !pred->cased) ? "|i" : "",
-        pred->regex_flags & IR_RE_MULTILINE ? "|m" : "");
-    if (!pred->lucene && (pred->regex_flags & IR_RE_DOTALL))
-      mods = arena_printf(w->ctx->arena, "%s|s", mods);
-    *value = pred->lucene ? lucene_as_pcre(w, pred) : NULL;
-    if (!pred->lucene) {
-      StrBuf text = STRBUF_INIT;
-      yaml_scalar(&text, pred->pattern, strlen(pred->pattern));
-      *value = arena_strdup(w->ctx->arena, sb_text(&text));
-      sb_free(&text);
-    }
+    *value = regex_item(w, pred, &mods);
     break;
   case IR_MATCH_CIDR:
     mods = "|cidr";
