@@ -42,23 +42,29 @@ static bool exists(const char *path) {
   return file != NULL;
 }
 
-/* The EQL conversion of a case that compiled: <stem>.eql holds the output, <stem>.eql.err the
- * diagnostics of the conversion (warnings, refusals) when there are any. */
-static bool check_eql(SigmacSession *session, const char *stem, size_t diagnostics_before,
-                      bool update, char **why) {
-  char eql_path[1024], err_path[1024];
+/* The conversion of a case that compiled for target (eql, kql): <stem>.<target> holds the
+ * output, <stem>.<target>.err the diagnostics of the conversion (warnings, refusals) when there
+ * are any. */
+static bool check_target(SigmacSession *session, const char *stem, const char *target,
+                         size_t diagnostics_before, bool update, char **why) {
+  char out_path[1024], err_path[1024];
   bool eql_input = strstr(stem, "golden/eql/") != NULL; /* its input is <stem>.eql already */
-  snprintf(eql_path, sizeof eql_path, eql_input ? "%s.out.eql" : "%s.eql", stem);
-  snprintf(err_path, sizeof err_path, "%s.eql.err", stem);
-  char *eql = NULL;
-  sigmac_convert(session, "eql", NULL, &eql);
+  snprintf(out_path, sizeof out_path, eql_input ? "%s.out.%s" : "%s.%s", stem, target);
+  snprintf(err_path, sizeof err_path, "%s.%s.err", stem, target);
+  char *text = NULL;
+  sigmac_convert(session, target, NULL, &text);
   char *added = sigmac_render_diagnostics_since(session, diagnostics_before);
-  bool ok = check_expectation(eql_path, eql ? eql : "", update, why);
+  bool ok = check_expectation(out_path, text ? text : "", update, why);
   if (ok && (*added || exists(err_path)))
     ok = check_expectation(err_path, added, update, why);
-  free(eql);
+  free(text);
   free(added);
   return ok;
+}
+
+static bool check_targets(SigmacSession *session, const char *stem, bool update, char **why) {
+  return check_target(session, stem, "eql", sigmac_diagnostic_count(session), update, why) &&
+         check_target(session, stem, "kql", sigmac_diagnostic_count(session), update, why);
 }
 
 /* A case that compiles may still warn: its warnings are <stem>.warn, which must then exist. */
@@ -97,7 +103,7 @@ static bool run_case(const char *rule, const char *stem, bool update) {
   else
     ok = check_expectation(ir_path, ir, update, &why) &&
          check_warnings(stem, diagnostics, update, &why) &&
-         check_eql(session, stem, sigmac_diagnostic_count(session), update, &why);
+         check_targets(session, stem, update, &why);
   printf("%s %s%s%s\n", ok ? "pass" : "FAIL", rule, why ? ": " : "", why ? why : "");
   free(why);
   free(diagnostics);
@@ -167,17 +173,18 @@ Test(golden, t1553_002_rule) {
                      getenv("UPDATE_GOLDEN") != NULL));
 }
 
-/* The Elastic Security import of our rule: exact bytes, and every line a rule object Kibana needs.
- */
-Test(golden, t1553_002_kibana_ndjson) {
+/* The Elastic Security import of our rule for target (eql, kql): exact bytes, and every line a
+ * rule object Kibana needs, of the rule type and language the target runs as. */
+static void check_kibana_import(const char *target, const char *golden, const char *type,
+                                const char *language, size_t rules) {
   SigmacSession *session = sigmac_session_new();
   cr_assert(sigmac_add_file(session, "rules/t1553_002.yml"));
   cr_assert(sigmac_finish(session));
   char *ndjson = NULL;
-  cr_assert(sigmac_convert(session, "eql", "kibana-ndjson", &ndjson));
+  sigmac_convert(session, target, "kibana-ndjson", &ndjson);
+  cr_assert(ndjson);
   char *why = NULL;
-  bool ok = check_expectation("golden/t1553_002/t1553_002.kibana.ndjson", ndjson,
-                              getenv("UPDATE_GOLDEN") != NULL, &why);
+  bool ok = check_expectation(golden, ndjson, getenv("UPDATE_GOLDEN") != NULL, &why);
   cr_assert(ok, "%s", why ? why : "");
   size_t lines = 0;
   for (char *line = ndjson; *line; lines++) {
@@ -190,11 +197,21 @@ Test(golden, t1553_002_kibana_ndjson) {
                                        "query",   "index", "severity",    "risk_score", "threat"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
       cr_assert(json_object_get(rule, keys[k]), "line %zu lacks %s", lines + 1, keys[k]);
-    cr_assert_str_eq(json_string_value(json_object_get(rule, "type")), "eql");
+    cr_assert_str_eq(json_string_value(json_object_get(rule, "type")), type);
+    cr_assert_str_eq(json_string_value(json_object_get(rule, "language")), language);
     json_decref(rule);
     line = end + 1;
   }
-  cr_assert_eq(lines, 4);
+  cr_assert_eq(lines, rules);
   free(ndjson);
   sigmac_session_free(session);
+}
+
+Test(golden, t1553_002_kibana_ndjson) {
+  check_kibana_import("eql", "golden/t1553_002/t1553_002.kibana.ndjson", "eql", "eql", 4);
+}
+
+/* KQL: the three single-event rules (the fourth, a sequence, is refused). */
+Test(golden, t1553_002_kibana_kql_ndjson) {
+  check_kibana_import("kql", "golden/t1553_002/t1553_002.kibana-kql.ndjson", "query", "kuery", 3);
 }

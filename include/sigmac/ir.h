@@ -183,6 +183,9 @@ typedef struct IrPredicate {
                            a script, so a missing field makes it false even under 'not' */
   bool lucene;          /* regex: Lucene syntax matching the whole value (EQL regex), not PCRE
                            searched anywhere (Sigma re) */
+  bool free_text;       /* keyword (no field) from KQL: equals (or, with '*', matches) a whole
+                           value of any field, numbers and booleans included; a Sigma keyword is
+                           found inside strings */
   IrExpr *expr;         /* IR_MATCH_EXPR */
   const Source *src;    /* where the predicate was written */
   Span span;
@@ -435,7 +438,8 @@ typedef enum IrRuleKind {
 
 #define IR_LANGUAGE_KINDS(X)                                                                       \
   X(IR_LANG_SIGMA, "sigma")                                                                        \
-  X(IR_LANG_EQL, "eql")
+  X(IR_LANG_EQL, "eql")                                                                            \
+  X(IR_LANG_KQL, "kql")
 
 typedef enum IrLanguage {
 #define X(kind, name) kind,

@@ -13,6 +13,7 @@
 #include "eval/stream.h"
 #include "ir/ir_build.h"
 #include "ir/ir_json.h"
+#include "kql/kql.h"
 #include "schema/mapping.h"
 #include "sigma/sigma.h"
 #include "sigmac/sigmac.h"
@@ -74,7 +75,7 @@ bool sigmac_set_eql_syntax(SigmacSession *session, const char *syntax) {
 }
 
 bool sigmac_set_input_language(SigmacSession *session, const char *language) {
-  static const char *const languages[] = {"sigma", "eql", "elastic", NULL};
+  static const char *const languages[] = {"sigma", "eql", "kql", "elastic", NULL};
   for (const char *const *l = languages; *l; l++)
     if (strcmp(*l, language) == 0) {
       session->from = *l;
@@ -118,7 +119,7 @@ static bool has_suffix(const char *path, const char *suffix) {
   return n >= k && strcmp(path + n - k, suffix) == 0;
 }
 
-/* The front end by file name: .eql is EQL text, anything else Sigma YAML. */
+/* The front end by file name: .eql is EQL text, .kql KQL, anything else Sigma YAML. */
 static bool compile(SigmacSession *session, const Source *src) {
   const char *from = session->from;
   if ((from && strcmp(from, "elastic") == 0) ||
@@ -127,6 +128,12 @@ static bool compile(SigmacSession *session, const Source *src) {
                               &session->rules);
   if ((from && strcmp(from, "eql") == 0) || (!from && has_suffix(src->path, ".eql")))
     return eql_compile(&session->arena, src, &session->eql, &session->diags, &session->rules);
+  if ((from && strcmp(from, "kql") == 0) || (!from && has_suffix(src->path, ".kql"))) {
+    if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
+      return false;
+    return kql_compile(&session->arena, src, NULL, session->mapping->ecs, &session->diags,
+                       &session->rules);
+  }
   return sigma_compile(&session->arena, src, &session->sigma, &session->diags, &session->rules);
 }
 
@@ -223,11 +230,11 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
   for (size_t i = 0; i < session->rules.count && backend->maps_fields; i++) {
     IrRule *rule = session->rules.rules[i];
     IrRule *filtered = sigma_filtered(&session->arena, &session->rules, rule);
-    /* EQL rules are written in ECS already */
+    /* EQL and KQL rules are written in ECS already */
     ir_ruleset_push(&session->arena, &mapped,
-                    rule->origin == IR_LANG_EQL ? rule
-                                                : mapping_apply(&session->arena, session->mapping,
-                                                                filtered, &session->diags));
+                    rule->origin != IR_LANG_SIGMA ? rule
+                                                  : mapping_apply(&session->arena, session->mapping,
+                                                                  filtered, &session->diags));
   }
   EmitCtx ctx = {&session->arena,
                  &session->diags,

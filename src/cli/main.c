@@ -17,11 +17,14 @@ static const char usage_text[] =
     "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
     "                   [--format text|json|junit] RULE|DIR...\n"
     "\n"
-    "Compiles Sigma rules (.yml, .yaml) and EQL queries (.eql); directories are searched\n"
-    "recursively. 'lint' reports every problem of the rules and converts nothing.\n"
+    "Compiles Sigma rules (.yml, .yaml), EQL queries (.eql) and KQL queries (.kql);\n"
+    "directories are searched recursively. 'lint' reports every problem of the rules and\n"
+    "converts nothing.\n"
     "\n"
     "targets:\n"
     "  eql           Elasticsearch EQL (Elastic Security); formats: default, kibana-ndjson\n"
+    "  kql           Kibana Query Language (Elastic's KQL, not Microsoft's Kusto, which other\n"
+    "                Sigma tools also call KQL); formats: default, kibana-ndjson\n"
     "  sigma         portable Sigma YAML (from EQL: fields mapped back to the Sigma taxonomy)\n"
     "  ir            the sigmac IR as JSON (docs/ir.md), before field mapping\n"
     "\n"
@@ -32,8 +35,9 @@ static const char usage_text[] =
     "  -f, --format FORMAT     output format of the target (default: default)\n"
     "  -o, --output FILE       write the output to FILE (only when every rule compiled)\n"
     "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
-    "      --from LANGUAGE     read every input as sigma, eql or elastic (a rule export);\n"
-    "                          by default .eql is EQL, .json/.ndjson exports, others Sigma\n"
+    "      --from LANGUAGE     read every input as sigma, eql, kql or elastic (a rule\n"
+    "                          export); by default .eql is EQL, .kql KQL, .json/.ndjson\n"
+    "                          exports, others Sigma\n"
     "      --title, --id, --level, --author, --date, --description TEXT, --tag TAG (repeatable)\n"
     "                          metadata for rules read from EQL, when writing Sigma\n"
     "\n"
@@ -171,10 +175,10 @@ static int check_options(const Options *opts) {
     return -1;
   }
   if (!opts->target)
-    return usage_error("no target given; use -t eql or -t ir", NULL);
+    return usage_error("no target given; use -t eql, -t kql, -t sigma or -t ir", NULL);
   if (strcmp(opts->target, "ir") != 0 && strcmp(opts->target, "eql") != 0 &&
-      strcmp(opts->target, "sigma") != 0)
-    return usage_error("unknown target (available: eql, sigma, ir):", opts->target);
+      strcmp(opts->target, "kql") != 0 && strcmp(opts->target, "sigma") != 0)
+    return usage_error("unknown target (available: eql, kql, sigma, ir):", opts->target);
   if (opts->format && strcmp(opts->target, "ir") == 0 && strcmp(opts->format, "default") != 0)
     return usage_error("target ir has no format", opts->format);
   if (opts->input_count == 0)

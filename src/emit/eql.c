@@ -16,6 +16,7 @@
 
 #include "base/cidr.h"
 #include "emit/emit.h"
+#include "emit/emit_common.h"
 #include "emit/eql_expr.h"
 #include "emit/eql_text.h"
 #include "emit/lucene_regex.h"
@@ -122,38 +123,6 @@ static void pred_field(const Printer *p, StrBuf *out, const IrPredicate *pred) {
   eql_field(out, pred->field, pred->optional || optional_field(p, pred->field));
 }
 
-static bool is_number_text(const char *text) {
-  if (!*text)
-    return false;
-  char *end;
-  strtod(text, &end);
-  return *end == '\0' && strspn(text, "0123456789.-+") == strlen(text);
-}
-
-/* 'startswith' on an ip field: a prefix of whole IPv4 octets ("10.", "192.168.") is a network. */
-static bool octet_prefix_cidr(const char *prefix, size_t len, StrBuf *out) {
-  unsigned octets[4], count = 0, value = 0;
-  size_t digits = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (prefix[i] >= '0' && prefix[i] <= '9' && digits < 3) {
-      value = value * 10 + (unsigned)(prefix[i] - '0');
-      digits++;
-    } else if (prefix[i] == '.' && digits > 0 && value <= 255 && count < 3) {
-      octets[count++] = value;
-      value = digits = 0;
-    } else {
-      return false;
-    }
-  }
-  if (digits != 0 || count == 0)
-    return false;
-  sb_putc(out, '"');
-  for (unsigned i = 0; i < 4; i++)
-    sb_printf(out, "%s%u", i ? "." : "", i < count ? octets[i] : 0);
-  sb_printf(out, "/%u\"", count * 8);
-  return true;
-}
-
 /* A string match on a field that is not a string in ECS. */
 static Form refuse_type(Printer *p, const IrPredicate *pred, const char *text) {
   const EcsField *f = ecs_field(p, pred->field);
@@ -173,7 +142,7 @@ static Form typed_string(Printer *p, const IrPredicate *pred, StrBuf *value, Ecs
     Cidr address;
     switch (fam) {
     case ECS_NUMBER:
-      if (!is_number_text(text))
+      if (!emit_is_number_text(text))
         return refuse_type(p, pred, text);
       sb_puts(value, text);
       return FORM_EQ;
@@ -194,8 +163,14 @@ static Form typed_string(Printer *p, const IrPredicate *pred, StrBuf *value, Ecs
     }
     return string_literal(p, pred, value, text, len) ? FORM_EQ : FORM_WHOLE;
   }
-  if (fam == ECS_IP && pred->match == IR_MATCH_STARTSWITH && octet_prefix_cidr(text, len, value))
+  StrBuf network = STRBUF_INIT;
+  if (fam == ECS_IP && pred->match == IR_MATCH_STARTSWITH &&
+      emit_octet_prefix_network(text, len, &network)) {
+    sb_printf(value, "\"%s\"", sb_text(&network));
+    sb_free(&network);
     return FORM_CIDR;
+  }
+  sb_free(&network);
   const EcsField *f = ecs_field(p, pred->field);
   refuse(p, pred, "eql-refused-wildcard-type",
          "'%s' is an ECS %s field and EQL matches wildcards only on strings%s", pred->field,
@@ -264,31 +239,6 @@ static void regex_pred(Printer *p, const IrPredicate *pred, StrBuf *whole) {
   string_literal(p, pred, whole, lucene.text, lucene.len);
 }
 
-/* A number as EQL writes one: integers exactly, others in the shortest form that reads back;
- * false for infinities and NaN, which EQL has no literal for. */
-static bool number_text(StrBuf *out, const IrNumber *n) {
-  if (n->is_integer) {
-    sb_printf(out, "%lld", n->integer);
-    return true;
-  }
-  if (!isfinite(n->value))
-    return false;
-  const char *t = n->text ? n->text : "";
-  size_t sign = t[0] == '-';
-  if (*t && strspn(t + sign, "0123456789") == strlen(t + sign)) {
-    sb_puts(out, t); /* an integer past 64 bits: Elasticsearch reads it as a double */
-    return true;
-  }
-  char text[64];
-  for (int precision = 1; precision <= 17; precision++) {
-    snprintf(text, sizeof text, "%.*g", precision, n->value);
-    if (strtod(text, NULL) == n->value)
-      break;
-  }
-  sb_puts(out, text);
-  return true;
-}
-
 static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrBuf *whole) {
   static const char *const operators[] = {[IR_MATCH_LT] = " < ",
                                           [IR_MATCH_LTE] = " <= ",
@@ -307,7 +257,7 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
     return FORM_EQ;
   }
   StrBuf number = STRBUF_INIT;
-  if (!number_text(&number, &pred->value.number)) {
+  if (!emit_number_text(&number, &pred->value.number)) {
     refuse(p, pred, "eql-refused-type", "EQL has no literal for infinity or NaN");
     sb_free(&number);
     return FORM_WHOLE;
@@ -429,32 +379,6 @@ enum { PREC_OR = 1, PREC_AND = 2, PREC_NOT = 3, PREC_ATOM = 4 };
 
 static void expression(Printer *p, const IrNode *node, int context, StrBuf *out);
 
-/* The operands of an 'and' (or an 'or') with nested ones of the same kind spliced in: 'and' and
- * 'or' are associative, and text printed from a flat list reads back flat, so the EQL of a rule
- * is the same after a trip through another language. Labels are for Sigma, not for EQL. */
-typedef struct Operands {
-  const IrNode **items;
-  size_t count;
-} Operands;
-
-static void collect(Arena *arena, const IrNode *node, IrNodeKind kind, Operands *out) {
-  for (size_t i = 0; i < node->count; i++) {
-    const IrNode *child = node->children[i];
-    if (child->kind == kind) {
-      collect(arena, child, kind, out);
-      continue;
-    }
-    out->items = arena_grow(arena, out->items, out->count, out->count + 1, sizeof(IrNode *));
-    out->items[out->count++] = child;
-  }
-}
-
-static Operands operands(Arena *arena, const IrNode *node) {
-  Operands ops = {NULL, 0};
-  collect(arena, node, node->kind, &ops);
-  return ops;
-}
-
 static void negation(Printer *p, const IrNode *node, StrBuf *out);
 
 /* Writes a group of predicates of one field and form: field : (a, b), field in (a, b), ... */
@@ -509,7 +433,7 @@ static void predicate(Printer *p, const IrPredicate *pred, StrBuf *out) {
 /* An OR: predicates on one field in one grouped form are written as one list. Returns how many
  * operands the written 'or' has (1 when everything fitted one list). */
 static size_t disjunction(Printer *p, const IrNode *or_node, StrBuf *out) {
-  Operands ops = operands(p->ctx->arena, or_node);
+  EmitOperands ops = emit_operands(p->ctx->arena, or_node);
   IrNode flat = {.kind = IR_OR, .children = (IrNode **)ops.items, .count = ops.count};
   const IrNode *node = &flat;
   size_t n = node->count;
@@ -623,7 +547,7 @@ static void expression(Printer *p, const IrNode *node, int context, StrBuf *out)
   case IR_OR:
     break;
   case IR_AND: {
-    Operands ops = operands(p->ctx->arena, node);
+    EmitOperands ops = emit_operands(p->ctx->arena, node);
     for (size_t i = 0; i < ops.count; i++) {
       sb_puts(out, i ? " and " : "");
       expression(p, ops.items[i], PREC_AND + 1, out);
@@ -672,7 +596,7 @@ static void event_query(Printer *p, const IrQuery *query, const char *indent, St
     return;
   }
   /* each operand printed once (refusals are reported once), then laid out */
-  Operands ops = operands(p->ctx->arena, where);
+  EmitOperands ops = emit_operands(p->ctx->arena, where);
   StrBuf *parts = arena_array(p->ctx->arena, ops.count, sizeof(StrBuf));
   size_t total = 0;
   for (size_t i = 0; i < ops.count; i++) {

@@ -9,9 +9,11 @@
 #include "schema/attack.h"
 
 extern const Backend emit_eql_backend;
+extern const Backend emit_kql_backend;
 extern const Backend emit_sigma_backend;
 
-const Backend *const emit_backends[] = {&emit_eql_backend, &emit_sigma_backend, NULL};
+const Backend *const emit_backends[] = {&emit_eql_backend, &emit_kql_backend, &emit_sigma_backend,
+                                        NULL};
 
 const Backend *emit_backend(const char *name) {
   for (const Backend *const *b = emit_backends; *b; b++)

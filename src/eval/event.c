@@ -186,6 +186,41 @@ static json_t *evtx_field(json_t *root, const char *name) {
   return value;
 }
 
+/* Appends to out the values of name under v, going through arrays of objects at any level. */
+static void collect_through_arrays(json_t *v, const char *name, size_t len, json_t *out) {
+  if (json_is_array(v)) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item) { collect_through_arrays(item, name, len, out); }
+    return;
+  }
+  if (!json_is_object(v))
+    return;
+  json_t *direct = json_object_getn(v, name, len);
+  if (direct) {
+    if (json_is_array(direct))
+      json_array_extend(out, direct);
+    else
+      json_array_append(out, direct);
+  }
+  for (size_t i = len; i-- > 0;)
+    if (name[i] == '.') {
+      json_t *child = json_object_getn(v, name, i);
+      if (child)
+        collect_through_arrays(child, name + i + 1, len - i - 1, out);
+    }
+}
+
+json_t *event_field_flattened(const Event *event, const char *name) {
+  json_t *out = json_array();
+  collect_through_arrays(event->root, name, strlen(name), out);
+  if (json_array_size(out) == 0) {
+    json_decref(out);
+    return NULL;
+  }
+  return out;
+}
+
 json_t *event_field(const Event *event, const char *name, bool sigma_names) {
   json_t *value = lookup(event->root, name, strlen(name));
   if (!value && sigma_names)

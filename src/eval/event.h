@@ -60,4 +60,9 @@ bool event_load_lines(Arena *arena, const Source *src, EventSet *out);
  * the event has no such field (a JSON null is returned as json_null). */
 json_t *event_field(const Event *event, const char *name, bool sigma_names);
 
+/* The values of a field that event_field() does not find because an array of objects lies on
+ * its path ({"a": [{"b": 1}, {"b": [2]}]} for "a.b"), as Elasticsearch flattens them: a new
+ * array (the caller owns the reference), or NULL when there are none. */
+json_t *event_field_flattened(const Event *event, const char *name);
+
 #endif

@@ -65,10 +65,18 @@ static PredCache *cached(Matcher *m, const void *pred) {
 
 int *matcher_memo(Matcher *m, const void *key) { return &cached(m, key)->memo; }
 
+static void free_json_value(void *value) { json_decref(value); }
+
 /* A field's value: its own name first, then (Sigma rules) the mapped name. */
 static const json_t *field_value(Matcher *m, const IrPredicate *pred, const char *field,
                                  const Event *event) {
   const json_t *v = event_field(event, field, m->sigma_names);
+  if (!v && !m->sigma_names) { /* ECS data: objects in arrays are flattened */
+    json_t *flat = event_field_flattened(event, field);
+    if (flat)
+      arena_on_free(m->arena, free_json_value, flat);
+    v = flat;
+  }
   if (v || !m->mapping || !m->logsource)
     return v;
   PredCache *c = cached(m, pred);
@@ -459,7 +467,7 @@ static const IrString *keyword_pattern(Matcher *m, const IrPredicate *pred) {
   } else {
     pattern = ir_pattern_of(m->arena, pred);
   }
-  if (pred->match == IR_MATCH_EQUALS || pred->value.kind == IR_VALUE_NUMBER) {
+  if (!pred->free_text && (pred->match == IR_MATCH_EQUALS || pred->value.kind == IR_VALUE_NUMBER)) {
     IrStringBuilder b;
     ir_sb_init(&b, m->arena);
     ir_sb_wildcard(&b, IR_SEG_ANY);
@@ -474,10 +482,57 @@ static const IrString *keyword_pattern(Matcher *m, const IrPredicate *pred) {
   return &c->pattern;
 }
 
+/* KQL free text: a whole value of any field, numbers and booleans as their text. */
+static bool free_text_in(Matcher *m, const IrPredicate *pred, const IrString *pattern,
+                         const json_t *v) {
+  const char *key;
+  size_t i;
+  json_t *child;
+  char buf[64];
+  const char *text;
+  size_t len;
+  switch (json_typeof(v)) {
+  case JSON_OBJECT:
+    json_object_foreach((json_t *)v, key, child) {
+      if (free_text_in(m, pred, pattern, child))
+        return true;
+    }
+    return false;
+  case JSON_ARRAY:
+    json_array_foreach(v, i, child) {
+      if (free_text_in(m, pred, pattern, child))
+        return true;
+    }
+    return false;
+  default:
+    return value_text(v, buf, sizeof buf, &text, &len) &&
+           match_pattern(pattern, text, len, pred->cased);
+  }
+}
+
 static Truth keyword(Matcher *m, const IrPredicate *pred, const Event *event) {
   if (pred->value.kind != IR_VALUE_STRING && pred->value.kind != IR_VALUE_NUMBER)
     return T_FALSE;
-  return keyword_in(m, pred, keyword_pattern(m, pred), event->root) ? T_TRUE : T_FALSE;
+  const IrString *pattern = keyword_pattern(m, pred);
+  if (pred->free_text)
+    return free_text_in(m, pred, pattern, event->root) ? T_TRUE : T_FALSE;
+  return keyword_in(m, pred, pattern, event->root) ? T_TRUE : T_FALSE;
+}
+
+/* Whether a value is no value: null, or an array with nothing but nulls (Elasticsearch indexes
+ * nothing for [] and [null], so exists is false and '== null' true). */
+static bool no_value(const json_t *v) {
+  if (!v || json_is_null(v))
+    return true;
+  if (!json_is_array(v))
+    return false;
+  size_t i;
+  json_t *item;
+  json_array_foreach(v, i, item) {
+    if (!json_is_null(item))
+      return false;
+  }
+  return true;
 }
 
 /* Whether the predicate is 'field == "null"' (or ':' "null"). */
@@ -540,7 +595,7 @@ static Truth predicate(Matcher *m, const IrPredicate *pred, const Event *event) 
   const json_t *v = field_value(m, pred, pred->field, event);
   bool missing = !v || json_is_null(v);
   if (pred->match == IR_MATCH_NULL)
-    return missing ? T_TRUE : T_FALSE;
+    return no_value(v) ? T_TRUE : T_FALSE;
   if (pred->match == IR_MATCH_EXISTS)
     return v ? T_TRUE : T_FALSE;
   if (missing && pred->optional && reads_null_text(pred))

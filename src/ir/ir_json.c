@@ -212,6 +212,8 @@ static void write_predicate(JsonOut *j, const IrPredicate *pred) {
     jout_kv_bool(j, "script", true);
   if (pred->cased)
     jout_kv_bool(j, "cased", true);
+  if (pred->free_text)
+    jout_kv_bool(j, "free_text", true);
   if (pred->time_part != IR_TIME_NONE)
     jout_kv_string(j, "time_part", ir_time_part_name(pred->time_part));
 }

@@ -1,0 +1,78 @@
+/* What the query printers share (emit_common.h). */
+#include "emit/emit_common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool emit_is_number_text(const char *text) {
+  if (!*text)
+    return false;
+  char *end;
+  strtod(text, &end);
+  return *end == '\0' && strspn(text, "0123456789.-+") == strlen(text);
+}
+
+bool emit_octet_prefix_network(const char *prefix, size_t len, StrBuf *out) {
+  unsigned octets[4], count = 0, value = 0;
+  size_t digits = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (prefix[i] >= '0' && prefix[i] <= '9' && digits < 3) {
+      value = value * 10 + (unsigned)(prefix[i] - '0');
+      digits++;
+    } else if (prefix[i] == '.' && digits > 0 && value <= 255 && count < 3) {
+      octets[count++] = value;
+      value = digits = 0;
+    } else {
+      return false;
+    }
+  }
+  if (digits != 0 || count == 0)
+    return false;
+  for (unsigned i = 0; i < 4; i++)
+    sb_printf(out, "%s%u", i ? "." : "", i < count ? octets[i] : 0);
+  sb_printf(out, "/%u", count * 8);
+  return true;
+}
+
+bool emit_number_text(StrBuf *out, const IrNumber *n) {
+  if (n->is_integer) {
+    sb_printf(out, "%lld", n->integer);
+    return true;
+  }
+  if (!isfinite(n->value))
+    return false;
+  const char *t = n->text ? n->text : "";
+  size_t sign = t[0] == '-';
+  if (*t && strspn(t + sign, "0123456789") == strlen(t + sign)) {
+    sb_puts(out, t); /* an integer past 64 bits: Elasticsearch reads it as a double */
+    return true;
+  }
+  char text[64];
+  for (int precision = 1; precision <= 17; precision++) {
+    snprintf(text, sizeof text, "%.*g", precision, n->value);
+    if (strtod(text, NULL) == n->value)
+      break;
+  }
+  sb_puts(out, text);
+  return true;
+}
+
+static void collect(Arena *arena, const IrNode *node, IrNodeKind kind, EmitOperands *out) {
+  for (size_t i = 0; i < node->count; i++) {
+    const IrNode *child = node->children[i];
+    if (child->kind == kind) {
+      collect(arena, child, kind, out);
+      continue;
+    }
+    out->items = arena_grow(arena, out->items, out->count, out->count + 1, sizeof(IrNode *));
+    out->items[out->count++] = child;
+  }
+}
+
+EmitOperands emit_operands(Arena *arena, const IrNode *node) {
+  EmitOperands ops = {NULL, 0};
+  collect(arena, node, node->kind, &ops);
+  return ops;
+}

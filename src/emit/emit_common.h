@@ -1,0 +1,33 @@
+/* What the query printers share: number texts, whole-octet networks, and the operands of
+ * and/or runs. */
+#ifndef SIGMAC_EMIT_COMMON_H
+#define SIGMAC_EMIT_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+#include "sigmac/ir.h"
+
+/* Whether text is a plain number (digits, sign, point): a value a numeric field takes. */
+bool emit_is_number_text(const char *text);
+
+/* 'startswith' on an ip field: a prefix of whole IPv4 octets ("10.", "192.168.") written as the
+ * network it stands for ("10.0.0.0/8"); false (nothing written) for any other prefix. */
+bool emit_octet_prefix_network(const char *prefix, size_t len, StrBuf *out);
+
+/* A number as query languages write one: integers exactly (past 64 bits as written), others in
+ * the shortest form that reads back; false for infinities and NaN, which have no literal. */
+bool emit_number_text(StrBuf *out, const IrNumber *n);
+
+/* The operands of an 'and' (or an 'or') with nested ones of the same kind spliced in: 'and' and
+ * 'or' are associative, and text printed from a flat list reads back flat. */
+typedef struct EmitOperands {
+  const IrNode **items;
+  size_t count;
+} EmitOperands;
+
+EmitOperands emit_operands(Arena *arena, const IrNode *node);
+
+#endif
