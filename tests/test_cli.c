@@ -49,7 +49,8 @@ Test(cli, errors_in_the_input_exit_1_with_file_line_col) {
 Test(cli, usage_errors_exit_2) {
   char *out;
   cr_assert_eq(run("rules/t1553_002.yml", &out), 2);
-  cr_assert(strstr(out, "sigmac: no target given; use -t eql, -t kql, -t sigma or -t ir"), "%s", out);
+  cr_assert(strstr(out, "sigmac: no target given; use -t eql, -t kql, -t sigma or -t ir"), "%s",
+            out);
   free(out);
   cr_assert_eq(run("-t nonsense rules/t1553_002.yml", &out), 2);
   free(out);
@@ -354,4 +355,53 @@ Test(cli, test_reads_events_as_their_index_mapping_says) {
                    &out),
                1);
   free(out);
+}
+
+/* Removes the lines that start with '//' from text. */
+static void strip_labels(char *text) {
+  char *to = text;
+  for (char *line = text; *line;) {
+    char *end = strchr(line, '\n');
+    size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+    if (strncmp(line, "//", 2) != 0) {
+      memmove(to, line, len);
+      to += len;
+    }
+    line += len;
+  }
+  *to = '\0';
+}
+
+/* prove: a proof exits 0, an unknown target or format is a usage error (2), and the KQL written
+ * for our rule reads back through --from kql to the same query. */
+Test(cli, prove_and_kql_round_trip) {
+  char *out;
+  cr_assert_eq(run("prove -t eql rules/t1553_002.yml", &out), 0, "%s", out);
+  cr_assert(
+      strstr(out, "eql: 3 proven, 0 differs-by-case, 0 diverges, 0 refused, 1 not-evaluated\n"),
+      "%s", out);
+  free(out);
+  cr_assert_eq(run("prove -t spl rules/t1553_002.yml", &out), 2, "%s", out);
+  cr_assert(strstr(out, "prove knows the targets eql and kql, not 'spl'"), "%s", out);
+  free(out);
+  cr_assert_eq(run("prove --format junit rules/t1553_002.yml", &out), 2, "%s", out);
+  free(out);
+  char path[] = "/tmp/sigmac-kql-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  close(fd);
+  char command[1024];
+  snprintf(command, sizeof command, "%s -t kql rules/t1553_002.yml > %s 2>/dev/null", SIGMAC_BINARY,
+           path);
+  cr_assert_eq(WEXITSTATUS(system(command)), 1); /* #4, a sequence, is refused */
+  char *kql = test_read_file(path, NULL);
+  char args[256];
+  snprintf(args, sizeof args, "--from kql -t kql %s", path);
+  cr_assert_eq(run(args, &out), 0, "%s", out);
+  strip_labels(kql); /* the '//' labels name the files, which differ */
+  strip_labels(out);
+  cr_assert_str_eq(out, kql);
+  free(out);
+  free(kql);
+  unlink(path);
 }

@@ -106,6 +106,14 @@ bool sigmac_set_expectations(SigmacSession *session, const char *path);
  * evaluated or differs from its expectations, or the format is unknown. */
 bool sigmac_test(SigmacSession *session, const char *format, char **out);
 
+/* Proves every rule's translations (src/prove/prove.h): for each target of targets (a
+ * comma-separated list of eql and kql; NULL: both), the query the backend writes, parsed back
+ * and run with the target's semantics, against the rule run with Sigma's, over the events added
+ * and probe events made from the rule. *out receives the report in format "text" (NULL) or
+ * "json". Returns false when a translation diverges without an explanation (exit status 1);
+ * refusals and differences the conversion warned about are reported, not failures. */
+bool sigmac_prove(SigmacSession *session, const char *targets, const char *format, char **out);
+
 /* The session's diagnostics one by one: index < sigmac_diagnostic_count(). Strings are the
  * session's. severity is "error", "warning" or "note". */
 size_t sigmac_diagnostic_count(const SigmacSession *session);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/prove_report.h"
 #include "api/test_report.h"
 #include "base/diag.h"
 #include "base/json_out.h"
@@ -356,6 +357,69 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
   bool ok = true;
   for (size_t i = 0; i < count; i++)
     ok = ok && results[i].evaluated && (!report.verdicts || report.verdicts[i].as_expected);
+  return ok;
+}
+
+/* The targets of a prove run from a comma-separated list; false (reported) for an unknown one. */
+static bool prove_targets(SigmacSession *session, const char *list, const char **targets,
+                          size_t *count) {
+  static const char *const known[] = {"eql", "kql", NULL};
+  *count = 0;
+  const char *at = list ? list : "eql,kql";
+  while (*at && *count < 8) {
+    size_t len = strcspn(at, ",");
+    const char *found = NULL;
+    for (const char *const *k = known; *k; k++)
+      if (strlen(*k) == len && strncmp(*k, at, len) == 0)
+        found = *k;
+    if (!found) {
+      diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage",
+                       "prove knows the targets eql and kql, not '%.*s'", (int)len, at);
+      return false;
+    }
+    targets[(*count)++] = found;
+    at += len + (at[len] == ',');
+  }
+  return *count > 0;
+}
+
+bool sigmac_prove(SigmacSession *session, const char *targets, const char *format, char **out) {
+  *out = NULL;
+  const char *chosen[8];
+  size_t target_count;
+  if (!prove_targets(session, targets, chosen, &target_count))
+    return false;
+  if (format && strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+    diag_report_file(&session->diags, DIAG_ERROR, format, "usage",
+                     "unknown prove report format (text or json)");
+    return false;
+  }
+  if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
+    return false;
+  for (size_t i = 0; i < session->stream_count; i++) /* every event is compared in memory */
+    load_events(session, session->streams[i].path, session->streams[i].mapping);
+  session->stream_count = 0;
+  IrRuleSet filtered = {0}, mapped = {0};
+  DiagSink mapping_diags; /* mapping warnings were the conversion's to report, not prove's */
+  diag_sink_init(&mapping_diags, &session->arena);
+  for (size_t i = 0; i < session->rules.count; i++) {
+    IrRule *rule = sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]);
+    ir_ruleset_push(&session->arena, &filtered, rule);
+    ir_ruleset_push(&session->arena, &mapped,
+                    rule->origin != IR_LANG_SIGMA
+                        ? rule
+                        : mapping_apply(&session->arena, session->mapping, rule, &mapping_diags));
+  }
+  ProveInput input = {&filtered,        &mapped, session->mapping, &session->meta,
+                      &session->events, chosen,  target_count,     2000};
+  size_t count;
+  ProveResult *results = prove_run(&session->arena, &input, &count);
+  StrBuf text = STRBUF_INIT;
+  prove_report_write(results, count, chosen, target_count, format, &text);
+  *out = take(&text);
+  bool ok = true;
+  for (size_t i = 0; i < count; i++)
+    ok = ok && results[i].verdict != PROVE_DIVERGES;
   return ok;
 }
 

@@ -16,6 +16,7 @@ static const char usage_text[] =
     "       sigmac lint [--syntax elasticsearch|endgame] FILE|DIR...\n"
     "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
     "                   [--format text|json|junit] RULE|DIR...\n"
+    "       sigmac prove [--events FILE]... [-t eql,kql] [--format text|json] RULE|DIR...\n"
     "\n"
     "Compiles Sigma rules (.yml, .yaml), EQL queries (.eql) and KQL queries (.kql);\n"
     "directories are searched recursively. 'lint' reports every problem of the rules and\n"
@@ -56,6 +57,11 @@ static const char usage_text[] =
     "  -h, --help              this text\n"
     "      --version           the version\n"
     "\n"
+    "prove: for each rule and target, the query written is parsed back and run with the\n"
+    "target's semantics next to the rule, over the events given and probe events made from\n"
+    "the rule: proven, differs-by-case (as the conversion warned), diverges (with the smallest\n"
+    "event that shows it; exit status 1), refused or not-evaluated.\n"
+    "\n"
     "exit status: 0 every rule converted, 1 a rule was refused or invalid, 2 usage or I/O error\n";
 
 typedef struct Meta {
@@ -66,6 +72,7 @@ typedef struct Meta {
 typedef struct Options {
   bool lint;
   bool test;
+  bool prove;
   const char **events;
   const char **event_mappings; /* per events file: the --index-mapping given before it */
   size_t event_count;
@@ -162,8 +169,23 @@ static int check_test_options(const Options *opts) {
   return -1;
 }
 
+/* The checks of a 'prove' run: events, -t as a list of targets, text or JSON. */
+static int check_prove_options(const Options *opts) {
+  if (opts->expect || opts->size || opts->max_samples_per_key || opts->output)
+    return usage_error("prove takes --events, -t, --format and --index-mapping; not --expect, "
+                       "--size, --max-samples-per-key or -o",
+                       NULL);
+  if (opts->format && strcmp(opts->format, "text") != 0 && strcmp(opts->format, "json") != 0)
+    return usage_error("prove formats are text and json, not", opts->format);
+  if (opts->input_count == 0)
+    return usage_error("no input files", NULL);
+  return -1;
+}
+
 /* The checks once every argument is read; -1 to go on, or the exit code. */
 static int check_options(const Options *opts) {
+  if (opts->prove)
+    return check_prove_options(opts);
   int stop = check_test_options(opts);
   if (stop >= 0)
     return stop;
@@ -193,9 +215,11 @@ static int parse_args(int argc, char **argv, Options *opts) {
   opts->events = calloc((size_t)argc, sizeof(char *));
   opts->event_mappings = calloc((size_t)argc, sizeof(char *));
   int first = 1;
-  if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0)) {
+  if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0 ||
+                   strcmp(argv[1], "prove") == 0)) {
     opts->lint = strcmp(argv[1], "lint") == 0;
-    opts->test = !opts->lint;
+    opts->test = strcmp(argv[1], "test") == 0;
+    opts->prove = strcmp(argv[1], "prove") == 0;
     first = 2;
   }
   for (int i = first; i < argc; i++) {
@@ -287,6 +311,11 @@ static char *run(SigmacSession *session, const Options *opts, size_t files, int 
   char *output = NULL;
   if (opts->lint)
     return lint_summary(session, files);
+  if (opts->prove) {
+    if (!sigmac_prove(session, opts->target, opts->format, &output) && *status == 0)
+      *status = output ? 1 : 2; /* a divergence, or a bad target */
+    return output;
+  }
   if (opts->test) {
     if (!sigmac_test(session, opts->format, &output))
       *status = *status ? *status : 1; /* a rule not evaluated, or differing from --expect */

@@ -27,6 +27,8 @@ typedef struct Printer {
   EmitCtx *ctx;
   const IrRule *rule;
   bool failed;
+  int guard_scripts; /* inside a 'not' over several fields: a script on a missing field is null,
+                        and null under 'or' and 'not' drops the event Sigma keeps */
 } Printer;
 
 /* How a predicate prints: the grouped forms share one field and collect values into a list. */
@@ -385,6 +387,12 @@ static void negation(Printer *p, const IrNode *node, StrBuf *out);
 static void write_group(Printer *p, const IrPredicate *first, Form form, const char *const *values,
                         size_t count, StrBuf *out) {
   if (form == FORM_CIDR) {
+    bool guard = p->guard_scripts > 0 && p->rule->origin == IR_LANG_SIGMA;
+    if (guard) { /* false, not null, when the field is missing */
+      sb_putc(out, '(');
+      eql_field(out, first->field, true);
+      sb_puts(out, " != null and ");
+    }
     sb_puts(out, "cidrMatch(");
     pred_field(p, out, first);
     for (size_t i = 0; i < count; i++) {
@@ -394,7 +402,7 @@ static void write_group(Printer *p, const IrPredicate *first, Form form, const c
       if (!repeated)
         sb_printf(out, ", %s", values[i]);
     }
-    sb_putc(out, ')');
+    sb_puts(out, guard ? "))" : ")");
     return;
   }
   pred_field(p, out, first);
@@ -488,11 +496,21 @@ static size_t disjunction(Printer *p, const IrNode *or_node, StrBuf *out) {
   return operands;
 }
 
-/* The one field a Sigma predicate (or an 'or' of them) tests, when it is written '?field'. */
+/* Whether a Sigma predicate is written as cidrMatch(), a script: a missing field makes it null,
+ * and 'not null' is null too, where Sigma's 'not' keeps the event. */
+static bool printed_as_script(const Printer *p, const IrPredicate *pred) {
+  return p->rule->origin == IR_LANG_SIGMA && pred->field &&
+         (pred->match == IR_MATCH_CIDR ||
+          (pred->match == IR_MATCH_STARTSWITH && family(p, pred->field) == ECS_IP));
+}
+
+/* The one field a Sigma predicate (or an 'or' of them) tests, when a missing value of it must be
+ * let through a 'not' explicitly: written '?field', or tested by a script. */
 static const char *optional_subject(const Printer *p, const IrNode *node) {
   if (node->kind == IR_PRED)
     return node->pred.field && node->pred.match != IR_MATCH_NULL &&
-                   node->pred.match != IR_MATCH_EXISTS && optional_field(p, node->pred.field)
+                   node->pred.match != IR_MATCH_EXISTS &&
+                   (optional_field(p, node->pred.field) || printed_as_script(p, &node->pred))
                ? node->pred.field
                : NULL;
   if (node->kind != IR_OR)
@@ -507,8 +525,9 @@ static const char *optional_subject(const Printer *p, const IrNode *node) {
 }
 
 /* not X. When X tests an optional field, an index without that field reads it as null and
- * 'not null' drops every event; Sigma's 'not' keeps events without the field, so such an event
- * is let through explicitly: (?f == null or not X). */
+ * 'not null' drops every event; a script (cidrMatch) reads a missing value as null the same way.
+ * Sigma's 'not' keeps events without the field, so such an event is let through explicitly:
+ * (?f == null or not X). */
 static void negation(Printer *p, const IrNode *node, StrBuf *out) {
   const IrNode *child = node->children[0];
   const char *field = optional_subject(p, child);
@@ -526,7 +545,9 @@ static void negation(Printer *p, const IrNode *node, StrBuf *out) {
     return;
   }
   sb_puts(out, "not ");
+  p->guard_scripts++;
   expression(p, child, PREC_NOT, out);
+  p->guard_scripts--;
 }
 
 static void expression(Printer *p, const IrNode *node, int context, StrBuf *out) {
@@ -891,7 +912,7 @@ static const IrQuery *single_query(Arena *arena, const IrRule *rule) {
 
 static bool eql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
-  Printer p = {ctx, rule, false};
+  Printer p = {ctx, rule, false, 0};
   switch (rule->kind) {
   case IR_RULE_DETECTION:
     any_query(&p, single_query(ctx->arena, rule), out);

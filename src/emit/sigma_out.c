@@ -822,6 +822,59 @@ static const char *category_of(Writer *w, const IrQuery *q, const IrNode **where
 
 /* The Sigma logsource of an EQL event query, and its condition without what the logsource
  * says; false after refusing. */
+/* Whether node is 'not (field is null)', a test that field has a value. */
+static const char *value_test_field(const IrNode *node) {
+  if (node->kind != IR_NOT || node->children[0]->kind != IR_PRED)
+    return NULL;
+  const IrPredicate *p = &node->children[0]->pred;
+  return p->match == IR_MATCH_NULL ? p->field : NULL;
+}
+
+/* Whether a condition is the cidrMatch() the EQL backend guards: networks of field. */
+static bool guarded_test(const IrNode *node, const char *field) {
+  if (node->kind == IR_PRED)
+    return node->pred.match == IR_MATCH_CIDR && node->pred.field &&
+           strcmp(node->pred.field, field) == 0;
+  if (node->kind != IR_OR)
+    return false;
+  for (size_t i = 0; i < node->count; i++)
+    if (!guarded_test(node->children[i], field))
+      return false;
+  return true;
+}
+
+/* The condition without the value tests an AND makes redundant in Sigma: EQL writes
+ * '?f != null and cidrMatch(f, ...)' so that a missing f is false rather than null, and in Sigma
+ * the cidr test alone is false then already (the EQL backend writes the guard again). */
+static const IrNode *without_guards(Arena *arena, const IrNode *node) {
+  if (node->kind == IR_PRED)
+    return node;
+  IrNode **kept = arena_array(arena, node->count, sizeof(IrNode *));
+  size_t k = 0;
+  bool changed = false;
+  for (size_t i = 0; i < node->count; i++) {
+    const char *field = node->kind == IR_AND ? value_test_field(node->children[i]) : NULL;
+    bool redundant = false;
+    for (size_t j = 0; field && j < node->count && !redundant; j++)
+      redundant = j != i && guarded_test(node->children[j], field);
+    if (redundant) {
+      changed = true;
+      continue;
+    }
+    kept[k] = (IrNode *)without_guards(arena, node->children[i]);
+    changed = changed || kept[k] != node->children[i];
+    k++;
+  }
+  if (!changed)
+    return node;
+  if (node->kind == IR_NOT)
+    return ir_not(arena, kept[0]);
+  IrNode *out = (IrNode *)ir_join(arena, node->kind, kept, k);
+  if (out->kind == node->kind && node->label && out != kept[0])
+    out->label = node->label;
+  return out;
+}
+
 static bool logsource_of(Writer *w, const IrQuery *q, const IrNode **where) {
   *where = q->where;
   const char *category = category_of(w, q, where);
@@ -839,6 +892,8 @@ static bool logsource_of(Writer *w, const IrQuery *q, const IrNode **where) {
   w->logsource.category = row->when.category;
   w->logsource.service = row->when.service;
   *where = without(w->ctx->arena, *where, row->conditions, row->condition_count);
+  if (*where)
+    *where = without_guards(w->ctx->arena, *where);
   if (!*where)
     refuse(w, NULL, "the query tests nothing beyond its logsource; Sigma needs a selection");
   return *where != NULL;

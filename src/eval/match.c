@@ -67,6 +67,38 @@ int *matcher_memo(Matcher *m, const void *key) { return &cached(m, key)->memo; }
 
 static void free_json_value(void *value) { json_decref(value); }
 
+/* A mapped field's value as the rule reads it: what a value map rewrote is read back
+ * (network.direction "egress" is Initiated "true"), in arrays element by element. */
+static const json_t *valued_back(Matcher *m, const char *target, const json_t *v) {
+  if (!m->mapping->value_map_count)
+    return v;
+  if (json_is_string(v)) {
+    const char *back = mapping_value_back(m->mapping, m->logsource, target, json_string_value(v));
+    if (!back)
+      return v;
+    json_t *value = json_string(back);
+    arena_on_free(m->arena, free_json_value, value);
+    return value;
+  }
+  if (!json_is_array(v))
+    return v;
+  size_t i;
+  json_t *item;
+  bool any = false;
+  json_array_foreach(v, i, item) {
+    any = any || (json_is_string(item) &&
+                  mapping_value_back(m->mapping, m->logsource, target, json_string_value(item)));
+  }
+  if (!any)
+    return v;
+  json_t *items = json_array();
+  json_array_foreach(v, i, item) {
+    json_array_append(items, (json_t *)valued_back(m, target, item));
+  }
+  arena_on_free(m->arena, free_json_value, items);
+  return items;
+}
+
 /* A field's value: its own name first, then (Sigma rules) the mapped name. */
 static const json_t *field_value(Matcher *m, const IrPredicate *pred, const char *field,
                                  const Event *event) {
@@ -88,7 +120,8 @@ static const json_t *field_value(Matcher *m, const IrPredicate *pred, const char
     c->mapped = mapped;
     c->has_mapped = true;
   }
-  return c->mapped ? event_field(event, c->mapped, false) : NULL;
+  const json_t *mapped = c->mapped ? event_field(event, c->mapped, false) : NULL;
+  return mapped ? valued_back(m, c->mapped, mapped) : NULL;
 }
 
 static const IrString *pattern_of(Matcher *m, const IrPredicate *pred) {

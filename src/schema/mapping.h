@@ -91,6 +91,12 @@ IrRule *mapping_apply(Arena *arena, const Mapping *mapping, const IrRule *rule, 
 const char *mapping_field(Arena *arena, const Mapping *mapping, const IrLogsource *logsource,
                           const char *field);
 
+/* The value a value map of logsource rewrote into value on target field (network.direction
+ * "egress" was Initiated "true"; exactly, as the mapped query compares it), or NULL when none
+ * did: what the rule compares an event's value with when it reads a mapped field. */
+const char *mapping_value_back(const Mapping *mapping, const IrLogsource *logsource,
+                               const char *target, const char *value);
+
 /* The inverse: the Sigma field name whose mapping under logsource gives target, or NULL. */
 const char *mapping_sigma_field(Arena *arena, const Mapping *mapping, const IrLogsource *logsource,
                                 const char *target);

@@ -135,11 +135,25 @@ static void rewrite_value(Pass *p, IrPredicate *pred) {
     for (size_t k = 0; have && k < vm->count; k++)
       if (strcasecmp(vm->pairs[k].key, have) == 0) {
         const char *to = vm->pairs[k].value->text;
+        pred->cased = true; /* a value from the data source's own vocabulary, written exactly */
         pred->value.kind = IR_VALUE_STRING;
         pred->value.string = ir_string_literal(p->arena, to, strlen(to));
         return;
       }
   }
+}
+
+const char *mapping_value_back(const Mapping *mapping, const IrLogsource *logsource,
+                               const char *target, const char *value) {
+  for (size_t i = 0; i < mapping->value_map_count; i++) {
+    const MapValueMap *vm = &mapping->value_maps[i];
+    if (strcmp(vm->field, target) != 0 || !when_matches(&vm->when, logsource))
+      continue;
+    for (size_t k = 0; k < vm->count; k++)
+      if (strcmp(vm->pairs[k].value->text, value) == 0)
+        return vm->pairs[k].key;
+  }
+  return NULL;
 }
 
 /* A keyword (no field) is searched in the mapping's keyword field when it names one: a plain

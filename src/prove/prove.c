@@ -1,0 +1,254 @@
+/* The prover (prove.h). */
+#include "prove/prove.h"
+
+#include <string.h>
+
+#include "base/source.h"
+#include "eql/eql.h"
+#include "eval/evaluate.h"
+#include "eval/logsource.h"
+#include "eval/match.h"
+#include "ir/ir_build.h"
+#include "kql/kql.h"
+#include "prove/probe.h"
+
+#define X(kind, name) [kind] = name,
+static const char *const verdict_names[] = {PROVE_VERDICTS(X)};
+#undef X
+
+const char *prove_verdict_name(ProveVerdict verdict) { return verdict_names[verdict]; }
+
+static void free_json(void *v) { json_decref(v); }
+
+/* The first error of a sink as "message [id]". */
+static const char *first_error(Arena *arena, const DiagSink *sink) {
+  for (size_t i = 0; i < sink->count; i++)
+    if (sink->items[i].severity == DIAG_ERROR)
+      return arena_printf(arena, "%s [%s]", sink->items[i].message,
+                          sink->items[i].check_id ? sink->items[i].check_id : "error");
+  return "no reason given";
+}
+
+static bool warned(const DiagSink *sink, const char *check_id) {
+  for (size_t i = 0; i < sink->count; i++)
+    if (sink->items[i].check_id && strcmp(sink->items[i].check_id, check_id) == 0)
+      return true;
+  return false;
+}
+
+/* The query parsed back with the target's front end: one rule, or NULL (reason set). */
+static const IrRule *parse_back(Arena *arena, const char *target, const char *text,
+                                const Mapping *mapping, const char **reason) {
+  DiagSink sink;
+  diag_sink_init(&sink, arena);
+  Source *src =
+      source_from_text(arena, arena_printf(arena, "<%s query>", target), text, strlen(text));
+  IrRuleSet set = {0};
+  if (strcmp(target, "eql") == 0)
+    eql_compile(arena, src, NULL, &sink, &set);
+  else
+    kql_compile(arena, src, NULL, mapping ? mapping->ecs : NULL, &sink, &set);
+  if (sink.errors || set.count != 1) {
+    *reason = arena_printf(arena, "the %s written does not parse back as one query: %s", target,
+                           first_error(arena, &sink));
+    return NULL;
+  }
+  return set.rules[0];
+}
+
+/* The fields a tree reads. */
+static void fields_of(Arena *arena, const IrNode *node, IrStrList *out) {
+  if (node->kind == IR_PRED) {
+    const char *f = node->pred.field;
+    for (size_t i = 0; f && i < out->count; i++)
+      if (strcmp(out->items[i], f) == 0)
+        return;
+    if (f) {
+      out->items = arena_grow(arena, out->items, out->count, out->count + 1, sizeof(char *));
+      out->items[out->count++] = f;
+    }
+    return;
+  }
+  for (size_t i = 0; i < node->count; i++)
+    fields_of(arena, node->children[i], out);
+}
+
+/* An EVTX event as the mapping shows it to the target: the rule's fields under their ECS names,
+ * and the logsource's category and conditions when the rule applies to the event. */
+static json_t *ecs_view(Arena *arena, const Mapping *mapping, const IrRule *rule,
+                        const LogsourceTest *test, const Event *event) {
+  json_t *view = json_object();
+  IrStrList fields = {NULL, 0};
+  for (size_t q = 0; q < rule->query_count; q++)
+    fields_of(arena, rule->queries[q]->where, &fields);
+  for (size_t i = 0; i < fields.count; i++) {
+    json_t *v = event_field(event, fields.items[i], true);
+    const char *name = mapping_field(arena, mapping, &rule->logsource, fields.items[i]);
+    if (v)
+      json_object_set(view, name ? name : fields.items[i], v);
+  }
+  if (logsource_applies(test, event)) {
+    const MapLogsource *row = mapping_logsource(mapping, &rule->logsource);
+    if (row && row->eql_category && strcmp(row->eql_category, "any") != 0)
+      json_object_set_new(view, "event.category", json_pack("[s]", row->eql_category));
+    for (size_t c = 0; row && c < row->condition_count; c++)
+      if (row->conditions[c].values.count)
+        json_object_set_new(view, row->conditions[c].field,
+                            json_string(row->conditions[c].values.items[0]));
+  }
+  return view;
+}
+
+/* The rule with every string match made case-sensitive: what a target that cannot fold case
+ * means by it. */
+static void make_cased(IrNode *node) {
+  if (node->kind == IR_PRED) {
+    IrMatchKind k = node->pred.match;
+    if (k == IR_MATCH_EQUALS || k == IR_MATCH_CONTAINS || k == IR_MATCH_STARTSWITH ||
+        k == IR_MATCH_ENDSWITH || k == IR_MATCH_WILDCARD)
+      node->pred.cased = true;
+    return;
+  }
+  for (size_t i = 0; i < node->count; i++)
+    make_cased(node->children[i]);
+}
+
+static IrRule *cased_copy(Arena *arena, const IrRule *rule) {
+  IrRule *copy = arena_alloc(arena, sizeof *copy);
+  *copy = *rule;
+  copy->queries = arena_array(arena, rule->query_count, sizeof(IrQuery *));
+  for (size_t q = 0; q < rule->query_count; q++) {
+    IrQuery *query = arena_alloc(arena, sizeof *query);
+    *query = *rule->queries[q];
+    query->where = ir_clone(arena, query->where);
+    make_cased(query->where);
+    copy->queries[q] = query;
+  }
+  return copy;
+}
+
+typedef struct Comparison {
+  Arena *arena;
+  const IrRule *rule, *cased, *query;
+  Matcher rule_m, cased_m, query_m;
+  bool case_warned;
+  ProveResult *result;
+  size_t explained;
+  const Source *probe_src;
+} Comparison;
+
+/* One event: the rule on its own view, the query on the target's view. */
+static void compare(Comparison *c, json_t *rule_view, json_t *query_view, const Source *src,
+                    size_t line) {
+  Event rule_event = {.root = rule_view, .src = src, .line = line};
+  Event query_event = {.root = query_view, .src = src, .line = line};
+  event_ready(&rule_event, NULL);
+  event_ready(&query_event, NULL);
+  bool by_rule = eval_event_matches(&c->rule_m, c->rule, &rule_event);
+  bool by_query = eval_event_matches(&c->query_m, c->query, &query_event);
+  c->result->matched += by_rule;
+  if (by_rule == by_query)
+    return;
+  if (c->case_warned && eval_event_matches(&c->cased_m, c->cased, &rule_event) == by_query) {
+    c->explained++;
+    return;
+  }
+  c->result->differing++;
+  char *dump = json_dumps(query_view, JSON_COMPACT | JSON_SORT_KEYS);
+  if (dump && (!c->result->example || strlen(dump) < strlen(c->result->example))) {
+    c->result->example = arena_strdup(c->arena, dump);
+    c->result->example_matches_rule = by_rule;
+  }
+  free(dump);
+}
+
+/* Compares the rule (index i of the run) with the query written for target. */
+static void prove_one(Arena *arena, const ProveInput *in, size_t i, const char *target,
+                      ProveResult *result) {
+  const IrRule *rule = in->rules->rules[i], *mapped = in->mapped->rules[i];
+  result->rule = rule;
+  result->target = target;
+  if (rule->kind != IR_RULE_DETECTION || rule->origin != IR_LANG_SIGMA) {
+    result->verdict = PROVE_NOT_EVALUATED;
+    result->reason = rule->kind == IR_RULE_CORRELATION
+                         ? "correlations are not compared yet: only single-event rules are"
+                         : "only Sigma rules are proven against their translations";
+    return;
+  }
+  for (size_t q = 0; q < rule->query_count; q++)
+    if (rule->queries[q]->kind != IR_QUERY_EVENT) {
+      result->verdict = PROVE_NOT_EVALUATED;
+      result->reason = "only single-event rules are compared";
+      return;
+    }
+  DiagSink sink;
+  diag_sink_init(&sink, arena);
+  EmitCtx ctx = {arena, &sink, in->mapping, in->rules, in->mapped, in->meta};
+  StrBuf text = STRBUF_INIT;
+  if (!emit_backend(target)->query(&ctx, i, &text)) {
+    result->verdict = PROVE_REFUSED;
+    result->reason = first_error(arena, &sink);
+    sb_free(&text);
+    return;
+  }
+  result->query = arena_strdup(arena, sb_text(&text));
+  sb_free(&text);
+  const IrRule *query = parse_back(arena, target, result->query, in->mapping, &result->reason);
+  if (!query) {
+    result->verdict = PROVE_DIVERGES;
+    return;
+  }
+  DiagSink eval_sink;
+  diag_sink_init(&eval_sink, arena);
+  Comparison c = {.arena = arena, .rule = rule, .cased = cased_copy(arena, rule), .query = query};
+  c.case_warned = warned(&sink, "kql-case-sensitive");
+  c.result = result;
+  eval_matcher_for(&c.rule_m, arena, &eval_sink, rule, in->mapping, NULL, NULL);
+  eval_matcher_for(&c.cased_m, arena, &eval_sink, c.cased, in->mapping, NULL, NULL);
+  eval_matcher_for(&c.query_m, arena, &eval_sink, query, NULL, NULL, NULL);
+  const LogsourceTest *test = logsource_test(arena, rule, in->mapping);
+  for (size_t e = 0; in->events && e < in->events->count; e++) {
+    const Event *given = &in->events->events[e];
+    json_t *view = given->facts.evtx ? ecs_view(arena, in->mapping, rule, test, given)
+                                     : json_incref(given->root);
+    arena_on_free(arena, free_json, view);
+    compare(&c, given->root, view, given->src, given->line);
+    result->given++;
+  }
+  Source *probe_src = source_from_text(arena, "<probe>", "", 0);
+  for (size_t q = 0; q < mapped->query_count; q++) {
+    ProbeSet probes = probe_events(arena, mapped->queries[q], in->mapping ? in->mapping->ecs : NULL,
+                                   in->probe_limit / mapped->query_count);
+    for (size_t p = 0; p < probes.count; p++)
+      compare(&c, probes.events[p], probes.events[p], probe_src, p + 1);
+    result->probes += probes.count;
+  }
+  if (c.rule_m.failed || c.query_m.failed || eval_sink.errors) {
+    result->verdict = PROVE_NOT_EVALUATED;
+    result->reason = first_error(arena, &eval_sink);
+  } else if (result->differing) {
+    result->verdict = PROVE_DIVERGES;
+    result->reason = result->example_matches_rule ? "the rule matches an event the query does not"
+                                                  : "the query matches an event the rule does not";
+  } else if (c.explained) {
+    result->verdict = PROVE_CASE_ONLY;
+    result->differing = c.explained;
+    result->reason = "KQL matches keyword fields case-sensitively, as the conversion warned "
+                     "[kql-case-sensitive]";
+  } else {
+    result->verdict = PROVE_PROVEN;
+  }
+}
+
+ProveResult *prove_run(Arena *arena, const ProveInput *in, size_t *count) {
+  ProveResult *results =
+      arena_array(arena, in->rules->count * in->target_count + 1, sizeof(ProveResult));
+  *count = 0;
+  for (size_t i = 0; i < in->rules->count; i++) {
+    if (in->rules->rules[i]->kind == IR_RULE_FILTER)
+      continue;
+    for (size_t t = 0; t < in->target_count; t++)
+      prove_one(arena, in, i, in->targets[t], &results[(*count)++]);
+  }
+  return results;
+}
