@@ -42,7 +42,7 @@ static bool exists(const char *path) {
   return file != NULL;
 }
 
-/* The conversion of a case that compiled for target (eql, kql): <stem>.<target> holds the
+/* The conversion of a case that compiled for target (eql, kql, spl): <stem>.<target> holds the
  * output, <stem>.<target>.err the diagnostics of the conversion (warnings, refusals) when there
  * are any. */
 static bool check_target(SigmacSession *session, const char *stem, const char *target,
@@ -64,7 +64,8 @@ static bool check_target(SigmacSession *session, const char *stem, const char *t
 
 static bool check_targets(SigmacSession *session, const char *stem, bool update, char **why) {
   return check_target(session, stem, "eql", sigmac_diagnostic_count(session), update, why) &&
-         check_target(session, stem, "kql", sigmac_diagnostic_count(session), update, why);
+         check_target(session, stem, "kql", sigmac_diagnostic_count(session), update, why) &&
+         check_target(session, stem, "spl", sigmac_diagnostic_count(session), update, why);
 }
 
 /* A case that compiles may still warn: its warnings are <stem>.warn, which must then exist. */
@@ -214,4 +215,29 @@ Test(golden, t1553_002_kibana_ndjson) {
 /* KQL: the three single-event rules (the fourth, a sequence, is refused). */
 Test(golden, t1553_002_kibana_kql_ndjson) {
   check_kibana_import("kql", "golden/t1553_002/t1553_002.kibana-kql.ndjson", "query", "kuery", 3);
+}
+
+/* Splunk savedsearches.conf for our rule: exact bytes; one stanza per single-event rule, each
+ * with its search on one line. */
+Test(golden, t1553_002_savedsearches) {
+  SigmacSession *session = sigmac_session_new();
+  cr_assert(sigmac_add_file(session, "rules/t1553_002.yml"));
+  cr_assert(sigmac_finish(session));
+  char *conf = NULL;
+  sigmac_convert(session, "spl", "savedsearches", &conf);
+  cr_assert(conf);
+  char *why = NULL;
+  bool ok = check_expectation("golden/t1553_002/t1553_002.savedsearches.conf", conf,
+                              getenv("UPDATE_GOLDEN") != NULL, &why);
+  cr_assert(ok, "%s", why ? why : "");
+  size_t stanzas = 0, searches = 0;
+  for (char *line = conf; line && *line;
+       line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    stanzas += line[0] == '[';
+    searches += strncmp(line, "search = source=", 16) == 0;
+  }
+  cr_assert_eq(stanzas, 3);
+  cr_assert_eq(searches, 3);
+  free(conf);
+  sigmac_session_free(session);
 }

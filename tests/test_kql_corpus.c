@@ -96,7 +96,7 @@ static json_t *canonical(const json_t *node) {
     return out;
   }
   if (json_is_object(node) && json_object_get(node, "type")) /* a literal node: free text */
-    return json_pack("{s:s, s:[n, O]}", "function", "is", "arguments",
+    return json_pack("{s:s, s:[n, o]}", "function", "is", "arguments",
                      canonical(json_object_get(node, "value")));
   if (!json_is_object(node))
     return json_deep_copy(node);

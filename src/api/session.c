@@ -25,7 +25,8 @@ struct SigmacSession {
   IrRuleSet rules;
   SigmaOptions sigma;
   SigmaPlaceholders placeholders;
-  Mapping *mapping; /* NULL until chosen or first needed */
+  Mapping *mapping;    /* NULL until chosen or first needed */
+  bool mapping_chosen; /* by sigmac_set_mapping(), not taken as a default */
   EqlOptions eql;
   EventSet events;
   EvalFields fields; /* which event fields hold category, time and tiebreaker */
@@ -120,6 +121,8 @@ static bool has_suffix(const char *path, const char *suffix) {
   return n >= k && strcmp(path + n - k, suffix) == 0;
 }
 
+static bool default_mapping(SigmacSession *session, const char *name);
+
 /* The front end by file name: .eql is EQL text, .kql KQL, anything else Sigma YAML. */
 static bool compile(SigmacSession *session, const Source *src) {
   const char *from = session->from;
@@ -130,7 +133,7 @@ static bool compile(SigmacSession *session, const Source *src) {
   if ((from && strcmp(from, "eql") == 0) || (!from && has_suffix(src->path, ".eql")))
     return eql_compile(&session->arena, src, &session->eql, &session->diags, &session->rules);
   if ((from && strcmp(from, "kql") == 0) || (!from && has_suffix(src->path, ".kql"))) {
-    if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
+    if (!session->mapping && !default_mapping(session, "ecs_windows"))
       return false;
     return kql_compile(&session->arena, src, NULL, session->mapping->ecs, &session->diags,
                        &session->rules);
@@ -188,15 +191,26 @@ char *sigmac_ir_json(const SigmacSession *session) {
   return take(&out);
 }
 
+/* The mapping to use when the caller chose none: name, kept until one is chosen. */
+static bool default_mapping(SigmacSession *session, const char *name) {
+  if (session->mapping_chosen || (session->mapping && strcmp(session->mapping->name, name) == 0))
+    return session->mapping != NULL;
+  bool ok = sigmac_set_mapping(session, name);
+  session->mapping_chosen = false;
+  return ok;
+}
+
 bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path) {
+  session->mapping_chosen = true;
   session->mapping = mapping_builtin(&session->arena, name_or_path, &session->diags);
   if (session->mapping)
     return true;
   if (!strchr(name_or_path, '/') && !strstr(name_or_path, ".yml") &&
       !strstr(name_or_path, ".yaml")) {
-    diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage",
-                     "unknown mapping '%s' (built in: ecs_windows; or give a mapping file)",
-                     name_or_path);
+    diag_report_file(
+        &session->diags, DIAG_ERROR, NULL, "usage",
+        "unknown mapping '%s' (built in: ecs_windows, splunk_windows; or give a mapping file)",
+        name_or_path);
     return false;
   }
   const Source *src = load(session, name_or_path);
@@ -225,7 +239,7 @@ bool sigmac_convert(SigmacSession *session, const char *target, const char *form
                      "target '%s' has no output format '%s'", target, format);
     return false;
   }
-  if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
+  if (!default_mapping(session, strcmp(target, "spl") == 0 ? "splunk_windows" : "ecs_windows"))
     return false;
   IrRuleSet mapped = {0};
   for (size_t i = 0; i < session->rules.count && backend->maps_fields; i++) {
@@ -325,7 +339,7 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
                      "unknown test report format (text, json or junit)");
     return false;
   }
-  if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
+  if (!session->mapping && !default_mapping(session, "ecs_windows"))
     return false;
   IrRuleSet filtered = {0}; /* Sigma filters apply when rules run, as when they convert */
   for (size_t i = 0; i < session->rules.count; i++)
@@ -394,7 +408,7 @@ bool sigmac_prove(SigmacSession *session, const char *targets, const char *forma
                      "unknown prove report format (text or json)");
     return false;
   }
-  if (!session->mapping && !sigmac_set_mapping(session, "ecs_windows"))
+  if (!session->mapping && !default_mapping(session, "ecs_windows"))
     return false;
   for (size_t i = 0; i < session->stream_count; i++) /* every event is compared in memory */
     load_events(session, session->streams[i].path, session->streams[i].mapping);

@@ -26,13 +26,16 @@ static const char usage_text[] =
     "  eql           Elasticsearch EQL (Elastic Security); formats: default, kibana-ndjson\n"
     "  kql           Kibana Query Language (Elastic's KQL, not Microsoft's Kusto, which other\n"
     "                Sigma tools also call KQL); formats: default, kibana-ndjson\n"
+    "  spl           Splunk SPL searches (mapping splunk_windows by default); formats:\n"
+    "                default, savedsearches\n"
     "  sigma         portable Sigma YAML (from EQL: fields mapped back to the Sigma taxonomy)\n"
     "  ir            the sigmac IR as JSON (docs/ir.md), before field mapping\n"
     "\n"
     "options:\n"
     "  -t, --target TARGET     what to produce\n"
-    "  -p, --pipeline MAPPING  field mapping: a built-in name (ecs_windows, the default) or a\n"
-    "                          mapping file (data/mappings/README.md)\n"
+    "  -p, --pipeline MAPPING  field mapping: a built-in name (ecs_windows, the default;\n"
+    "                          splunk_windows, the default of -t spl) or a mapping file\n"
+    "                          (data/mappings/README.md)\n"
     "  -f, --format FORMAT     output format of the target (default: default)\n"
     "  -o, --output FILE       write the output to FILE (only when every rule compiled)\n"
     "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
@@ -197,10 +200,11 @@ static int check_options(const Options *opts) {
     return -1;
   }
   if (!opts->target)
-    return usage_error("no target given; use -t eql, -t kql, -t sigma or -t ir", NULL);
+    return usage_error("no target given; use -t eql, -t kql, -t spl, -t sigma or -t ir", NULL);
   if (strcmp(opts->target, "ir") != 0 && strcmp(opts->target, "eql") != 0 &&
-      strcmp(opts->target, "kql") != 0 && strcmp(opts->target, "sigma") != 0)
-    return usage_error("unknown target (available: eql, kql, sigma, ir):", opts->target);
+      strcmp(opts->target, "kql") != 0 && strcmp(opts->target, "spl") != 0 &&
+      strcmp(opts->target, "sigma") != 0)
+    return usage_error("unknown target (available: eql, kql, spl, sigma, ir):", opts->target);
   if (opts->format && strcmp(opts->target, "ir") == 0 && strcmp(opts->format, "default") != 0)
     return usage_error("target ir has no format", opts->format);
   if (opts->input_count == 0)

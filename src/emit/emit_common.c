@@ -6,6 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+void emit_refusal(DiagSink *diags, Arena *arena, const IrRule *rule, const IrPredicate *pred,
+                  const char *id, const char *fmt, va_list args) {
+  char *message = arena_vprintf(arena, fmt, args);
+  const Source *src = pred && pred->src ? pred->src : rule->src;
+  Span span = pred && pred->src ? pred->span : (Span){rule->span.start, rule->span.start + 1};
+  diag_report(diags, DIAG_ERROR, src, span, id, "%s", message);
+}
+
 bool emit_is_number_text(const char *text) {
   if (!*text)
     return false;

@@ -6,9 +6,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdarg.h>
+
 #include "base/arena.h"
+#include "base/diag.h"
 #include "base/strbuf.h"
 #include "sigmac/ir.h"
+
+/* Reports why a backend refuses a rule: an error at the predicate when it has a place in the
+ * rule's text, else at the rule's first character. */
+void emit_refusal(DiagSink *diags, Arena *arena, const IrRule *rule, const IrPredicate *pred,
+                  const char *id, const char *fmt, va_list args);
 
 /* Whether text is a plain number (digits, sign, point): a value a numeric field takes. */
 bool emit_is_number_text(const char *text);

@@ -38,11 +38,8 @@ static void refuse(Printer *p, const IrPredicate *pred, const char *id, const ch
 static void refuse(Printer *p, const IrPredicate *pred, const char *id, const char *fmt, ...) {
   va_list args;
   va_start(args, fmt);
-  char *message = arena_vprintf(p->ctx->arena, fmt, args);
+  emit_refusal(p->ctx->diags, p->ctx->arena, p->rule, pred, id, fmt, args);
   va_end(args);
-  const Source *src = pred && pred->src ? pred->src : p->rule->src;
-  Span span = pred && pred->src ? pred->span : (Span){p->rule->span.start, p->rule->span.start + 1};
-  diag_report(p->ctx->diags, DIAG_ERROR, src, span, id, "%s", message);
   p->failed = true;
 }
 
@@ -481,7 +478,7 @@ static const char *const kql_formats[] = {"default", "kibana-ndjson", NULL};
 static bool kql_output(EmitCtx *ctx, const char *format, StrBuf *out) {
   if (strcmp(format, "kibana-ndjson") == 0)
     return emit_output_kibana(ctx, kql_query, "query", "kuery", out);
-  return emit_output_default(ctx, kql_query, "//", out);
+  return emit_output_default(ctx, kql_query, "//", "", out);
 }
 
 const Backend emit_kql_backend = {

@@ -11,9 +11,10 @@
 extern const Backend emit_eql_backend;
 extern const Backend emit_kql_backend;
 extern const Backend emit_sigma_backend;
+extern const Backend emit_spl_backend;
 
-const Backend *const emit_backends[] = {&emit_eql_backend, &emit_kql_backend, &emit_sigma_backend,
-                                        NULL};
+const Backend *const emit_backends[] = {&emit_eql_backend, &emit_kql_backend, &emit_spl_backend,
+                                        &emit_sigma_backend, NULL};
 
 const Backend *emit_backend(const char *name) {
   for (const Backend *const *b = emit_backends; *b; b++)
@@ -46,12 +47,14 @@ static size_t standalone_count(const EmitCtx *ctx) {
 
 /* Rule text in a comment line: line breaks and other control characters become spaces, so no
  * title can end the comment and put its own text into the query. */
-static void comment_text(StrBuf *out, const char *text) {
+static void comment_text(StrBuf *out, const char *text, bool backquotes) {
   for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-    sb_putc(out, *p < 0x20 || *p == 0x7F ? ' ' : (char)*p);
+    sb_putc(out, *p < 0x20 || *p == 0x7F ? ' ' : *p == '`' && !backquotes ? '\'' : (char)*p);
 }
 
-bool emit_output_default(EmitCtx *ctx, EmitQueryFn query, const char *comment, StrBuf *out) {
+bool emit_output_default(EmitCtx *ctx, EmitQueryFn query, const char *comment,
+                         const char *comment_end, StrBuf *out) {
+  bool backquotes = !strchr(comment_end, '`'); /* a title cannot close an SPL comment */
   bool labelled = standalone_count(ctx) > 1, ok = true, first = true;
   for (size_t i = 0; i < ctx->rules->count; i++) {
     if (!emit_standalone(ctx, i))
@@ -67,10 +70,10 @@ bool emit_output_default(EmitCtx *ctx, EmitQueryFn query, const char *comment, S
     first = false;
     if (labelled) {
       sb_printf(out, "%s ", comment);
-      comment_text(out, rule->src ? rule->src->path : "");
+      comment_text(out, rule->src ? rule->src->path : "", backquotes);
       sb_printf(out, " #%zu: ", rule->document + 1);
-      comment_text(out, rule->meta.title ? rule->meta.title : "(no title)");
-      sb_putc(out, '\n');
+      comment_text(out, rule->meta.title ? rule->meta.title : "(no title)", backquotes);
+      sb_printf(out, "%s%s\n", *comment_end ? " " : "", comment_end);
     }
     sb_putn(out, sb_text(&text), text.len);
     sb_putc(out, '\n');

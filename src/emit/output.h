@@ -7,9 +7,11 @@
 typedef bool (*EmitQueryFn)(EmitCtx *ctx, size_t index, StrBuf *out);
 
 /* Every standalone rule's query; when there are several, each is labelled with a comment line
- * (comment is the language's line-comment marker) naming its file, document and title, and
- * queries are separated by a blank line. False when any rule was refused. */
-bool emit_output_default(EmitCtx *ctx, EmitQueryFn query, const char *comment, StrBuf *out);
+ * (between comment and comment_end, the language's comment markers; comment_end may be "")
+ * naming its file, document and title, and queries are separated by a blank line. False when any
+ * rule was refused. */
+bool emit_output_default(EmitCtx *ctx, EmitQueryFn query, const char *comment,
+                         const char *comment_end, StrBuf *out);
 
 /* Kibana detection-rule import (NDJSON): one rule object per line with the query, its language
  * and type, index patterns, name, description, severity and risk score from the level, ATT&CK

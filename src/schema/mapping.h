@@ -67,6 +67,7 @@ typedef struct Mapping {
   size_t logsource_count;
   MapLogsource fallback;     /* 'default' */
   const char *keyword_field; /* keywords.field: where unbound keywords are searched, or NULL */
+  bool keep_names;           /* a field no table names is the target's own name (no warning) */
   IrStrList reverse_prefer;  /* Sigma names tried first when mapping fields back */
   const EcsSchema *ecs;      /* the target schema, for field types */
 } Mapping;

@@ -102,6 +102,8 @@ static const char *map_field(Pass *p, const IrPredicate *pred) {
     return target ? target : field;
   const char *where = describe_logsource(p->arena, logsource);
   const char *mapped = mapping_field(p->arena, p->mapping, logsource, field);
+  if (!mapped && p->mapping->keep_names)
+    return field; /* the target names its fields as Sigma does */
   if (mapped && !listed(&p->mapping->unmapped_known, field))
     warn_once(p, pred,
               arena_printf(p->arena,

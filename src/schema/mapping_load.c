@@ -5,7 +5,7 @@
 #include "schema/mapping.h"
 #include "sigma/yaml_tree.h"
 
-const char *const mapping_builtin_names[] = {"ecs_windows", NULL};
+const char *const mapping_builtin_names[] = {"ecs_windows", "splunk_windows", NULL};
 
 typedef struct Reader {
   Arena *arena;
@@ -154,6 +154,8 @@ static void read_mapping(Reader *r, const YamlNode *root, Mapping *m) {
   m->description = string(r, yaml_map_get(root, "description"), "description");
   m->target = string(r, yaml_map_get(root, "target"), "target");
   read_fields(r, m, yaml_map_get(root, "fields"), yaml_map_get(root, "conditional_fields"));
+  const char *keep = string(r, yaml_map_get(root, "keep_names"), "keep_names");
+  m->keep_names = keep && strcmp(keep, "true") == 0;
   const YamlNode *unmapped = yaml_map_get(root, "unmapped");
   m->unmapped_products = strings(r, yaml_map_get(unmapped, "products"), "products");
   m->unmapped_prefix = string(r, yaml_map_get(unmapped, "prefix"), "prefix");
@@ -197,10 +199,18 @@ Mapping *mapping_load(Arena *arena, const Source *src, DiagSink *diags) {
 }
 
 Mapping *mapping_builtin(Arena *arena, const char *name, DiagSink *diags) {
-  if (strcmp(name, "ecs_windows") != 0)
+  const unsigned char *text;
+  size_t len;
+  if (strcmp(name, "ecs_windows") == 0) {
+    text = embedded_mapping_ecs_windows;
+    len = embedded_mapping_ecs_windows_len;
+  } else if (strcmp(name, "splunk_windows") == 0) {
+    text = embedded_mapping_splunk_windows;
+    len = embedded_mapping_splunk_windows_len;
+  } else {
     return NULL;
-  const Source *src = source_from_text(arena, "<builtin>/data/mappings/ecs_windows.yml",
-                                       (const char *)embedded_mapping_ecs_windows,
-                                       embedded_mapping_ecs_windows_len);
+  }
+  const Source *src = source_from_text(
+      arena, arena_printf(arena, "<builtin>/data/mappings/%s.yml", name), (const char *)text, len);
   return mapping_load(arena, src, diags);
 }

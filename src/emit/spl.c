@@ -1,0 +1,464 @@
+/* The Splunk SPL backend: one search per single-event rule, in Splunk's own field names (the
+ * splunk_windows mapping by default: Sysmon names, EventCode, source="WinEventLog:<channel>").
+ *
+ * The search command matches values case-insensitively with '*' wildcards, as Sigma does, and
+ * 'NOT f=v' keeps events without f, as Sigma's 'not' does; so most rules are one search. What
+ * search cannot say (a literal '*', a '?' wildcard, a case-sensitive match, a regex) goes after a
+ * pipe as '| regex field="..."', which filters what the search returned: that is an AND, so it is
+ * written only for a conjunct of the whole rule, never for a part of an OR or under a NOT, where
+ * it would change the rule's meaning (the bug class of other converters); those rules are
+ * refused with the reason. In search, OR binds tighter than AND, the reverse of eval, so every
+ * compound operand is parenthesised and either reading gives the same query. Facts:
+ * ../shared/docs/spl-semantics.md. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cidr.h"
+#include "emit/emit.h"
+#include "emit/emit_common.h"
+#include "emit/output.h"
+#include "emit/spl_text.h"
+#include "ir/ir_build.h"
+
+typedef struct Printer {
+  EmitCtx *ctx;
+  const IrRule *rule;
+  const MapLogsource *row; /* the logsource row of the rule: its conditions */
+  bool failed;
+} Printer;
+
+static void refuse(Printer *p, const IrPredicate *pred, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void refuse(Printer *p, const IrPredicate *pred, const char *id, const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  emit_refusal(p->ctx->diags, p->ctx->arena, p->rule, pred, id, fmt, args);
+  va_end(args);
+  p->failed = true;
+}
+
+/* Whether pred is one of the logsource's conditions (source, EventCode): values from the data
+ * source's own vocabulary, searched as Splunk's own content searches them. */
+static bool logsource_condition(const Printer *p, const IrPredicate *pred) {
+  if (!p->row || pred->match != IR_MATCH_EQUALS || pred->value.kind != IR_VALUE_STRING ||
+      pred->value.string.count != 1)
+    return false;
+  for (size_t c = 0; c < p->row->condition_count; c++) {
+    const MapCondition *cond = &p->row->conditions[c];
+    for (size_t v = 0; strcmp(cond->field, pred->field) == 0 && v < cond->values.count; v++)
+      if (strcmp(cond->values.items[v], pred->value.string.segs[0].text) == 0)
+        return true;
+  }
+  return false;
+}
+
+static bool string_match(IrMatchKind match) {
+  return match == IR_MATCH_EQUALS || match == IR_MATCH_CONTAINS || match == IR_MATCH_STARTSWITH ||
+         match == IR_MATCH_ENDSWITH || match == IR_MATCH_WILDCARD;
+}
+
+/* The pattern a keyword is searched with in _raw: a plain keyword or number anywhere in it
+ * (Sigma's keywords are found inside values), a pattern as written. */
+static IrString keyword_pattern(Arena *arena, const IrPredicate *pred) {
+  IrStringBuilder b;
+  ir_sb_init(&b, arena);
+  bool plain = pred->match == IR_MATCH_EQUALS || pred->value.kind == IR_VALUE_NUMBER;
+  if (plain)
+    ir_sb_wildcard(&b, IR_SEG_ANY);
+  if (pred->value.kind == IR_VALUE_NUMBER) {
+    const char *text = pred->value.number.text ? pred->value.number.text : "";
+    ir_sb_literal(&b, text, strlen(text));
+  } else {
+    IrString pattern = ir_pattern_of(arena, pred);
+    for (size_t i = 0; i < pattern.count; i++)
+      if (pattern.segs[i].kind == IR_SEG_LITERAL)
+        ir_sb_literal(&b, pattern.segs[i].text, pattern.segs[i].len);
+      else
+        ir_sb_wildcard(&b, pattern.segs[i].kind);
+  }
+  if (plain)
+    ir_sb_wildcard(&b, IR_SEG_ANY);
+  return ir_sb_finish(&b);
+}
+
+/* How a predicate can be written. */
+typedef enum Way {
+  WAY_SEARCH, /* in the search command */
+  WAY_PIPE,   /* only as '| regex', after the search */
+  WAY_NONE,   /* not at all (refused when written) */
+} Way;
+
+static Way keyword_way(const Printer *p, const IrPredicate *pred) {
+  if (pred->cased || (pred->value.kind != IR_VALUE_STRING && pred->value.kind != IR_VALUE_NUMBER) ||
+      (pred->match != IR_MATCH_EQUALS && !string_match(pred->match)))
+    return WAY_NONE;
+  IrString pattern = keyword_pattern(p->ctx->arena, pred);
+  StrBuf probe = STRBUF_INIT;
+  SplValueError error = spl_value(&probe, &pattern);
+  sb_free(&probe);
+  return error == SPL_VALUE_OK ? WAY_SEARCH : WAY_NONE;
+}
+
+static Way way_of(const Printer *p, const IrPredicate *pred) {
+  if (pred->time_part != IR_TIME_NONE || pred->match == IR_MATCH_EXPR ||
+      pred->match == IR_MATCH_FIELDREF)
+    return WAY_NONE;
+  if (!pred->field) /* a keyword: a term of _raw, with wildcards; no regex fallback */
+    return keyword_way(p, pred);
+  if (pred->match == IR_MATCH_REGEX)
+    return WAY_PIPE;
+  if (!string_match(pred->match) || pred->value.kind != IR_VALUE_STRING)
+    return WAY_SEARCH;
+  IrString pattern = ir_pattern_of(p->ctx->arena, pred);
+  StrBuf probe = STRBUF_INIT;
+  SplValueError error = spl_value(&probe, &pattern);
+  sb_free(&probe);
+  if (error == SPL_VALUE_CONTROL || error == SPL_VALUE_BYTES)
+    return WAY_NONE;
+  if (error != SPL_VALUE_OK || (pred->cased && !logsource_condition(p, pred)))
+    return WAY_PIPE;
+  Cidr network; /* search reads a value in CIDR notation as a network */
+  const IrString *lit = &pred->value.string;
+  if (pred->match == IR_MATCH_EQUALS && lit->count == 1 &&
+      memchr(lit->segs[0].text, '/', lit->segs[0].len) &&
+      cidr_parse(lit->segs[0].text, lit->segs[0].len, &network, NULL, NULL, NULL))
+    return WAY_PIPE;
+  return WAY_SEARCH;
+}
+
+/* Why a predicate cannot be written where it stands. */
+static void refuse_pred(Printer *p, const IrPredicate *pred, bool pipe_possible) {
+  if (!pred->field) {
+    refuse(p, pred, "spl-refused-keyword",
+           "this keyword cannot be searched in _raw: it is case-sensitive, holds a literal '*', "
+           "a '?' wildcard, control characters, or is no string");
+  } else if (pred->time_part != IR_TIME_NONE) {
+    refuse(p, pred, "spl-refused-time-part", "the '%s' modifier is not written for SPL yet",
+           ir_time_part_name(pred->time_part));
+  } else if (pred->match == IR_MATCH_FIELDREF) {
+    refuse(p, pred, "spl-refused-fieldref",
+           "comparing two fields needs '| where', which compares case-sensitively; not written "
+           "for SPL yet ('fieldref' against '%s')",
+           pred->pattern);
+  } else if (pred->match == IR_MATCH_EXPR) {
+    refuse(p, pred, "spl-refused-expression", "SPL has no form for this EQL expression here");
+  } else if (pipe_possible) {
+    refuse(p, pred, "spl-refused-regex-in-or",
+           "this needs '| regex' (a regex, a literal '*', a '?' wildcard or a case-sensitive "
+           "match), which filters after the search and so can only stand for a condition the "
+           "whole rule requires, not for part of an OR or a NOT");
+  } else {
+    refuse(p, pred, "spl-refused-value",
+           "the value holds control characters or bytes that are not UTF-8, which a quoted SPL "
+           "value cannot hold");
+  }
+}
+
+/* A search-form predicate: field=value (value alone into value when it can join an IN list). */
+static bool search_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrBuf *whole) {
+  static const char *const operators[] = {
+      [IR_MATCH_LT] = "<", [IR_MATCH_LTE] = "<=", [IR_MATCH_GT] = ">", [IR_MATCH_GTE] = ">="};
+  switch (pred->match) {
+  case IR_MATCH_EQUALS:
+    if (pred->value.kind == IR_VALUE_NUMBER) {
+      emit_number_text(value, &pred->value.number);
+      return true;
+    }
+    if (pred->value.kind == IR_VALUE_BOOL) {
+      sb_puts(value, pred->value.boolean ? "\"true\"" : "\"false\"");
+      return true;
+    }
+    /* fall through */
+  case IR_MATCH_CONTAINS:
+  case IR_MATCH_STARTSWITH:
+  case IR_MATCH_ENDSWITH:
+  case IR_MATCH_WILDCARD: {
+    IrString pattern = ir_pattern_of(p->ctx->arena, pred);
+    spl_value(value, &pattern);
+    return true;
+  }
+  case IR_MATCH_CIDR:
+    sb_printf(value, "\"%s\"", pred->pattern);
+    return true;
+  case IR_MATCH_EXISTS:
+  case IR_MATCH_NULL:
+    sb_puts(whole, pred->match == IR_MATCH_NULL ? "NOT " : "");
+    spl_field(whole, pred->field);
+    sb_puts(whole, "=*");
+    return false;
+  case IR_MATCH_LT:
+  case IR_MATCH_LTE:
+  case IR_MATCH_GT:
+  case IR_MATCH_GTE:
+    spl_field(whole, pred->field);
+    sb_puts(whole, operators[pred->match]);
+    emit_number_text(whole, &pred->value.number);
+    return false;
+  case IR_MATCH_REGEX:
+  case IR_MATCH_FIELDREF:
+  case IR_MATCH_EXPR:
+    break;
+  }
+  return false;
+}
+
+static bool compound(const IrNode *node) { return node->kind == IR_AND || node->kind == IR_OR; }
+
+static void search_expr(Printer *p, const IrNode *node, StrBuf *out);
+static size_t disjunction(Printer *p, const IrNode *node, StrBuf *out);
+
+/* An operand, parenthesised when it is compound (so both precedence readings agree); an OR that
+ * became one 'field IN (...)' is not. */
+static void operand(Printer *p, const IrNode *node, StrBuf *out) {
+  StrBuf inner = STRBUF_INIT;
+  bool parens = compound(node);
+  if (node->kind == IR_OR)
+    parens = disjunction(p, node, &inner) > 1;
+  else
+    search_expr(p, node, &inner);
+  sb_printf(out, parens ? "(%s)" : "%s", sb_text(&inner));
+  sb_free(&inner);
+}
+
+/* An OR: the values of one field as 'field IN (a, b)', in the order of first appearance.
+ * Returns how many operands the written OR has. */
+static size_t disjunction(Printer *p, const IrNode *node, StrBuf *out) {
+  Arena *arena = p->ctx->arena;
+  EmitOperands ops = emit_operands(arena, node);
+  char **values = arena_array(arena, ops.count, sizeof(char *));
+  bool *done = arena_array(arena, ops.count, sizeof(bool));
+  for (size_t i = 0; i < ops.count; i++) {
+    if (ops.items[i]->kind != IR_PRED || !ops.items[i]->pred.field ||
+        way_of(p, &ops.items[i]->pred) != WAY_SEARCH)
+      continue;
+    StrBuf value = STRBUF_INIT, whole = STRBUF_INIT;
+    if (search_pred(p, &ops.items[i]->pred, &value, &whole))
+      values[i] = arena_strdup(arena, sb_text(&value));
+    sb_free(&value);
+    sb_free(&whole);
+  }
+  size_t written = 0;
+  for (size_t i = 0; i < ops.count; i++) {
+    if (done[i])
+      continue;
+    sb_puts(out, written++ ? " OR " : "");
+    if (!values[i]) {
+      operand(p, ops.items[i], out);
+      continue;
+    }
+    const char *field = ops.items[i]->pred.field;
+    size_t count = 0;
+    StrBuf list = STRBUF_INIT;
+    for (size_t j = i; j < ops.count; j++)
+      if (values[j] && !done[j] && strcmp(ops.items[j]->pred.field, field) == 0) {
+        sb_printf(&list, "%s%s", count++ ? ", " : "", values[j]);
+        done[j] = true;
+      }
+    spl_field(out, field);
+    sb_printf(out, count > 1 ? " IN (%s)" : "=%s", sb_text(&list));
+    sb_free(&list);
+  }
+  return written;
+}
+
+static void search_expr(Printer *p, const IrNode *node, StrBuf *out) {
+  switch (node->kind) {
+  case IR_OR:
+    disjunction(p, node, out);
+    break;
+  case IR_AND: {
+    EmitOperands ops = emit_operands(p->ctx->arena, node);
+    for (size_t i = 0; i < ops.count; i++) {
+      sb_puts(out, i ? " " : "");
+      operand(p, ops.items[i], out);
+    }
+    break;
+  }
+  case IR_NOT: /* NOT takes one term: a list is put in parentheses too */
+    sb_puts(out, "NOT ");
+    if (node->children[0]->kind == IR_OR) {
+      sb_putc(out, '(');
+      disjunction(p, node->children[0], out);
+      sb_putc(out, ')');
+    } else {
+      operand(p, node->children[0], out);
+    }
+    break;
+  case IR_PRED: {
+    const IrPredicate *pred = &node->pred;
+    if (way_of(p, pred) != WAY_SEARCH) {
+      refuse_pred(p, pred, way_of(p, pred) == WAY_PIPE);
+      break;
+    }
+    if (!pred->field) { /* a term of the raw event, with wildcards */
+      IrString pattern = keyword_pattern(p->ctx->arena, pred);
+      spl_value(out, &pattern);
+      break;
+    }
+    StrBuf value = STRBUF_INIT, whole = STRBUF_INIT;
+    if (search_pred(p, pred, &value, &whole)) {
+      spl_field(out, pred->field);
+      sb_printf(out, "=%s", sb_text(&value));
+    } else {
+      sb_puts(out, sb_text(&whole));
+    }
+    sb_free(&value);
+    sb_free(&whole);
+    break;
+  }
+  }
+}
+
+/* Whether every predicate under node can be written in the search. */
+static bool all_search(const Printer *p, const IrNode *node) {
+  if (node->kind == IR_PRED)
+    return way_of(p, &node->pred) == WAY_SEARCH;
+  for (size_t i = 0; i < node->count; i++)
+    if (!all_search(p, node->children[i]))
+      return false;
+  return true;
+}
+
+/* '| regex field="..."' for a conjunct of the whole rule. */
+static void pipe_regex(Printer *p, const IrPredicate *pred, StrBuf *out) {
+  StrBuf regex = STRBUF_INIT;
+  if (pred->match == IR_MATCH_REGEX) {
+    sb_printf(&regex, "%s%s%s", pred->regex_flags & IR_RE_IGNORECASE ? "(?i)" : "",
+              pred->regex_flags & IR_RE_MULTILINE ? "(?m)" : "",
+              pred->regex_flags & IR_RE_DOTALL ? "(?s)" : "");
+    sb_puts(&regex, pred->pattern);
+  } else {
+    IrString pattern = ir_pattern_of(p->ctx->arena, pred);
+    spl_pattern_regex(&regex, &pattern, pred->cased);
+  }
+  sb_puts(out, " | regex ");
+  spl_field(out, pred->field);
+  sb_putc(out, '=');
+  if (!spl_regex_string(out, sb_text(&regex)))
+    refuse(p, pred, "spl-refused-value",
+           "the regex holds control characters or bytes that are not UTF-8, which an SPL string "
+           "cannot hold");
+  sb_free(&regex);
+}
+
+static void event_query(Printer *p, const IrNode *where, StrBuf *out) {
+  EmitOperands conjuncts = where->kind == IR_AND ? emit_operands(p->ctx->arena, where)
+                                                 : (EmitOperands){(const IrNode **)&where, 1};
+  StrBuf search = STRBUF_INIT, pipes = STRBUF_INIT;
+  size_t terms = 0;
+  for (size_t i = 0; i < conjuncts.count; i++) {
+    const IrNode *c = conjuncts.items[i];
+    if (c->kind == IR_PRED && way_of(p, &c->pred) == WAY_PIPE) {
+      pipe_regex(p, &c->pred, &pipes);
+      continue;
+    }
+    sb_puts(&search, terms++ ? " " : "");
+    if (!all_search(p, c)) { /* refused, with the reason of its first predicate */
+      search_expr(p, c, &search);
+      continue;
+    }
+    operand(p, c, &search);
+  }
+  sb_puts(out, terms ? sb_text(&search) : "*");
+  sb_puts(out, sb_text(&pipes));
+  sb_free(&search);
+  sb_free(&pipes);
+}
+
+static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
+  const IrRule *rule = ctx->mapped->rules[index];
+  Printer p = {ctx, rule, NULL, false};
+  if (ctx->mapping && rule->origin == IR_LANG_SIGMA)
+    p.row = mapping_logsource(ctx->mapping, &rule->logsource);
+  switch (rule->kind) {
+  case IR_RULE_DETECTION:
+    for (size_t i = 0; i < rule->query_count; i++)
+      if (rule->queries[i]->kind != IR_QUERY_EVENT || rule->queries[i]->pipe_count ||
+          rule->queries[i]->endgame) {
+        refuse(&p, NULL, "spl-refused-sequence",
+               "a sequence, sample or pipe is not written for SPL (a transaction or streamstats "
+               "search would be needed)");
+        return false;
+      }
+    if (rule->query_count == 1) {
+      event_query(&p, rule->queries[0]->where, out);
+    } else { /* a condition list: its queries or-ed, no pipe possible */
+      IrNode **wheres = arena_array(ctx->arena, rule->query_count, sizeof(IrNode *));
+      for (size_t i = 0; i < rule->query_count; i++)
+        wheres[i] = rule->queries[i]->where;
+      search_expr(&p, ir_join(ctx->arena, IR_OR, wheres, rule->query_count), out);
+    }
+    break;
+  case IR_RULE_CORRELATION:
+    refuse(&p, NULL, "spl-refused-correlation",
+           "correlations are not written for SPL yet (they need stats or transaction)");
+    break;
+  case IR_RULE_FILTER:
+    break;
+  }
+  return !p.failed;
+}
+
+/* A savedsearches.conf stanza name or value on one line: line breaks become spaces, and a
+ * stanza name cannot close its brackets early. */
+static void conf_text(StrBuf *out, const char *text, bool stanza) {
+  for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+    sb_putc(out, *c < 0x20 || *c == 0x7F              ? ' '
+                 : stanza && (*c == '[' || *c == ']') ? '_'
+                                                      : (char)*c);
+}
+
+/* Splunk savedsearches.conf: one stanza per rule with its search and description. */
+static bool spl_savedsearches(EmitCtx *ctx, StrBuf *out) {
+  bool ok = true, first = true;
+  for (size_t i = 0; i < ctx->rules->count; i++) {
+    if (!emit_standalone(ctx, i))
+      continue;
+    StrBuf text = STRBUF_INIT;
+    if (!spl_query(ctx, i, &text)) {
+      ok = false;
+      sb_free(&text);
+      continue;
+    }
+    const IrRule *rule = ctx->rules->rules[i];
+    const char *title = rule->meta.title ? rule->meta.title : ctx->meta->title;
+    sb_puts(out, first ? "[" : "\n[");
+    first = false;
+    conf_text(out, title ? title : "sigmac rule", true);
+    sb_puts(out, "]\nsearch = ");
+    sb_putn(out, sb_text(&text), text.len);
+    const char *description =
+        rule->meta.description ? rule->meta.description : ctx->meta->description;
+    if (description) {
+      sb_puts(out, "\ndescription = ");
+      conf_text(out, description, false);
+    }
+    if (rule->meta.id) {
+      sb_puts(out, "\naction.sigmac.rule_id = ");
+      conf_text(out, rule->meta.id, false);
+    }
+    sb_putc(out, '\n');
+    sb_free(&text);
+  }
+  return ok;
+}
+
+static const char *const spl_formats[] = {"default", "savedsearches", NULL};
+
+static bool spl_output(EmitCtx *ctx, const char *format, StrBuf *out) {
+  if (strcmp(format, "savedsearches") == 0)
+    return spl_savedsearches(ctx, out);
+  return emit_output_default(ctx, spl_query, "```", "```", out);
+}
+
+const Backend emit_spl_backend = {
+    .name = "spl",
+    .description = "Splunk Search Processing Language (SPL), Splunk searches",
+    .formats = spl_formats,
+    .query = spl_query,
+    .output = spl_output,
+    .maps_fields = true,
+};

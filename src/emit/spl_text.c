@@ -1,0 +1,104 @@
+/* SPL field names, search values and regex strings (spl_text.h). */
+#include "emit/spl_text.h"
+
+#include <string.h>
+
+#include "base/utf8.h"
+
+void spl_field(StrBuf *out, const char *field) {
+  bool plain = *field != '\0';
+  for (const char *c = field; *c && plain; c++)
+    plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            *c == '_' || *c == '.';
+  if (plain) {
+    sb_puts(out, field);
+    return;
+  }
+  sb_putc(out, '"');
+  for (const char *c = field; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      sb_putc(out, '\\');
+    sb_putc(out, *c);
+  }
+  sb_putc(out, '"');
+}
+
+SplValueError spl_value(StrBuf *out, const IrString *pattern) {
+  for (size_t i = 0; i < pattern->count; i++) {
+    const IrSegment *seg = &pattern->segs[i];
+    if (seg->kind == IR_SEG_ONE)
+      return SPL_VALUE_ONE;
+    if (seg->kind != IR_SEG_LITERAL)
+      continue;
+    if (!utf8_valid(seg->text, seg->len))
+      return SPL_VALUE_BYTES;
+    for (size_t k = 0; k < seg->len; k++) {
+      unsigned char c = (unsigned char)seg->text[k];
+      if (c == '*')
+        return SPL_VALUE_STAR;
+      if (c < 0x20 || c == 0x7F)
+        return SPL_VALUE_CONTROL;
+    }
+  }
+  sb_putc(out, '"');
+  for (size_t i = 0; i < pattern->count; i++) {
+    const IrSegment *seg = &pattern->segs[i];
+    if (seg->kind == IR_SEG_ANY) {
+      sb_putc(out, '*');
+      continue;
+    }
+    for (size_t k = 0; k < seg->len; k++) {
+      char c = seg->text[k];
+      if (c == '"' || c == '\\')
+        sb_putc(out, '\\');
+      sb_putc(out, c);
+    }
+  }
+  sb_putc(out, '"');
+  return SPL_VALUE_OK;
+}
+
+bool spl_regex_string(StrBuf *out, const char *text) {
+  size_t len = strlen(text);
+  if (!utf8_valid(text, len))
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)text[i] < 0x20 || text[i] == 0x7F)
+      return false;
+  sb_putc(out, '"');
+  for (size_t i = 0; i < len; i++) {
+    if (text[i] == '"')
+      sb_putc(out, '\\');
+    sb_putc(out, text[i]);
+  }
+  sb_putc(out, '"');
+  return true;
+}
+
+void spl_pattern_regex(StrBuf *out, const IrString *pattern, bool cased) {
+  sb_puts(out, cased ? "(?s)^" : "(?is)^");
+  for (size_t i = 0; i < pattern->count; i++) {
+    const IrSegment *seg = &pattern->segs[i];
+    switch (seg->kind) {
+    case IR_SEG_ANY:
+      sb_puts(out, ".*");
+      break;
+    case IR_SEG_ONE:
+      sb_putc(out, '.');
+      break;
+    case IR_SEG_LITERAL:
+      for (size_t k = 0; k < seg->len; k++) {
+        unsigned char c = (unsigned char)seg->text[k];
+        if (c < 0x20 || c == 0x7F) {
+          sb_printf(out, "\\x%02x", c);
+          continue;
+        }
+        if (strchr("\\^$.|?*+()[]{}/-", c))
+          sb_putc(out, '\\');
+        sb_putc(out, (char)c);
+      }
+      break;
+    }
+  }
+  sb_putc(out, '$');
+}
