@@ -49,8 +49,8 @@ Test(cli, errors_in_the_input_exit_1_with_file_line_col) {
 Test(cli, usage_errors_exit_2) {
   char *out;
   cr_assert_eq(run("rules/t1553_002.yml", &out), 2);
-  cr_assert(strstr(out, "sigmac: no target given; use -t eql, -t kql, -t spl, -t sigma or -t ir"), "%s",
-            out);
+  cr_assert(strstr(out, "sigmac: no target given; use -t eql, -t kql, -t spl, -t sigma or -t ir"),
+            "%s", out);
   free(out);
   cr_assert_eq(run("-t nonsense rules/t1553_002.yml", &out), 2);
   free(out);

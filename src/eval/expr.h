@@ -11,8 +11,8 @@ typedef struct Value {
   ValueKind kind;
   bool boolean;
   double number;
-  bool integer;      /* a whole number that came as one (integer division truncates) */
-  const char *text;  /* V_STRING */
+  bool integer;     /* a whole number that came as one (integer division truncates) */
+  const char *text; /* V_STRING */
   size_t len;
 } Value;
 
