@@ -45,6 +45,7 @@ Test(prove, t1553_002_over_the_fixtures_and_probes) {
     free(expected);
   }
   cr_assert(strstr(report, "eql: 3 proven, 0 differs-by-case, 0 diverges, 0 refused, 1 not"));
+  cr_assert(strstr(report, "spl: 3 proven, 0 differs-by-case, 0 diverges, 0 refused, 1 not"));
   free(report);
   sigmac_session_free(session);
 }
@@ -74,9 +75,9 @@ Test(prove, a_wrong_translation_diverges_with_a_witness) {
   IrRuleSet rules = {0}, mapped = {0};
   ir_ruleset_push(&arena, &rules, rule);
   ir_ruleset_push(&arena, &mapped, mapping_apply(&arena, mapping, other, &diags));
-  static const char *const targets[] = {"eql", "kql"};
   EmitMeta meta = {0};
-  ProveInput input = {&rules, &mapped, mapping, &meta, NULL, targets, 2, 500};
+  ProveTarget targets[] = {{"eql", mapping, &mapped}, {"kql", mapping, &mapped}};
+  ProveInput input = {&rules, &meta, NULL, targets, 2, 500};
   size_t count;
   ProveResult *results = prove_run(&arena, &input, &count);
   cr_assert_eq(count, 2);
@@ -93,8 +94,9 @@ Test(prove, a_wrong_translation_diverges_with_a_witness) {
   arena_free(&arena);
 }
 
-/* Every rule of the corpus, every target: each translation proven, differing only where it
- * warned (KQL's case), refused with a reason, or not evaluated (correlations); none diverges. */
+/* Every rule of the corpus, every target (EQL, KQL, SPL): each translation proven, differing
+ * only where it warned (KQL's case), refused with a reason, or not evaluated (correlations);
+ * none diverges. */
 Test(prove, sigmahq_corpus_every_target, .timeout = 600) {
   const char *corpus = test_corpus_dir();
   if (!corpus)

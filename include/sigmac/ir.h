@@ -439,7 +439,8 @@ typedef enum IrRuleKind {
 #define IR_LANGUAGE_KINDS(X)                                                                       \
   X(IR_LANG_SIGMA, "sigma")                                                                        \
   X(IR_LANG_EQL, "eql")                                                                            \
-  X(IR_LANG_KQL, "kql")
+  X(IR_LANG_KQL, "kql")                                                                            \
+  X(IR_LANG_SPL, "spl")
 
 typedef enum IrLanguage {
 #define X(kind, name) kind,

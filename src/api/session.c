@@ -18,6 +18,7 @@
 #include "schema/mapping.h"
 #include "sigma/sigma.h"
 #include "sigmac/sigmac.h"
+#include "spl/spl.h"
 
 struct SigmacSession {
   Arena arena; /* sources, rules and diagnostics of the whole run */
@@ -77,7 +78,7 @@ bool sigmac_set_eql_syntax(SigmacSession *session, const char *syntax) {
 }
 
 bool sigmac_set_input_language(SigmacSession *session, const char *language) {
-  static const char *const languages[] = {"sigma", "eql", "kql", "elastic", NULL};
+  static const char *const languages[] = {"sigma", "eql", "kql", "spl", "elastic", NULL};
   for (const char *const *l = languages; *l; l++)
     if (strcmp(*l, language) == 0) {
       session->from = *l;
@@ -123,7 +124,7 @@ static bool has_suffix(const char *path, const char *suffix) {
 
 static bool default_mapping(SigmacSession *session, const char *name);
 
-/* The front end by file name: .eql is EQL text, .kql KQL, anything else Sigma YAML. */
+/* The front end by file name: .eql is EQL text, .kql KQL, .spl SPL, anything else Sigma YAML. */
 static bool compile(SigmacSession *session, const Source *src) {
   const char *from = session->from;
   if ((from && strcmp(from, "elastic") == 0) ||
@@ -138,6 +139,8 @@ static bool compile(SigmacSession *session, const Source *src) {
     return kql_compile(&session->arena, src, NULL, session->mapping->ecs, &session->diags,
                        &session->rules);
   }
+  if ((from && strcmp(from, "spl") == 0) || (!from && has_suffix(src->path, ".spl")))
+    return spl_compile(&session->arena, src, &session->diags, &session->rules);
   return sigma_compile(&session->arena, src, &session->sigma, &session->diags, &session->rules);
 }
 
@@ -377,9 +380,9 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
 /* The targets of a prove run from a comma-separated list; false (reported) for an unknown one. */
 static bool prove_targets(SigmacSession *session, const char *list, const char **targets,
                           size_t *count) {
-  static const char *const known[] = {"eql", "kql", NULL};
+  static const char *const known[] = {"eql", "kql", "spl", NULL};
   *count = 0;
-  const char *at = list ? list : "eql,kql";
+  const char *at = list ? list : "eql,kql,spl";
   while (*at && *count < 8) {
     size_t len = strcspn(at, ",");
     const char *found = NULL;
@@ -388,7 +391,7 @@ static bool prove_targets(SigmacSession *session, const char *list, const char *
         found = *k;
     if (!found) {
       diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage",
-                       "prove knows the targets eql and kql, not '%.*s'", (int)len, at);
+                       "prove knows the targets eql, kql and spl, not '%.*s'", (int)len, at);
       return false;
     }
     targets[(*count)++] = found;
@@ -413,19 +416,31 @@ bool sigmac_prove(SigmacSession *session, const char *targets, const char *forma
   for (size_t i = 0; i < session->stream_count; i++) /* every event is compared in memory */
     load_events(session, session->streams[i].path, session->streams[i].mapping);
   session->stream_count = 0;
-  IrRuleSet filtered = {0}, mapped = {0};
+  IrRuleSet filtered = {0};
+  for (size_t i = 0; i < session->rules.count; i++)
+    ir_ruleset_push(&session->arena, &filtered,
+                    sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]));
   DiagSink mapping_diags; /* mapping warnings were the conversion's to report, not prove's */
   diag_sink_init(&mapping_diags, &session->arena);
-  for (size_t i = 0; i < session->rules.count; i++) {
-    IrRule *rule = sigma_filtered(&session->arena, &session->rules, session->rules.rules[i]);
-    ir_ruleset_push(&session->arena, &filtered, rule);
-    ir_ruleset_push(&session->arena, &mapped,
-                    rule->origin != IR_LANG_SIGMA
-                        ? rule
-                        : mapping_apply(&session->arena, session->mapping, rule, &mapping_diags));
+  ProveTarget prove_targets_[8];
+  for (size_t t = 0; t < target_count; t++) {
+    ProveTarget *pt = &prove_targets_[t];
+    pt->name = chosen[t];
+    pt->mapping = session->mapping; /* SPL has its own default, as for conversion */
+    if (strcmp(chosen[t], "spl") == 0 && !session->mapping_chosen)
+      pt->mapping = mapping_builtin(&session->arena, "splunk_windows", &session->diags);
+    IrRuleSet *mapped = arena_alloc(&session->arena, sizeof *mapped);
+    for (size_t i = 0; i < filtered.count; i++) {
+      IrRule *rule = filtered.rules[i];
+      ir_ruleset_push(&session->arena, mapped,
+                      rule->origin != IR_LANG_SIGMA
+                          ? rule
+                          : mapping_apply(&session->arena, pt->mapping, rule, &mapping_diags));
+    }
+    pt->mapped = mapped;
   }
-  ProveInput input = {&filtered,        &mapped, session->mapping, &session->meta,
-                      &session->events, chosen,  target_count,     2000};
+  ProveInput input = {&filtered,      &session->meta, &session->events,
+                      prove_targets_, target_count,   2000};
   size_t count;
   ProveResult *results = prove_run(&session->arena, &input, &count);
   StrBuf text = STRBUF_INIT;

@@ -146,3 +146,25 @@ void source_line(const Source *src, size_t line, const char **start, size_t *len
   *start = src->text + src->line_starts[index];
   *len = line_end(src, index) - src->line_starts[index];
 }
+
+bool source_next_block(const Source *src, size_t *at,
+                       bool (*separator)(const char *text, size_t start, size_t end), Span *block) {
+  size_t start = src->len + 1, end = *at;
+  while (*at < src->len) {
+    const char *nl = memchr(src->text + *at, '\n', src->len - *at);
+    size_t line_end = nl ? (size_t)(nl - src->text) : src->len;
+    bool is_separator = separator(src->text, *at, line_end);
+    if (is_separator && start <= src->len)
+      break;
+    if (!is_separator) {
+      if (start > src->len)
+        start = *at;
+      end = line_end;
+    }
+    *at = nl ? line_end + 1 : src->len;
+  }
+  if (start > src->len)
+    return false;
+  *block = (Span){start, end};
+  return true;
+}

@@ -21,6 +21,12 @@ void source_locate(const Source *src, size_t offset, size_t *line, size_t *colum
 /* Byte offset of 0-based line and 0-based character column (libyaml marks), clamped to the line. */
 size_t source_offset_at(const Source *src, size_t line0, size_t column0);
 
+/* The next block of a file of queries from *at: its lines up to the next separator line
+ * (separator(text, start, end) says whether the line text[start..end) is one: blank lines,
+ * comment lines), leading separators skipped. False when no block is left; *at moves past it. */
+bool source_next_block(const Source *src, size_t *at,
+                       bool (*separator)(const char *text, size_t start, size_t end), Span *block);
+
 /* The text of 1-based line (without its line break). */
 void source_line(const Source *src, size_t line, const char **start, size_t *len);
 

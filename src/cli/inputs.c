@@ -23,7 +23,7 @@ static void push(PathList *out, char *path) {
 static bool has_rule_extension(const char *name) {
   const char *dot = strrchr(name, '.');
   return dot && (strcmp(dot, ".yml") == 0 || strcmp(dot, ".yaml") == 0 ||
-                 strcmp(dot, ".eql") == 0 || strcmp(dot, ".kql") == 0);
+                 strcmp(dot, ".eql") == 0 || strcmp(dot, ".kql") == 0 || strcmp(dot, ".spl") == 0);
 }
 
 static int compare_names(const void *a, const void *b) {

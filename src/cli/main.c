@@ -16,9 +16,9 @@ static const char usage_text[] =
     "       sigmac lint [--syntax elasticsearch|endgame] FILE|DIR...\n"
     "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
     "                   [--format text|json|junit] RULE|DIR...\n"
-    "       sigmac prove [--events FILE]... [-t eql,kql] [--format text|json] RULE|DIR...\n"
+    "       sigmac prove [--events FILE]... [-t eql,kql,spl] [--format text|json] RULE|DIR...\n"
     "\n"
-    "Compiles Sigma rules (.yml, .yaml), EQL queries (.eql) and KQL queries (.kql);\n"
+    "Compiles Sigma rules (.yml, .yaml) and EQL, KQL and SPL queries (.eql, .kql, .spl);\n"
     "directories are searched recursively. 'lint' reports every problem of the rules and\n"
     "converts nothing.\n"
     "\n"
@@ -39,9 +39,9 @@ static const char usage_text[] =
     "  -f, --format FORMAT     output format of the target (default: default)\n"
     "  -o, --output FILE       write the output to FILE (only when every rule compiled)\n"
     "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
-    "      --from LANGUAGE     read every input as sigma, eql, kql or elastic (a rule\n"
-    "                          export); by default .eql is EQL, .kql KQL, .json/.ndjson\n"
-    "                          exports, others Sigma\n"
+    "      --from LANGUAGE     read every input as sigma, eql, kql, spl or elastic (a rule\n"
+    "                          export); by default .eql is EQL, .kql KQL, .spl SPL,\n"
+    "                          .json/.ndjson exports, others Sigma\n"
     "      --title, --id, --level, --author, --date, --description TEXT, --tag TAG (repeatable)\n"
     "                          metadata for rules read from EQL, when writing Sigma\n"
     "\n"
@@ -279,7 +279,8 @@ static int configure(SigmacSession *session, Options *opts) {
     status = 2;
   }
   if (opts->from && !sigmac_set_input_language(session, opts->from)) {
-    fprintf(stderr, "sigmac: unknown input language '%s' (sigma, eql or elastic)\n", opts->from);
+    fprintf(stderr, "sigmac: unknown input language '%s' (sigma, eql, kql, spl or elastic)\n",
+            opts->from);
     status = 2;
   }
   for (size_t i = 0; i < opts->meta_count; i++)

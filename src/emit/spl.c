@@ -334,13 +334,17 @@ static void pipe_regex(Printer *p, const IrPredicate *pred, StrBuf *out) {
     IrString pattern = ir_pattern_of(p->ctx->arena, pred);
     spl_pattern_regex(&regex, &pattern, pred->cased);
   }
-  sb_puts(out, " | regex ");
-  spl_field(out, pred->field);
-  sb_putc(out, '=');
+  if (!spl_regex_field(pred->field)) {
+    refuse(p, pred, "spl-refused-value",
+           "the regex command names its field bare, and '%s' is no such name", pred->field);
+    sb_free(&regex);
+    return;
+  }
+  sb_printf(out, " | regex %s=", pred->field);
   if (!spl_regex_string(out, sb_text(&regex)))
     refuse(p, pred, "spl-refused-value",
-           "the regex holds control characters or bytes that are not UTF-8, which an SPL string "
-           "cannot hold");
+           "the regex holds control characters, bytes that are not UTF-8 or a final lone "
+           "backslash, which an SPL string cannot hold");
   sb_free(&regex);
 }
 
@@ -383,6 +387,16 @@ static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
                "search would be needed)");
         return false;
       }
+    for (size_t i = 0; i < rule->query_count; i++) {
+      const char *category = rule->queries[i]->category;
+      if (category && strcmp(category, "any") != 0) {
+        refuse(&p, NULL, "spl-refused-category",
+               "the query's event category '%s' is an Elastic notion with no Splunk form; "
+               "write the rule in Sigma for a Splunk logsource",
+               category);
+        return false;
+      }
+    }
     if (rule->query_count == 1) {
       event_query(&p, rule->queries[0]->where, out);
     } else { /* a condition list: its queries or-ed, no pipe possible */

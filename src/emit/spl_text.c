@@ -23,6 +23,16 @@ void spl_field(StrBuf *out, const char *field) {
   sb_putc(out, '"');
 }
 
+bool spl_regex_field(const char *field) {
+  if (!*field)
+    return false;
+  for (const char *c = field; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+          *c == '_' || *c == '.' || *c == '-'))
+      return false;
+  return true;
+}
+
 SplValueError spl_value(StrBuf *out, const IrString *pattern) {
   for (size_t i = 0; i < pattern->count; i++) {
     const IrSegment *seg = &pattern->segs[i];
@@ -62,14 +72,23 @@ bool spl_regex_string(StrBuf *out, const char *text) {
   size_t len = strlen(text);
   if (!utf8_valid(text, len))
     return false;
-  for (size_t i = 0; i < len; i++)
+  for (size_t i = 0; i < len; i++) {
     if ((unsigned char)text[i] < 0x20 || text[i] == 0x7F)
       return false;
+    if (text[i] == '\\' && ++i == len) /* a lone final backslash would escape the closing quote */
+      return false;
+  }
   sb_putc(out, '"');
   for (size_t i = 0; i < len; i++) {
-    if (text[i] == '"')
-      sb_putc(out, '\\');
-    sb_putc(out, text[i]);
+    if (text[i] == '"' || (text[i] == '\\' && text[i + 1] == '"')) {
+      sb_puts(out, "\\x22"); /* a quote, escaped or not, as PCRE's hex escape: none is left */
+      i += text[i] == '\\';
+    } else if (text[i] == '\\') {
+      sb_putc(out, text[i]);
+      sb_putc(out, text[++i]); /* an escape pair, kept whole */
+    } else {
+      sb_putc(out, text[i]);
+    }
   }
   sb_putc(out, '"');
   return true;

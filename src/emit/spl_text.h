@@ -13,6 +13,10 @@
  * else double-quoted. */
 void spl_field(StrBuf *out, const char *field);
 
+/* Whether a field can be named in the regex command, which takes it bare: word characters,
+ * dots and dashes. */
+bool spl_regex_field(const char *field);
+
 /* Why a pattern has no search form. */
 typedef enum SplValueError {
   SPL_VALUE_OK,
@@ -26,9 +30,10 @@ typedef enum SplValueError {
  * error nothing is written. */
 SplValueError spl_value(StrBuf *out, const IrString *pattern);
 
-/* Appends text as a quoted string for the regex command: '"' escaped; backslashes pass through to
- * PCRE as written (pySigma's form). False (nothing written) for control characters or bytes that
- * are not UTF-8. */
+/* Appends a PCRE as a quoted string for the regex command. Backslashes pass through to PCRE as
+ * written (Splunk hands \\ to PCRE as it is); every quote, escaped or not, becomes PCRE's \x22,
+ * so no quote is left that could end the string. False (nothing written) for control
+ * characters, bytes that are not UTF-8, or a final lone backslash. */
 bool spl_regex_string(StrBuf *out, const char *text);
 
 /* Appends a pattern as a PCRE matching the whole value: ^...$, literals escaped, '*' as .*, '?'

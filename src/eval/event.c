@@ -3,11 +3,41 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/json_space.h"
 #include "eval/index_mapping.h"
 
 static void free_json(void *object) { json_decref(object); }
+
+/* The event ID of a JSON value: a number, or a string that is one. */
+static bool event_id_of(const json_t *id, long long *out) {
+  if (json_is_integer(id)) {
+    *out = (long long)json_integer_value(id);
+    return true;
+  }
+  if (!json_is_string(id) || !*json_string_value(id))
+    return false;
+  char *end;
+  *out = strtoll(json_string_value(id), &end, 10);
+  return *end == '\0';
+}
+
+/* A Windows event as Splunk's Windows add-on indexes it: source "WinEventLog:<channel>" (or
+ * XmlWinEventLog:), EventCode. Its logsource is then tested as an EVTX event's. */
+static bool splunk_facts(json_t *root, EventFacts *f) {
+  const char *source = json_string_value(json_object_get(root, "source"));
+  static const char *const prefixes[] = {"WinEventLog:", "XmlWinEventLog:"};
+  for (size_t i = 0; source && i < 2; i++)
+    if (strncasecmp(source, prefixes[i], strlen(prefixes[i])) == 0) {
+      f->evtx = true;
+      f->channel = source + strlen(prefixes[i]);
+      f->channel_len = strlen(f->channel);
+      f->has_event_id = event_id_of(json_object_get(root, "EventCode"), &f->event_id);
+      return true;
+    }
+  return false;
+}
 
 static void read_facts(Event *event) {
   EventFacts *f = &event->facts;
@@ -20,16 +50,11 @@ static void read_facts(Event *event) {
     json_t *id = json_object_get(system, "EventID");
     if (json_is_object(id)) /* <EventID Qualifiers="...">4688</EventID> */
       id = json_object_get(id, "#text");
-    if (json_is_integer(id)) {
-      f->has_event_id = true;
-      f->event_id = (long long)json_integer_value(id);
-    } else if (json_is_string(id) && *json_string_value(id)) {
-      char *end;
-      f->event_id = strtoll(json_string_value(id), &end, 10);
-      f->has_event_id = *end == '\0';
-    }
+    f->has_event_id = event_id_of(id, &f->event_id);
     return;
   }
+  if (splunk_facts(event->root, f))
+    return;
   f->os_type = json_string_value(event_field(event, "host.os.type", false));
   f->os_type_len = f->os_type ? strlen(f->os_type) : 0;
   f->has_category = event_field(event, "event.category", false) != NULL;

@@ -194,3 +194,21 @@ void ir_ruleset_push(Arena *arena, IrRuleSet *set, IrRule *rule) {
   }
   set->rules[set->count++] = rule;
 }
+
+IrRule *ir_event_rule(Arena *arena, IrLanguage origin, const Source *src, Span span, size_t index,
+                      const char *taxonomy, IrNode *where) {
+  IrRule *rule = arena_alloc(arena, sizeof *rule);
+  rule->kind = IR_RULE_DETECTION;
+  rule->origin = origin;
+  rule->src = src;
+  rule->span = span;
+  rule->document = index;
+  rule->taxonomy_out = taxonomy;
+  IrQuery *q = arena_alloc(arena, sizeof *q);
+  q->kind = IR_QUERY_EVENT;
+  q->where = where;
+  rule->queries = arena_alloc(arena, sizeof(IrQuery *));
+  rule->queries[0] = q;
+  rule->query_count = 1;
+  return rule;
+}

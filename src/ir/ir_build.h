@@ -43,4 +43,9 @@ IrString ir_pattern_of(Arena *arena, const IrPredicate *pred);
 
 void ir_ruleset_push(Arena *arena, IrRuleSet *set, IrRule *rule);
 
+/* A detection rule of one event query (a parsed KQL or SPL query): where, written at span of src,
+ * the index-th of its file; its fields named in taxonomy ("ecs", "splunk"). */
+IrRule *ir_event_rule(Arena *arena, IrLanguage origin, const Source *src, Span span, size_t index,
+                      const char *taxonomy, IrNode *where);
+
 #endif

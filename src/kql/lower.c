@@ -5,11 +5,11 @@
  * the field, a network value on an ip field is a CIDR test, and free text equals a whole value of
  * any field. Analysed text fields (match and match_phrase by tokens) are not modelled: the KQL
  * backend never writes a string match on them. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/cidr.h"
+#include "base/source.h"
 #include "ir/ir_build.h"
 #include "kql/kql.h"
 
@@ -218,24 +218,6 @@ static void split_category(Arena *arena, IrQuery *q) {
   q->where = ir_join(arena, IR_AND, where->children + 1, where->count - 1);
 }
 
-static IrRule *rule_of(Arena *arena, const Source *src, Span span, IrNode *where, size_t index) {
-  IrRule *rule = arena_alloc(arena, sizeof *rule);
-  rule->kind = IR_RULE_DETECTION;
-  rule->origin = IR_LANG_KQL;
-  rule->src = src;
-  rule->span = span;
-  rule->document = index;
-  rule->taxonomy_out = "ecs";
-  IrQuery *q = arena_alloc(arena, sizeof *q);
-  q->kind = IR_QUERY_EVENT;
-  q->where = where;
-  split_category(arena, q);
-  rule->queries = arena_alloc(arena, sizeof(IrQuery *));
-  rule->queries[0] = q;
-  rule->query_count = 1;
-  return rule;
-}
-
 /* Whether the line at [start, end) is blank or a '//' label line (what the KQL backend writes
  * above each query of a listing). */
 static bool separator_line(const char *text, size_t start, size_t end) {
@@ -247,30 +229,14 @@ static bool separator_line(const char *text, size_t start, size_t end) {
 bool kql_compile(Arena *arena, const Source *src, const KqlOptions *options,
                  const EcsSchema *schema, DiagSink *diags, IrRuleSet *rules) {
   size_t errors_before = diags->errors, index = 0, at = 0;
-  while (at < src->len) {
-    /* a query: the lines up to the next blank or label line */
-    size_t start = SIZE_MAX, end = at;
-    while (at < src->len) {
-      const char *nl = memchr(src->text + at, '\n', src->len - at);
-      size_t line_end = nl ? (size_t)(nl - src->text) : src->len;
-      bool separator = separator_line(src->text, at, line_end);
-      if (separator && start != SIZE_MAX)
-        break;
-      if (!separator) {
-        if (start == SIZE_MAX)
-          start = at;
-        end = line_end;
-      }
-      at = nl ? line_end + 1 : src->len;
-    }
-    if (start == SIZE_MAX)
-      break;
-    Span span = {start, end};
+  for (Span span; source_next_block(src, &at, separator_line, &span); index++) {
     KqlNode *query = kql_parse(arena, src, span, options, diags);
     IrNode *where = query ? kql_lower(arena, src, query, schema, diags) : NULL;
-    if (where)
-      ir_ruleset_push(arena, rules, rule_of(arena, src, span, where, index));
-    index++;
+    if (!where)
+      continue;
+    IrRule *rule = ir_event_rule(arena, IR_LANG_KQL, src, span, index, "ecs", where);
+    split_category(arena, rule->queries[0]);
+    ir_ruleset_push(arena, rules, rule);
   }
   if (index == 0)
     diag_report(diags, DIAG_ERROR, src, (Span){0, 0}, "kql-syntax",

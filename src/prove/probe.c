@@ -24,7 +24,15 @@ typedef struct FieldPlan {
 typedef struct Plan {
   FieldPlan fields[MAX_FIELDS];
   size_t count;
+  const IrStrList *fixed;
 } Plan;
+
+static bool fixed_field(const IrStrList *fixed, const char *field) {
+  for (size_t i = 0; fixed && i < fixed->count; i++)
+    if (strcmp(fixed->items[i], field) == 0)
+      return true;
+  return false;
+}
 
 typedef struct Builder {
   Arena *arena;
@@ -54,9 +62,13 @@ static void walk(Plan *plan, const IrNode *node, bool want, size_t k) {
   case IR_AND:
   case IR_OR: {
     bool all = (node->kind == IR_AND) == want; /* every child must have the wanted truth */
-    for (size_t i = 0; i < node->count; i++)
+    for (size_t i = 0; i < node->count; i++) {
+      size_t child_k = k / node->count + i;
       if (all || i == k % node->count)
-        walk(plan, node->children[i], want, k / node->count + i);
+        walk(plan, node->children[i], want, child_k);
+      else if (node->kind == IR_AND) /* a near miss: the others hold */
+        walk(plan, node->children[i], true, child_k);
+    }
     break;
   }
   case IR_NOT:
@@ -69,6 +81,8 @@ static void walk(Plan *plan, const IrNode *node, bool want, size_t k) {
     FieldPlan *f = plan_field(plan, p->field);
     if (!f)
       break;
+    if (fixed_field(plan->fixed, p->field))
+      want = true; /* the logsource's own condition holds on every probe */
     if (p->match == IR_MATCH_NULL || p->match == IR_MATCH_EXISTS) {
       if (want == (p->match == IR_MATCH_NULL)) /* null wanted, or a value unwanted */
         f->must_be_missing = true;
@@ -352,20 +366,23 @@ static size_t widest_or(const IrNode *node) {
   return widest;
 }
 
-ProbeSet probe_events(Arena *arena, const IrQuery *query, const EcsSchema *schema, size_t limit) {
+ProbeSet probe_events(Arena *arena, const IrQuery *query, const EcsSchema *schema,
+                      const IrStrList *fixed, size_t limit) {
   Builder b = {arena, schema, {NULL, 0}, limit, json_object()};
   size_t witnesses = widest_or(query->where);
   witnesses = witnesses > MAX_WITNESSES ? MAX_WITNESSES : witnesses;
   json_t **made = arena_array(arena, witnesses * 2, sizeof(json_t *));
   size_t made_count = 0;
   for (size_t k = 0; k < witnesses * 2; k++) { /* satisfying witnesses, then failing ones */
-    Plan plan = {.count = 0};
+    Plan plan = {.count = 0, .fixed = fixed};
     walk(&plan, query->where, k < witnesses, k % witnesses);
     json_t *event = json_object();
     /* an ECS event has a category; for 'any' one that no query tests, so that the rule's
        logsource conditions are tested as on every ECS event */
     bool any = !query->category || strcmp(query->category, "any") == 0;
-    json_object_set_new(event, "event.category", json_pack("[s]", any ? "host" : query->category));
+    if (schema) /* ECS */
+      json_object_set_new(event, "event.category",
+                          json_pack("[s]", any ? "host" : query->category));
     for (size_t i = 0; i < plan.count; i++) {
       json_t *value = value_for(&plan.fields[i]);
       if (value)
@@ -382,7 +399,7 @@ ProbeSet probe_events(Arena *arena, const IrQuery *query, const EcsSchema *schem
     const char *field;
     json_t *value;
     json_object_foreach((json_t *)witness, field, value) {
-      if (strcmp(field, "event.category") == 0)
+      if (strcmp(field, "event.category") == 0 || fixed_field(fixed, field))
         continue;
       variant(&b, witness, field, NULL);
       variant(&b, witness, field, json_null());
@@ -396,7 +413,8 @@ ProbeSet probe_events(Arena *arena, const IrQuery *query, const EcsSchema *schem
                 json_string(arena_printf(arena, "%lld", (long long)json_integer_value(value))));
     }
     for (size_t i = 0; i < pred_count && w < 2; i++) /* each predicate's values, on 2 witnesses */
-      predicate_values(&b, witness, preds[i]);
+      if (!fixed_field(fixed, preds[i]->field))
+        predicate_values(&b, witness, preds[i]);
   }
   for (size_t w = 0; w < made_count; w++)
     json_decref(made[w]);

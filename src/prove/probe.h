@@ -5,8 +5,8 @@
  * each used by some witness), and each witness is varied one field at a time: the field missing,
  * null, empty, in an array, in another case, one character short at either end, with other
  * dashes, with a literal '*' or '?', as a number, and set to each predicate's own values just
- * inside and just outside it. Every probe carries the query's event category, so that the rule's
- * logsource applies to it. */
+ * inside and just outside it. For an ECS target (a schema given) every probe carries the query's
+ * event category, so that the rule's logsource applies to it. */
 #ifndef SIGMAC_PROVE_PROBE_H
 #define SIGMAC_PROVE_PROBE_H
 
@@ -25,6 +25,10 @@ typedef struct ProbeSet {
 /* At most limit probe events for query (a mapped event query), in a stable order. With a schema,
  * only events an index of it could hold are made: an ip field holds addresses, a number field
  * numbers, a boolean field booleans (an index rejects other values, so no engine sees them). */
-ProbeSet probe_events(Arena *arena, const IrQuery *query, const EcsSchema *schema, size_t limit);
+/* fixed names the fields of the logsource's own conditions (source, EventCode, event.type): they
+ * are always satisfied and never varied, since an event without them is not of the logsource
+ * and says nothing about the rule. */
+ProbeSet probe_events(Arena *arena, const IrQuery *query, const EcsSchema *schema,
+                      const IrStrList *fixed, size_t limit);
 
 #endif

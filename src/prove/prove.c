@@ -11,6 +11,7 @@
 #include "ir/ir_build.h"
 #include "kql/kql.h"
 #include "prove/probe.h"
+#include "spl/spl.h"
 
 #define X(kind, name) [kind] = name,
 static const char *const verdict_names[] = {PROVE_VERDICTS(X)};
@@ -46,8 +47,10 @@ static const IrRule *parse_back(Arena *arena, const char *target, const char *te
   IrRuleSet set = {0};
   if (strcmp(target, "eql") == 0)
     eql_compile(arena, src, NULL, &sink, &set);
-  else
+  else if (strcmp(target, "kql") == 0)
     kql_compile(arena, src, NULL, mapping ? mapping->ecs : NULL, &sink, &set);
+  else
+    spl_compile(arena, src, &sink, &set);
   if (sink.errors || set.count != 1) {
     *reason = arena_printf(arena, "the %s written does not parse back as one query: %s", target,
                            first_error(arena, &sink));
@@ -73,10 +76,10 @@ static void fields_of(Arena *arena, const IrNode *node, IrStrList *out) {
     fields_of(arena, node->children[i], out);
 }
 
-/* An EVTX event as the mapping shows it to the target: the rule's fields under their ECS names,
- * and the logsource's category and conditions when the rule applies to the event. */
-static json_t *ecs_view(Arena *arena, const Mapping *mapping, const IrRule *rule,
-                        const LogsourceTest *test, const Event *event) {
+/* An EVTX event as the mapping shows it to the target: the rule's fields under the target's
+ * names, and the logsource's category and conditions when the rule applies to the event. */
+static json_t *target_view(Arena *arena, const Mapping *mapping, const IrRule *rule,
+                           const LogsourceTest *test, const Event *event) {
   json_t *view = json_object();
   IrStrList fields = {NULL, 0};
   for (size_t q = 0; q < rule->query_count; q++)
@@ -163,9 +166,11 @@ static void compare(Comparison *c, json_t *rule_view, json_t *query_view, const 
 }
 
 /* Compares the rule (index i of the run) with the query written for target. */
-static void prove_one(Arena *arena, const ProveInput *in, size_t i, const char *target,
+static void prove_one(Arena *arena, const ProveInput *in, size_t i, const ProveTarget *t,
                       ProveResult *result) {
-  const IrRule *rule = in->rules->rules[i], *mapped = in->mapped->rules[i];
+  const char *target = t->name;
+  const Mapping *mapping = t->mapping;
+  const IrRule *rule = in->rules->rules[i], *mapped = t->mapped->rules[i];
   result->rule = rule;
   result->target = target;
   if (rule->kind != IR_RULE_DETECTION || rule->origin != IR_LANG_SIGMA) {
@@ -183,7 +188,7 @@ static void prove_one(Arena *arena, const ProveInput *in, size_t i, const char *
     }
   DiagSink sink;
   diag_sink_init(&sink, arena);
-  EmitCtx ctx = {arena, &sink, in->mapping, in->rules, in->mapped, in->meta};
+  EmitCtx ctx = {arena, &sink, mapping, in->rules, t->mapped, in->meta};
   StrBuf text = STRBUF_INIT;
   if (!emit_backend(target)->query(&ctx, i, &text)) {
     result->verdict = PROVE_REFUSED;
@@ -193,7 +198,7 @@ static void prove_one(Arena *arena, const ProveInput *in, size_t i, const char *
   }
   result->query = arena_strdup(arena, sb_text(&text));
   sb_free(&text);
-  const IrRule *query = parse_back(arena, target, result->query, in->mapping, &result->reason);
+  const IrRule *query = parse_back(arena, target, result->query, mapping, &result->reason);
   if (!query) {
     result->verdict = PROVE_DIVERGES;
     return;
@@ -203,21 +208,27 @@ static void prove_one(Arena *arena, const ProveInput *in, size_t i, const char *
   Comparison c = {.arena = arena, .rule = rule, .cased = cased_copy(arena, rule), .query = query};
   c.case_warned = warned(&sink, "kql-case-sensitive");
   c.result = result;
-  eval_matcher_for(&c.rule_m, arena, &eval_sink, rule, in->mapping, NULL, NULL);
-  eval_matcher_for(&c.cased_m, arena, &eval_sink, c.cased, in->mapping, NULL, NULL);
+  eval_matcher_for(&c.rule_m, arena, &eval_sink, rule, mapping, NULL, NULL);
+  eval_matcher_for(&c.cased_m, arena, &eval_sink, c.cased, mapping, NULL, NULL);
   eval_matcher_for(&c.query_m, arena, &eval_sink, query, NULL, NULL, NULL);
-  const LogsourceTest *test = logsource_test(arena, rule, in->mapping);
+  const LogsourceTest *test = logsource_test(arena, rule, mapping);
   for (size_t e = 0; in->events && e < in->events->count; e++) {
     const Event *given = &in->events->events[e];
-    json_t *view = given->facts.evtx ? ecs_view(arena, in->mapping, rule, test, given)
+    json_t *view = given->facts.evtx ? target_view(arena, mapping, rule, test, given)
                                      : json_incref(given->root);
     arena_on_free(arena, free_json, view);
     compare(&c, given->root, view, given->src, given->line);
     result->given++;
   }
   Source *probe_src = source_from_text(arena, "<probe>", "", 0);
+  const MapLogsource *row = mapping ? mapping_logsource(mapping, &rule->logsource) : NULL;
+  IrStrList fixed = {NULL, 0};
+  for (size_t k = 0; row && k < row->condition_count; k++) {
+    fixed.items = arena_grow(arena, fixed.items, fixed.count, fixed.count + 1, sizeof(char *));
+    fixed.items[fixed.count++] = row->conditions[k].field;
+  }
   for (size_t q = 0; q < mapped->query_count; q++) {
-    ProbeSet probes = probe_events(arena, mapped->queries[q], in->mapping ? in->mapping->ecs : NULL,
+    ProbeSet probes = probe_events(arena, mapped->queries[q], mapping ? mapping->ecs : NULL, &fixed,
                                    in->probe_limit / mapped->query_count);
     for (size_t p = 0; p < probes.count; p++)
       compare(&c, probes.events[p], probes.events[p], probe_src, p + 1);
@@ -248,7 +259,7 @@ ProveResult *prove_run(Arena *arena, const ProveInput *in, size_t *count) {
     if (in->rules->rules[i]->kind == IR_RULE_FILTER)
       continue;
     for (size_t t = 0; t < in->target_count; t++)
-      prove_one(arena, in, i, in->targets[t], &results[(*count)++]);
+      prove_one(arena, in, i, &in->targets[t], &results[(*count)++]);
   }
   return results;
 }

@@ -48,13 +48,19 @@ typedef struct ProveResult {
   bool example_matches_rule; /* whether the rule matched the example (the query did not) */
 } ProveResult;
 
-typedef struct ProveInput {
-  const IrRuleSet *rules;  /* as compiled (filters applied) */
-  const IrRuleSet *mapped; /* the same after mapping, index for index */
+/* A target and how rules reach it: the mapping the conversion uses (also to show events and
+ * probes in the target's names) and the run's rules after it, index for index. */
+typedef struct ProveTarget {
+  const char *name; /* eql, kql, spl */
   const Mapping *mapping;
+  const IrRuleSet *mapped;
+} ProveTarget;
+
+typedef struct ProveInput {
+  const IrRuleSet *rules; /* as compiled (filters applied) */
   const EmitMeta *meta;
   const EventSet *events; /* given events; may be empty */
-  const char *const *targets;
+  const ProveTarget *targets;
   size_t target_count;
   size_t probe_limit; /* probes per rule */
 } ProveInput;
