@@ -18,8 +18,12 @@ static void text_result(const ProveResult *r, StrBuf *out) {
             rule_title(r->rule), r->target, prove_verdict_name(r->verdict));
   switch (r->verdict) {
   case PROVE_PROVEN:
-    sb_printf(out, " over %zu given events and %zu probes, %zu matched\n", r->given, r->probes,
-              r->matched);
+    if (r->scenarios)
+      sb_printf(out, " over %zu scenarios (%zu events), firing on %zu\n", r->scenarios, r->probes,
+                r->matched);
+    else
+      sb_printf(out, " over %zu given events and %zu probes, %zu matched\n", r->given, r->probes,
+                r->matched);
     break;
   case PROVE_CASE_ONLY:
     sb_printf(out, " on %zu of %zu events: %s\n", r->differing, r->given + r->probes, r->reason);
@@ -82,6 +86,8 @@ static void json_report(const ProveResult *results, size_t count, const char *co
     jout_kv_int(&j, "probes", (long long)r->probes);
     jout_kv_int(&j, "differing", (long long)r->differing);
     jout_kv_int(&j, "matched", (long long)r->matched);
+    if (r->scenarios)
+      jout_kv_int(&j, "scenarios", (long long)r->scenarios);
     if (r->example) {
       jout_key(&j, "example");
       jout_raw(&j, r->example);

@@ -11,6 +11,7 @@
 #include "ir/ir_build.h"
 #include "kql/kql.h"
 #include "prove/probe.h"
+#include "prove/scenario.h"
 #include "spl/spl.h"
 
 #define X(kind, name) [kind] = name,
@@ -165,6 +166,129 @@ static void compare(Comparison *c, json_t *rule_view, json_t *query_view, const 
   free(dump);
 }
 
+/* The index in the run of a referenced rule (the run holds copies with filters applied). */
+static size_t index_of(const IrRuleSet *rules, const IrRule *ref) {
+  for (size_t i = 0; i < rules->count; i++)
+    if (rules->rules[i] == ref ||
+        (rules->rules[i]->src == ref->src && rules->rules[i]->document == ref->document))
+      return i;
+  return rules->count;
+}
+
+/* A probe of a referenced rule's mapped query that the rule itself matches, or NULL. */
+static json_t *witness_of(Arena *arena, const ProveInput *in, const ProveTarget *t, size_t r) {
+  const IrRule *ref = in->rules->rules[r], *mapped = t->mapped->rules[r];
+  if (ref->kind != IR_RULE_DETECTION || mapped->query_count != 1 ||
+      mapped->queries[0]->kind != IR_QUERY_EVENT)
+    return NULL;
+  DiagSink sink;
+  diag_sink_init(&sink, arena);
+  Matcher m;
+  eval_matcher_for(&m, arena, &sink, ref, t->mapping, NULL, NULL);
+  ProbeSet probes =
+      probe_events(arena, mapped->queries[0], t->mapping ? t->mapping->ecs : NULL, NULL, 200);
+  for (size_t p = 0; p < probes.count; p++) {
+    Event e = {.root = probes.events[p]};
+    event_ready(&e, NULL);
+    if (eval_event_matches(&m, ref, &e))
+      return probes.events[p];
+  }
+  return NULL;
+}
+
+/* Whether rule (of rules, with mapping for Sigma) fires on the scenario's events. */
+static bool fires(Arena *arena, DiagSink *sink, const IrRuleSet *rules, const IrRule *rule,
+                  const Mapping *mapping, const Scenario *s) {
+  EventSet events = {0};
+  events.events = arena_array(arena, s->count, sizeof(Event));
+  static Source scenario_src = {"<scenario>", "", 0, NULL, 0, 0};
+  for (size_t k = 0; k < s->count; k++) {
+    Event *e = &events.events[events.count];
+    *e = (Event){.root = s->events[k], .src = &scenario_src, .line = k + 1, .index = k};
+    event_ready(e, NULL);
+    events.count++;
+  }
+  size_t count;
+  RuleResult *results = eval_rules(arena, sink, rules, mapping, NULL, NULL, &events, &count);
+  for (size_t r = 0; r < count; r++)
+    if (results[r].rule == rule)
+      return results[r].matches.count > 0;
+  return false;
+}
+
+/* A correlation against its translation: both must fire, or both stay silent, on each scenario
+ * made from its referenced rules' witnesses (scenario.h). */
+static void prove_correlation(Arena *arena, const ProveInput *in, size_t i, const ProveTarget *t,
+                              ProveResult *result) {
+  const IrRule *rule = in->rules->rules[i];
+  const IrCorrelation *c = rule->correlation;
+  DiagSink sink;
+  diag_sink_init(&sink, arena);
+  EmitCtx ctx = {arena, &sink, t->mapping, in->rules, t->mapped, in->meta};
+  StrBuf text = STRBUF_INIT;
+  if (!emit_backend(t->name)->query(&ctx, i, &text)) {
+    result->verdict = PROVE_REFUSED;
+    result->reason = first_error(arena, &sink);
+    sb_free(&text);
+    return;
+  }
+  result->query = arena_strdup(arena, sb_text(&text));
+  sb_free(&text);
+  const IrRule *query = parse_back(arena, t->name, result->query, t->mapping, &result->reason);
+  if (!query) {
+    result->verdict = PROVE_DIVERGES;
+    return;
+  }
+  json_t **witnesses = arena_array(arena, c->rule_count + 1, sizeof(json_t *));
+  for (size_t k = 0; k < c->rule_count; k++) {
+    size_t r = c->rules[k].rule ? index_of(in->rules, c->rules[k].rule) : in->rules->count;
+    witnesses[k] = r < in->rules->count ? witness_of(arena, in, t, r) : NULL;
+    if (!witnesses[k]) {
+      result->verdict = PROVE_NOT_EVALUATED;
+      result->reason = arena_printf(arena,
+                                    "no event was found that the referenced rule '%s' matches, "
+                                    "to build the correlation's scenarios from",
+                                    c->rules[k].text);
+      return;
+    }
+  }
+  ScenarioSet scenarios = scenarios_for(arena, rule, t->mapping, witnesses);
+  IrRuleSet just_query = {0};
+  ir_ruleset_push(arena, &just_query, (IrRule *)query);
+  DiagSink eval_sink;
+  diag_sink_init(&eval_sink, arena);
+  for (size_t k = 0; k < scenarios.count; k++) {
+    const Scenario *s = &scenarios.items[k];
+    bool by_rule = fires(arena, &eval_sink, in->rules, rule, t->mapping, s);
+    bool by_query = fires(arena, &eval_sink, &just_query, query, NULL, s);
+    result->probes += s->count;
+    result->scenarios++;
+    result->matched += by_rule;
+    if (by_rule == by_query)
+      continue;
+    result->differing++;
+    if (!result->example) {
+      json_t *list = json_array();
+      for (size_t e = 0; e < s->count; e++)
+        json_array_append(list, s->events[e]);
+      char *dump = json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
+      result->example = arena_printf(arena, "%s", dump ? dump : "[]");
+      result->reason =
+          arena_printf(arena, "on the scenario '%s' the %s fires and the %s does not", s->name,
+                       by_rule ? "rule" : "query", by_rule ? "query" : "rule");
+      result->example_matches_rule = by_rule;
+      free(dump);
+      json_decref(list);
+    }
+  }
+  if (eval_sink.errors) {
+    result->verdict = PROVE_NOT_EVALUATED;
+    result->reason = first_error(arena, &eval_sink);
+  } else {
+    result->verdict = result->differing ? PROVE_DIVERGES : PROVE_PROVEN;
+  }
+}
+
 /* Compares the rule (index i of the run) with the query written for target. */
 static void prove_one(Arena *arena, const ProveInput *in, size_t i, const ProveTarget *t,
                       ProveResult *result) {
@@ -173,11 +297,13 @@ static void prove_one(Arena *arena, const ProveInput *in, size_t i, const ProveT
   const IrRule *rule = in->rules->rules[i], *mapped = t->mapped->rules[i];
   result->rule = rule;
   result->target = target;
+  if (rule->kind == IR_RULE_CORRELATION && rule->origin == IR_LANG_SIGMA) {
+    prove_correlation(arena, in, i, t, result);
+    return;
+  }
   if (rule->kind != IR_RULE_DETECTION || rule->origin != IR_LANG_SIGMA) {
     result->verdict = PROVE_NOT_EVALUATED;
-    result->reason = rule->kind == IR_RULE_CORRELATION
-                         ? "correlations are not compared yet: only single-event rules are"
-                         : "only Sigma rules are proven against their translations";
+    result->reason = "only Sigma rules are proven against their translations";
     return;
   }
   for (size_t q = 0; q < rule->query_count; q++)

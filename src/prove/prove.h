@@ -38,13 +38,15 @@ typedef struct ProveResult {
   const IrRule *rule;
   const char *target;
   ProveVerdict verdict;
-  const char *reason;        /* refused, not evaluated, diverges: why (with the check id) */
-  const char *query;         /* what the backend wrote, when it wrote something */
-  size_t given;              /* given events compared */
-  size_t probes;             /* probe events compared */
-  size_t differing;          /* events on which the rule and the query disagree */
-  size_t matched;            /* events the rule matched: a proof over none shows little */
-  char *example;             /* the smallest of them, as compact JSON (arena), or NULL */
+  const char *reason; /* refused, not evaluated, diverges: why (with the check id) */
+  const char *query;  /* what the backend wrote, when it wrote something */
+  size_t given;       /* given events compared */
+  size_t probes;      /* probe events compared */
+  size_t differing;   /* events on which the rule and the query disagree */
+  size_t matched;     /* events the rule matched (correlations: scenarios it fired on); a proof
+                         over none shows little */
+  size_t scenarios;   /* correlations: the scenarios compared (scenario.h) */
+  char *example;      /* the smallest of them, as compact JSON (arena), or NULL */
   bool example_matches_rule; /* whether the rule matched the example (the query did not) */
 } ProveResult;
 
