@@ -1,6 +1,8 @@
 /* What the query printers share (emit_common.h). */
 #include "emit/emit_common.h"
 
+#include "base/utf8.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,18 @@ void emit_refusal(DiagSink *diags, Arena *arena, const IrRule *rule, const IrPre
   const Source *src = pred && pred->src ? pred->src : rule->src;
   Span span = pred && pred->src ? pred->span : (Span){rule->span.start, rule->span.start + 1};
   diag_report(diags, DIAG_ERROR, src, span, id, "%s", message);
+}
+
+const IrPredicate *emit_field_not_utf8(const IrNode *node) {
+  if (node->kind == IR_PRED)
+    return node->pred.field && !utf8_valid(node->pred.field, strlen(node->pred.field)) ? &node->pred
+                                                                                       : NULL;
+  for (size_t i = 0; i < node->count; i++) {
+    const IrPredicate *bad = emit_field_not_utf8(node->children[i]);
+    if (bad)
+      return bad;
+  }
+  return NULL;
 }
 
 bool emit_is_number_text(const char *text) {

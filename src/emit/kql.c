@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "base/cidr.h"
+#include "base/utf8.h"
 #include "emit/emit.h"
 #include "emit/emit_common.h"
 #include "emit/kql_text.h"
@@ -423,7 +424,11 @@ static void event_query(Printer *p, const IrQuery *query, StrBuf *out) {
   if (query->category) {
     sb_puts(out, "event.category:");
     IrString name = ir_string_literal(p->ctx->arena, query->category, strlen(query->category));
-    kql_unquoted(out, &name);
+    if (kql_unquoted(out, &name) != KQL_PATTERN_OK)
+      refuse(p, NULL, "kql-refused-bytes",
+             "the event category '%s' has no KQL form (bytes that are not UTF-8, or whitespace "
+             "at an end)",
+             query->category);
     sb_puts(out, " and ");
     expression(p, query->where, PREC_AND, out); /* an 'and' continues the category's */
     return;
@@ -444,6 +449,11 @@ static bool kql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
                : rule->queries[i]->kind == IR_QUERY_SAMPLE ? "sample"
                : rule->queries[i]->endgame                 ? "query in Endgame EQL"
                                                            : "pipe (head, tail)");
+    for (size_t i = 0; i < rule->query_count && !p.failed; i++) {
+      const IrPredicate *bad = emit_field_not_utf8(rule->queries[i]->where);
+      if (bad)
+        refuse(&p, bad, "kql-refused-bytes", "the field name holds bytes that are not UTF-8");
+    }
     if (p.failed)
       break;
     if (rule->query_count == 1) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/cidr.h"
+#include "base/utf8.h"
 #include "emit/emit.h"
 #include "emit/emit_common.h"
 #include "emit/output.h"
@@ -252,10 +253,13 @@ static size_t disjunction(Printer *p, const IrNode *node, StrBuf *out) {
     const char *field = ops.items[i]->pred.field;
     size_t count = 0;
     StrBuf list = STRBUF_INIT;
+    bool anywhere = p->rule->origin == IR_LANG_SIGMA; /* parsed queries keep their order */
     for (size_t j = i; j < ops.count; j++)
       if (values[j] && !done[j] && strcmp(ops.items[j]->pred.field, field) == 0) {
         sb_printf(&list, "%s%s", count++ ? ", " : "", values[j]);
         done[j] = true;
+      } else if (!anywhere && !done[j]) {
+        break;
       }
     spl_field(out, field);
     sb_printf(out, count > 1 ? " IN (%s)" : "=%s", sb_text(&list));
@@ -278,6 +282,12 @@ static void search_expr(Printer *p, const IrNode *node, StrBuf *out) {
     break;
   }
   case IR_NOT: /* NOT takes one term: a list is put in parentheses too */
+    if (node->children[0]->kind == IR_PRED && node->children[0]->pred.field &&
+        node->children[0]->pred.match == IR_MATCH_NULL) {
+      spl_field(out, node->children[0]->pred.field); /* not null: it has a value */
+      sb_puts(out, "=*");
+      break;
+    }
     sb_puts(out, "NOT ");
     if (node->children[0]->kind == IR_OR) {
       sb_putc(out, '(');
@@ -387,6 +397,13 @@ static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
                "search would be needed)");
         return false;
       }
+    for (size_t i = 0; i < rule->query_count; i++) {
+      const IrPredicate *bad = emit_field_not_utf8(rule->queries[i]->where);
+      if (bad) {
+        refuse(&p, bad, "spl-refused-value", "the field name holds bytes that are not UTF-8");
+        return false;
+      }
+    }
     for (size_t i = 0; i < rule->query_count; i++) {
       const char *category = rule->queries[i]->category;
       if (category && strcmp(category, "any") != 0) {

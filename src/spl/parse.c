@@ -54,10 +54,12 @@ static void next(Parser *p) {
     for (p->pos++; p->pos < p->end && p->text[p->pos] != '"'; p->pos++)
       if (p->text[p->pos] == '\\' && p->pos + 1 < p->end)
         p->pos++;
-    if (p->pos >= p->end)
+    if (p->pos >= p->end) {
       error(p, (Span){start, start + 1}, "spl-syntax", "this quoted string is never closed");
-    else
+      t.kind = T_END; /* nothing more is read after an error */
+    } else {
       p->pos++;
+    }
   } else if (strchr("=!<>", c)) {
     static const char *const ops[] = {"!=", "<=", ">=", "=", "<", ">"};
     t.kind = T_OP;
@@ -70,6 +72,7 @@ static void next(Parser *p) {
     if (!t.op) {
       error(p, (Span){start, start + 1}, "spl-syntax", "expected a comparison such as '=' or '!='");
       p->pos++;
+      t.kind = T_END; /* nothing more is read after an error */
     }
   } else {
     t.kind = T_WORD;
@@ -223,6 +226,8 @@ static IrNode *term(Parser *p) {
   Tok first = p->tok;
   Parser saved = *p;
   next(p);
+  if (p->failed)
+    return NULL;
   if (p->tok.kind == T_OP) { /* a quoted field name is a name, not a term */
     const char *field = field_name(p, first);
     const char *op = p->tok.op;
@@ -256,8 +261,17 @@ static IrNode *term(Parser *p) {
   IrString pattern = pattern_of(p, &wild);
   IrPredicate pred = base_pred(p, NULL, first.span);
   next(p);
-  if (wild && pattern.count == 1 && pattern.segs[0].kind == IR_SEG_ANY)
-    return NULL; /* '*': every event */
+  if (!wild) { /* a plain term is found inside the event's text, as '*term*' */
+    IrStringBuilder b;
+    ir_sb_init(&b, p->arena);
+    ir_sb_wildcard(&b, IR_SEG_ANY);
+    for (size_t i = 0; i < pattern.count; i++)
+      ir_sb_literal(&b, pattern.segs[i].text, pattern.segs[i].len);
+    ir_sb_wildcard(&b, IR_SEG_ANY);
+    pattern = ir_sb_finish(&b);
+  }
+  if (pattern.count == 1 && pattern.segs[0].kind == IR_SEG_ANY)
+    return NULL; /* '*' (or ""): every event */
   ir_classify_string(p->arena, &pred, &pattern);
   return ir_pred(p->arena, &pred);
 }
@@ -357,8 +371,13 @@ static IrNode *regex_command(Parser *p) {
   }
   StrBuf re = STRBUF_INIT; /* only \" is an escape of the SPL string; PCRE reads the rest */
   for (size_t i = p->tok.span.start + 1; i + 1 < p->tok.span.end; i++) {
-    if (p->text[i] == '\\' && p->text[i + 1] == '"' && i + 2 < p->tok.span.end)
+    if (p->text[i] == '\\' && p->text[i + 1] == '"' && i + 2 < p->tok.span.end) {
+      sb_puts(&re, "\\x22"); /* the quote, as the SPL backend writes it */
       i++;
+      continue;
+    }
+    if (p->text[i] == '\\' && i + 2 < p->tok.span.end)
+      sb_putc(&re, p->text[i++]); /* an escape pair, kept whole */
     sb_putc(&re, p->text[i]);
   }
   IrPredicate pred = base_pred(p, field, (Span){start.start, p->tok.span.end});

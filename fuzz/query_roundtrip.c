@@ -1,0 +1,64 @@
+/* The KQL and SPL round trip (query_roundtrip.h). */
+#include "query_roundtrip.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/source.h"
+#include "emit/emit.h"
+#include "ir/ir_build.h"
+#include "ir/ir_json.h"
+#include "kql/kql.h"
+#include "spl/spl.h"
+
+static IrRule *compile(Arena *arena, bool kql, const char *text, size_t len) {
+  DiagSink diags;
+  diag_sink_init(&diags, arena);
+  Source *src = source_from_text(arena, "<query>", text, len);
+  IrNode *where;
+  if (kql) {
+    KqlNode *tree = kql_parse(arena, src, (Span){0, src->len}, NULL, &diags);
+    where = tree ? kql_lower(arena, src, tree, NULL, &diags) : NULL;
+  } else {
+    where = spl_parse(arena, src, (Span){0, src->len}, 100, &diags);
+  }
+  return where ? ir_event_rule(arena, kql ? IR_LANG_KQL : IR_LANG_SPL, src, (Span){0, src->len}, 0,
+                               "ecs", where)
+               : NULL;
+}
+
+static char *json_of(IrRule *rule) {
+  IrRuleSet set = {&rule, 1, 1};
+  StrBuf out = STRBUF_INIT;
+  ir_json_write(&set, &out);
+  return out.data;
+}
+
+bool query_round_trips(bool kql, const char *text, size_t len, bool *written_back, char **why) {
+  Arena arena;
+  arena_init(&arena);
+  bool ok = true;
+  *written_back = false;
+  IrRule *rule = compile(&arena, kql, text, len);
+  if (rule) {
+    DiagSink diags;
+    diag_sink_init(&diags, &arena);
+    IrRuleSet set = {&rule, 1, 1};
+    EmitMeta meta = {0};
+    EmitCtx ctx = {&arena, &diags, NULL, &set, &set, &meta};
+    StrBuf written = STRBUF_INIT;
+    if (emit_backend(kql ? "kql" : "spl")->query(&ctx, 0, &written)) {
+      *written_back = true;
+      IrRule *again = compile(&arena, kql, sb_text(&written), written.len);
+      char *first = json_of(rule), *second = again ? json_of(again) : NULL;
+      ok = second && strcmp(first, second) == 0;
+      if (!ok)
+        *why = strdup(second ? second : "(does not parse)");
+      free(first);
+      free(second);
+    }
+    sb_free(&written);
+  }
+  arena_free(&arena);
+  return ok;
+}
