@@ -6,9 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Whether text (KQL when kql, else SPL) round-trips; true too when it does not parse or the
- * backend refuses it (*written_back says whether it was written). On false, *why (malloc'd)
- * says where the IRs differ. */
+/* Whether text (KQL when kql, else SPL) round-trips: written back by its backend, it parses to
+ * the same IR; an SPL query written with pipes (regexes for what search cannot say) must reach
+ * that from its second trip on. True too when it does not parse or the backend refuses it
+ * (*written_back says whether it was written). On false, *why (malloc'd) shows the IR reached. */
 bool query_round_trips(bool kql, const char *text, size_t len, bool *written_back, char **why);
 
 #endif

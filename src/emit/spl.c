@@ -28,6 +28,8 @@ typedef struct Printer {
   const IrRule *rule;
   const MapLogsource *row; /* the logsource row of the rule: its conditions */
   bool failed;
+  const IrPredicate **deferred; /* tested by rex + eval, read in the search as sigmac_cN="true" */
+  size_t deferred_count;
 } Printer;
 
 static void refuse(Printer *p, const IrPredicate *pred, const char *id, const char *fmt, ...)
@@ -117,8 +119,8 @@ static Way way_of(const Printer *p, const IrPredicate *pred) {
   StrBuf probe = STRBUF_INIT;
   SplValueError error = spl_value(&probe, &pattern);
   sb_free(&probe);
-  if (error == SPL_VALUE_CONTROL || error == SPL_VALUE_BYTES)
-    return WAY_NONE;
+  if (error == SPL_VALUE_BYTES)
+    return WAY_NONE; /* control characters are written in a regex as \xNN */
   if (error != SPL_VALUE_OK || (pred->cased && !logsource_condition(p, pred)))
     return WAY_PIPE;
   Cidr network; /* search reads a value in CIDR notation as a network */
@@ -146,11 +148,12 @@ static void refuse_pred(Printer *p, const IrPredicate *pred, bool pipe_possible)
            pred->pattern);
   } else if (pred->match == IR_MATCH_EXPR) {
     refuse(p, pred, "spl-refused-expression", "SPL has no form for this EQL expression here");
-  } else if (pipe_possible) {
-    refuse(p, pred, "spl-refused-regex-in-or",
-           "this needs '| regex' (a regex, a literal '*', a '?' wildcard or a case-sensitive "
-           "match), which filters after the search and so can only stand for a condition the "
-           "whole rule requires, not for part of an OR or a NOT");
+  } else if (pipe_possible || (pred->field && !spl_regex_field(pred->field))) {
+    refuse(p, pred, "spl-refused-value",
+           "this needs a regex (a regex, a literal '*', a '?' wildcard, a case-sensitive match or "
+           "control characters), and the rex and regex commands name their field bare: '%s' "
+           "has other characters than letters, digits, '_', '.' and '-'",
+           pred->field ? pred->field : "");
   } else {
     refuse(p, pred, "spl-refused-value",
            "the value holds control characters or bytes that are not UTF-8, which a quoted SPL "
@@ -299,6 +302,11 @@ static void search_expr(Printer *p, const IrNode *node, StrBuf *out) {
     break;
   case IR_PRED: {
     const IrPredicate *pred = &node->pred;
+    for (size_t k = 0; k < p->deferred_count; k++)
+      if (p->deferred[k] == pred) { /* its rex and eval ran before this search */
+        sb_printf(out, "sigmac_c%zu=\"true\"", k + 1);
+        return;
+      }
     if (way_of(p, pred) != WAY_SEARCH) {
       refuse_pred(p, pred, way_of(p, pred) == WAY_PIPE);
       break;
@@ -332,18 +340,74 @@ static bool all_search(const Printer *p, const IrNode *node) {
   return true;
 }
 
+/* The PCRE a pipe-able predicate stands for: a Sigma regex with its flags, or a pattern
+ * anchored at both ends. */
+static void pipe_pattern(Printer *p, const IrPredicate *pred, StrBuf *regex) {
+  if (pred->match == IR_MATCH_REGEX) {
+    sb_printf(regex, "%s%s%s", pred->regex_flags & IR_RE_IGNORECASE ? "(?i)" : "",
+              pred->regex_flags & IR_RE_MULTILINE ? "(?m)" : "",
+              pred->regex_flags & IR_RE_DOTALL ? "(?s)" : "");
+    sb_puts(regex, pred->pattern);
+  } else {
+    IrString pattern = ir_pattern_of(p->ctx->arena, pred);
+    spl_pattern_regex(regex, &pattern, pred->cased);
+  }
+}
+
+/* Whether every predicate under node can be written, in the search or after a pipe. */
+static bool all_writable(const Printer *p, const IrNode *node) {
+  if (node->kind == IR_PRED)
+    return way_of(p, &node->pred) != WAY_NONE &&
+           (way_of(p, &node->pred) == WAY_SEARCH || spl_regex_field(node->pred.field));
+  for (size_t i = 0; i < node->count; i++)
+    if (!all_writable(p, node->children[i]))
+      return false;
+  return true;
+}
+
+/* The first predicate under node that cannot be written at all (all_writable is false). */
+static const IrPredicate *unwritable(const Printer *p, const IrNode *node) {
+  if (node->kind == IR_PRED)
+    return all_writable(p, node) ? NULL : &node->pred;
+  for (size_t i = 0; i < node->count; i++) {
+    const IrPredicate *bad = unwritable(p, node->children[i]);
+    if (bad)
+      return bad;
+  }
+  return NULL;
+}
+
+/* Defers the pipe-able predicates under node: each gets '| rex field=F "(?<sigmac_mN>re)"' and
+ * '| eval sigmac_cN=if(isnotnull(sigmac_mN),"true","false")', so that a search after them can
+ * test it anywhere in a boolean, under OR and NOT too (an event without F gets "false"). */
+static void defer_pipes(Printer *p, const IrNode *node, StrBuf *pipes) {
+  if (node->kind != IR_PRED) {
+    for (size_t i = 0; i < node->count; i++)
+      defer_pipes(p, node->children[i], pipes);
+    return;
+  }
+  if (way_of(p, &node->pred) != WAY_PIPE)
+    return;
+  size_t k = ++p->deferred_count;
+  p->deferred = arena_grow(p->ctx->arena, p->deferred, k - 1, k, sizeof(IrPredicate *));
+  p->deferred[k - 1] = &node->pred;
+  StrBuf regex = STRBUF_INIT;
+  sb_printf(&regex, "(?<sigmac_m%zu>", k);
+  pipe_pattern(p, &node->pred, &regex);
+  sb_putc(&regex, ')');
+  sb_printf(pipes, " | rex field=%s ", node->pred.field);
+  if (!spl_regex_string(pipes, sb_text(&regex)))
+    refuse(p, &node->pred, "spl-refused-value",
+           "the regex holds control characters, bytes that are not UTF-8 or a final lone "
+           "backslash, which an SPL string cannot hold");
+  sb_printf(pipes, " | eval sigmac_c%zu=if(isnotnull(sigmac_m%zu),\"true\",\"false\")", k, k);
+  sb_free(&regex);
+}
+
 /* '| regex field="..."' for a conjunct of the whole rule. */
 static void pipe_regex(Printer *p, const IrPredicate *pred, StrBuf *out) {
   StrBuf regex = STRBUF_INIT;
-  if (pred->match == IR_MATCH_REGEX) {
-    sb_printf(&regex, "%s%s%s", pred->regex_flags & IR_RE_IGNORECASE ? "(?i)" : "",
-              pred->regex_flags & IR_RE_MULTILINE ? "(?m)" : "",
-              pred->regex_flags & IR_RE_DOTALL ? "(?s)" : "");
-    sb_puts(&regex, pred->pattern);
-  } else {
-    IrString pattern = ir_pattern_of(p->ctx->arena, pred);
-    spl_pattern_regex(&regex, &pattern, pred->cased);
-  }
+  pipe_pattern(p, pred, &regex);
   if (!spl_regex_field(pred->field)) {
     refuse(p, pred, "spl-refused-value",
            "the regex command names its field bare, and '%s' is no such name", pred->field);
@@ -358,33 +422,42 @@ static void pipe_regex(Printer *p, const IrPredicate *pred, StrBuf *out) {
   sb_free(&regex);
 }
 
+/* base [| regex ...] [| rex ... | eval ... | search rest]: the conjuncts search can say first
+ * (they use the index), a pipe-able conjunct as '| regex', and a conjunct with a pipe-able part
+ * inside an OR or NOT through rex and eval, tested by a search after them. */
 static void event_query(Printer *p, const IrNode *where, StrBuf *out) {
   EmitOperands conjuncts = where->kind == IR_AND ? emit_operands(p->ctx->arena, where)
                                                  : (EmitOperands){(const IrNode **)&where, 1};
-  StrBuf search = STRBUF_INIT, pipes = STRBUF_INIT;
-  size_t terms = 0;
+  StrBuf search = STRBUF_INIT, pipes = STRBUF_INIT, rex = STRBUF_INIT, rest = STRBUF_INIT;
+  size_t terms = 0, later = 0;
   for (size_t i = 0; i < conjuncts.count; i++) {
     const IrNode *c = conjuncts.items[i];
     if (c->kind == IR_PRED && way_of(p, &c->pred) == WAY_PIPE) {
       pipe_regex(p, &c->pred, &pipes);
-      continue;
+    } else if (all_search(p, c)) {
+      sb_puts(&search, terms++ ? " " : "");
+      operand(p, c, &search);
+    } else if (all_writable(p, c)) {
+      defer_pipes(p, c, &rex);
+      sb_puts(&rest, later++ ? " " : "");
+      operand(p, c, &rest);
+    } else { /* refused, with the reason of its first predicate that cannot be written */
+      refuse_pred(p, unwritable(p, c), false);
     }
-    sb_puts(&search, terms++ ? " " : "");
-    if (!all_search(p, c)) { /* refused, with the reason of its first predicate */
-      search_expr(p, c, &search);
-      continue;
-    }
-    operand(p, c, &search);
   }
   sb_puts(out, terms ? sb_text(&search) : "*");
   sb_puts(out, sb_text(&pipes));
+  if (later)
+    sb_printf(out, "%s | search %s", sb_text(&rex), sb_text(&rest));
   sb_free(&search);
   sb_free(&pipes);
+  sb_free(&rex);
+  sb_free(&rest);
 }
 
 static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
-  Printer p = {ctx, rule, NULL, false};
+  Printer p = {ctx, rule, NULL, false, NULL, 0};
   if (ctx->mapping && rule->origin == IR_LANG_SIGMA)
     p.row = mapping_logsource(ctx->mapping, &rule->logsource);
   switch (rule->kind) {
@@ -416,11 +489,11 @@ static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
     }
     if (rule->query_count == 1) {
       event_query(&p, rule->queries[0]->where, out);
-    } else { /* a condition list: its queries or-ed, no pipe possible */
+    } else { /* a condition list: its queries or-ed */
       IrNode **wheres = arena_array(ctx->arena, rule->query_count, sizeof(IrNode *));
       for (size_t i = 0; i < rule->query_count; i++)
         wheres[i] = rule->queries[i]->where;
-      search_expr(&p, ir_join(ctx->arena, IR_OR, wheres, rule->query_count), out);
+      event_query(&p, ir_join(ctx->arena, IR_OR, wheres, rule->query_count), out);
     }
     break;
   case IR_RULE_CORRELATION:

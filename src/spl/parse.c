@@ -17,7 +17,19 @@ typedef struct Tok {
   const char *op; /* T_OP: "=", "!=", "<", "<=", ">", ">=" */
 } Tok;
 
+/* A regex tested by '| rex field=F "(?<M>re)"' and read as '| eval
+ * C=if(isnotnull(M),"true","false")' (the form the SPL backend writes for a regex inside an OR or
+ * NOT). */
+typedef struct Deferred {
+  const char *match;     /* M */
+  const char *field;     /* F */
+  const char *regex;     /* re */
+  const char *condition; /* C, once an eval names it */
+} Deferred;
+
 typedef struct Parser {
+  Deferred *deferred;
+  size_t deferred_count;
   Arena *arena;
   const Source *src;
   DiagSink *diags;
@@ -202,6 +214,14 @@ static IrNode *in_list(Parser *p, const char *field, Span span) {
   return p->failed ? NULL : ir_join(p->arena, IR_OR, values, count);
 }
 
+/* The deferred regex whose eval named condition, or NULL. */
+static const Deferred *deferred_condition(const Parser *p, const char *condition) {
+  for (size_t i = 0; i < p->deferred_count; i++)
+    if (p->deferred[i].condition && strcmp(p->deferred[i].condition, condition) == 0)
+      return &p->deferred[i];
+  return NULL;
+}
+
 /* The field a token names: a word, or a quoted name with \" and \\ resolved. */
 static const char *field_name(Parser *p, Tok tok) {
   if (tok.kind == T_WORD)
@@ -238,7 +258,14 @@ static IrNode *term(Parser *p) {
     }
     Span span = {first.span.start, p->tok.span.end};
     IrNode *out;
-    if (strcmp(op, "=") == 0) {
+    const Deferred *d = strcmp(op, "=") == 0 ? deferred_condition(p, field) : NULL;
+    if (d) { /* C="true": the regex its rex and eval tested */
+      IrPredicate pred = base_pred(p, d->field, span);
+      pred.match = IR_MATCH_REGEX;
+      pred.pattern = d->regex;
+      pred.cased = true; /* PCRE's own case rules */
+      out = ir_pred(p->arena, &pred);
+    } else if (strcmp(op, "=") == 0) {
       out = equals(p, field, span);
     } else if (strcmp(op, "!=") == 0) { /* the field is there, with another value */
       IrPredicate has = base_pred(p, field, span);
@@ -349,6 +376,112 @@ static IrNode *and_expr(Parser *p) {
   return count ? ir_join(p->arena, IR_AND, parts, count) : NULL;
 }
 
+/* The PCRE in the current string token: only \" is an escape of the SPL string (read as \x22,
+ * as the SPL backend writes a quote); PCRE reads the rest. */
+static const char *regex_text(Parser *p) {
+  StrBuf re = STRBUF_INIT;
+  for (size_t i = p->tok.span.start + 1; i + 1 < p->tok.span.end; i++) {
+    if (p->text[i] == '\\' && p->text[i + 1] == '"' && i + 2 < p->tok.span.end) {
+      sb_puts(&re, "\\x22");
+      i++;
+      continue;
+    }
+    if (p->text[i] == '\\' && i + 2 < p->tok.span.end)
+      sb_putc(&re, p->text[i++]); /* an escape pair, kept whole */
+    sb_putc(&re, p->text[i]);
+  }
+  const char *out = arena_strdup(p->arena, sb_text(&re));
+  sb_free(&re);
+  return out;
+}
+
+/* Whether the current token is the word word, consumed if so. */
+static bool take_word(Parser *p, const char *word) {
+  if (!word_is(p, word))
+    return false;
+  next(p);
+  return true;
+}
+
+static bool take(Parser *p, TokKind kind) {
+  if (p->tok.kind != kind)
+    return false;
+  next(p);
+  return true;
+}
+
+/* | rex field=F "(?<M>re)": the one form the SPL backend writes; the regex is kept for the eval
+ * and the search that read it. */
+static void rex_command(Parser *p) {
+  Span start = p->tok.span;
+  next(p);
+  if (!take_word(p, "field") || p->tok.kind != T_OP || strcmp(p->tok.op, "=") != 0) {
+    error(p, p->tok.span, "spl-unsupported", "only 'rex field=F \"(?<name>regex)\"' is evaluated");
+    return;
+  }
+  next(p);
+  if (p->tok.kind != T_WORD) {
+    error(p, p->tok.span, "spl-syntax", "expected the field of the rex command");
+    return;
+  }
+  const char *field = tok_text(p);
+  next(p);
+  if (p->tok.kind != T_STRING) {
+    error(p, p->tok.span, "spl-syntax", "the rex command needs its regex in double quotes");
+    return;
+  }
+  const char *re = regex_text(p);
+  size_t len = strlen(re), name_len = strncmp(re, "(?<", 3) == 0 ? strcspn(re + 3, ">") : 0;
+  if (!name_len || re[3 + name_len] != '>' || len < 5 + name_len || re[len - 1] != ')') {
+    error(p, (Span){start.start, p->tok.span.end}, "spl-unsupported",
+          "only a rex whose whole regex is one named group is evaluated");
+    return;
+  }
+  Deferred d = {arena_strndup(p->arena, re + 3, name_len), field,
+                arena_strndup(p->arena, re + 4 + name_len, len - 5 - name_len), NULL};
+  p->deferred =
+      arena_grow(p->arena, p->deferred, p->deferred_count, p->deferred_count + 1, sizeof(Deferred));
+  p->deferred[p->deferred_count++] = d;
+  next(p);
+}
+
+/* | eval C=if(isnotnull(M),"true","false"): names the condition a rex's match stands for. */
+static void eval_command(Parser *p) {
+  Span start = p->tok.span;
+  next(p);
+  const char *condition = p->tok.kind == T_WORD ? tok_text(p) : NULL;
+  next(p);
+  bool ok = condition && p->tok.kind == T_OP && strcmp(p->tok.op, "=") == 0;
+  if (ok)
+    next(p);
+  ok = ok && take_word(p, "if") && take(p, T_LPAREN) && take_word(p, "isnotnull") &&
+       p->tok.kind == T_LPAREN;
+  const char *match = NULL;
+  if (ok) {
+    next(p);
+    match = p->tok.kind == T_WORD ? tok_text(p) : NULL;
+    next(p);
+  }
+  const char *texts[2] = {NULL, NULL};
+  ok = ok && match && take(p, T_RPAREN) && take(p, T_COMMA);
+  for (int k = 0; ok && k < 2; k++) {
+    texts[k] = p->tok.kind == T_STRING ? tok_text(p) : NULL;
+    ok = texts[k] && take(p, T_STRING) && take(p, k ? T_RPAREN : T_COMMA);
+  }
+  ok = ok && strcmp(texts[0], "\"true\"") == 0 && strcmp(texts[1], "\"false\"") == 0;
+  Deferred *d = NULL;
+  for (size_t i = 0; ok && i < p->deferred_count; i++)
+    if (strcmp(p->deferred[i].match, match) == 0)
+      d = &p->deferred[i];
+  if (!ok || !d) {
+    error(p, start, "spl-unsupported",
+          "only 'eval C=if(isnotnull(M),\"true\",\"false\")' over a rex's named group is "
+          "evaluated");
+    return;
+  }
+  d->condition = condition;
+}
+
 /* | regex [field(=|!=)]"re": an unanchored PCRE over the field (_raw without one). */
 static IrNode *regex_command(Parser *p) {
   next(p);
@@ -369,29 +502,23 @@ static IrNode *regex_command(Parser *p) {
     error(p, p->tok.span, "spl-syntax", "the regex command needs its regex in double quotes");
     return NULL;
   }
-  StrBuf re = STRBUF_INIT; /* only \" is an escape of the SPL string; PCRE reads the rest */
-  for (size_t i = p->tok.span.start + 1; i + 1 < p->tok.span.end; i++) {
-    if (p->text[i] == '\\' && p->text[i + 1] == '"' && i + 2 < p->tok.span.end) {
-      sb_puts(&re, "\\x22"); /* the quote, as the SPL backend writes it */
-      i++;
-      continue;
-    }
-    if (p->text[i] == '\\' && i + 2 < p->tok.span.end)
-      sb_putc(&re, p->text[i++]); /* an escape pair, kept whole */
-    sb_putc(&re, p->text[i]);
-  }
   IrPredicate pred = base_pred(p, field, (Span){start.start, p->tok.span.end});
   pred.match = IR_MATCH_REGEX;
-  pred.pattern = arena_strdup(p->arena, sb_text(&re));
+  pred.pattern = regex_text(p);
   pred.cased = true; /* PCRE's own case rules: (?i) in the pattern says otherwise */
-  sb_free(&re);
   next(p);
   IrNode *node = ir_pred(p->arena, &pred);
   return negated ? ir_not(p->arena, node) : node;
 }
 
 IrNode *spl_parse(Arena *arena, const Source *src, Span span, size_t max_depth, DiagSink *diags) {
-  Parser p = {arena, src, diags, src->text, span.start, span.end, {0}, 0, max_depth, false};
+  Parser p = {.arena = arena,
+              .src = src,
+              .diags = diags,
+              .text = src->text,
+              .pos = span.start,
+              .end = span.end,
+              .max_depth = max_depth};
   next(&p);
   if (word_is(&p, "search"))
     next(&p);
@@ -408,12 +535,19 @@ IrNode *spl_parse(Arena *arena, const Source *src, Span span, size_t max_depth, 
     next(&p);
     if (word_is(&p, "regex")) {
       search = regex_command(&p);
+    } else if (word_is(&p, "rex")) {
+      rex_command(&p);
+      search = NULL;
+    } else if (word_is(&p, "eval")) {
+      eval_command(&p);
+      search = NULL;
     } else if (word_is(&p, "search")) {
       next(&p);
       search = and_expr(&p);
     } else {
       error(&p, p.tok.span, "spl-unsupported",
-            "only the search and regex commands are evaluated after a pipe");
+            "only the search, regex, rex and eval commands (the forms sigmac writes) are "
+            "evaluated after a pipe");
       break;
     }
   }
