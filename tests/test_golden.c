@@ -241,3 +241,22 @@ Test(golden, t1553_002_savedsearches) {
   free(conf);
   sigmac_session_free(session);
 }
+
+/* A field name with a line break (found by review): it would have ended the search line of a
+ * savedsearches.conf stanza and added settings of its own. Every backend refuses it. */
+Test(golden, hostile_field_names_never_reach_the_output) {
+  static const char rule[] = "title: t\nlogsource: {category: process_creation, product: windows}\n"
+                             "detection:\n  sel:\n    \"x\\ncron_schedule = * * * * *\": v\n"
+                             "  sel2:\n    Image: '*'\n  condition: sel or sel2\n";
+  static const char *const targets[][2] = {{"spl", "savedsearches"}, {"spl", NULL}, {"kql", NULL}};
+  for (size_t t = 0; t < 3; t++) {
+    SigmacSession *session = sigmac_session_new();
+    cr_assert(sigmac_add_text(session, "hostile.yml", rule, sizeof rule - 1));
+    cr_assert(sigmac_finish(session));
+    char *out = NULL;
+    cr_assert_not(sigmac_convert(session, targets[t][0], targets[t][1], &out), "%s", targets[t][0]);
+    cr_assert(!out || !strstr(out, "cron_schedule"), "%s", out);
+    free(out);
+    sigmac_session_free(session);
+  }
+}

@@ -112,3 +112,20 @@ Test(spl, malformed_searches_are_errors_at_their_place) {
   syntax_error_at("a>x", 2, "spl-unsupported");
   syntax_error_at("* | regex c=cmd", 12, "spl-syntax");
 }
+
+/* What a review found: eval's match() keeps a regex's own group numbers (a rex wrapper shifted
+ * them), anchored patterns end at \z ('$' also matches before a final line break), and the
+ * condition an eval computes is read only as ="true". */
+Test(spl, deferred_regexes_keep_their_meaning) {
+  static const char *const events[] = {"{\"c\":\"aa\"}", "{\"c\":\"ab\"}", "{\"d\":\"x\"}",
+                                       "{\"c\":\"abc\\n\"}", NULL};
+  cr_assert_str_eq(keeps("* | eval sigmac_c1=if(isnotnull('c') AND match('c', \"(a)\\1\"), "
+                         "\"true\", \"false\") | search sigmac_c1=\"true\" OR d=x",
+                         events),
+                   "1010");
+  cr_assert_str_eq(keeps("* | regex c=\"(?s)^abc\\z\"", events), "0000");
+  cr_assert_str_eq(keeps("* | regex c=\"(?s)^abc$\"", events), "0001");
+  syntax_error_at("* | eval sigmac_c1=if(isnotnull('c') AND match('c', \"a\"), \"true\", "
+                  "\"false\") | search sigmac_c1=\"false\"",
+                  94, "spl-unsupported");
+}

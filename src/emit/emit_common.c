@@ -16,12 +16,16 @@ void emit_refusal(DiagSink *diags, Arena *arena, const IrRule *rule, const IrPre
   diag_report(diags, DIAG_ERROR, src, span, id, "%s", message);
 }
 
-const IrPredicate *emit_field_not_utf8(const IrNode *node) {
-  if (node->kind == IR_PRED)
-    return node->pred.field && !utf8_valid(node->pred.field, strlen(node->pred.field)) ? &node->pred
-                                                                                       : NULL;
+const IrPredicate *emit_unsafe_field(const IrNode *node) {
+  if (node->kind == IR_PRED) {
+    const char *f = node->pred.field;
+    bool bad = f && !utf8_valid(f, strlen(f));
+    for (const char *c = f; c && *c && !bad; c++)
+      bad = (unsigned char)*c < 0x20 || *c == 0x7F;
+    return bad ? &node->pred : NULL;
+  }
   for (size_t i = 0; i < node->count; i++) {
-    const IrPredicate *bad = emit_field_not_utf8(node->children[i]);
+    const IrPredicate *bad = emit_unsafe_field(node->children[i]);
     if (bad)
       return bad;
   }
@@ -66,9 +70,15 @@ bool emit_number_text(StrBuf *out, const IrNumber *n) {
   if (!isfinite(n->value))
     return false;
   const char *t = n->text ? n->text : "";
-  size_t sign = t[0] == '-';
-  if (*t && strspn(t + sign, "0123456789") == strlen(t + sign)) {
+  size_t sign = t[0] == '-', digits = strspn(t + sign, "0123456789");
+  if (*t && digits == strlen(t + sign)) {
     sb_puts(out, t); /* an integer past 64 bits: Elasticsearch reads it as a double */
+    return true;
+  }
+  if (digits && t[sign + digits] == '.' && t[sign + digits + 1] &&
+      strspn(t + sign + digits + 1, "0123456789") == strlen(t + sign + digits + 1) &&
+      strtod(t, NULL) == n->value) {
+    sb_puts(out, t); /* a plain decimal as written: 10.0 stays 10.0, never 1e+01 */
     return true;
   }
   char text[64];

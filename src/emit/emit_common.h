@@ -18,9 +18,9 @@
 void emit_refusal(DiagSink *diags, Arena *arena, const IrRule *rule, const IrPredicate *pred,
                   const char *id, const char *fmt, va_list args);
 
-/* The first predicate under node whose field name is not UTF-8 (no query language can name it),
- * or NULL. */
-const IrPredicate *emit_field_not_utf8(const IrNode *node);
+/* The first predicate under node whose field name is not UTF-8 or holds control characters (no
+ * query language names it safely), or NULL. */
+const IrPredicate *emit_unsafe_field(const IrNode *node);
 
 /* Whether text is a plain number (digits, sign, point): a value a numeric field takes. */
 bool emit_is_number_text(const char *text);

@@ -262,6 +262,13 @@ static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, S
     refuse(p, pred, "kql-refused-regex", "KQL has no regular expressions; convert to EQL instead");
     return FORM_WHOLE;
   case IR_MATCH_CIDR:
+    if (!ecs_field(p, pred->field) && p->ctx->mapping && p->ctx->mapping->ecs) {
+      refuse(p, pred, "kql-refused-type",
+             "'%s' is not an ECS field, so its type is unknown: a network matches only on an ip "
+             "field, and a keyword field would take the text literally",
+             pred->field);
+      return FORM_WHOLE;
+    }
     if (ecs_field(p, pred->field) && family(p, pred->field) != ECS_IP) {
       refuse(p, pred, "kql-refused-type",
              "KQL matches a network only on an ip field, and ECS types '%s' as %s", pred->field,
@@ -450,9 +457,10 @@ static bool kql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
                : rule->queries[i]->endgame                 ? "query in Endgame EQL"
                                                            : "pipe (head, tail)");
     for (size_t i = 0; i < rule->query_count && !p.failed; i++) {
-      const IrPredicate *bad = emit_field_not_utf8(rule->queries[i]->where);
+      const IrPredicate *bad = emit_unsafe_field(rule->queries[i]->where);
       if (bad)
-        refuse(&p, bad, "kql-refused-bytes", "the field name holds bytes that are not UTF-8");
+        refuse(&p, bad, "kql-refused-bytes",
+               "the field name holds control characters or bytes that are not UTF-8");
     }
     if (p.failed)
       break;

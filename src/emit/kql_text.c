@@ -8,10 +8,13 @@
 #include "base/utf8.h"
 
 void kql_field(StrBuf *out, const char *field) {
+  static const char *const words[] = {"and", "or", "not", "true", "false", "null", NULL};
   bool plain = *field != '\0';
   for (const char *c = field; *c && plain; c++)
     plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
             strchr("._@-", *c);
+  for (const char *const *w = words; plain && *w; w++)
+    plain = strcasecmp(*w, field) != 0; /* 'null:a' would read as free text */
   if (plain) {
     sb_puts(out, field);
     return;

@@ -113,6 +113,13 @@ static Way way_of(const Printer *p, const IrPredicate *pred) {
     return keyword_way(p, pred);
   if (pred->match == IR_MATCH_REGEX)
     return WAY_PIPE;
+  if (pred->value.kind == IR_VALUE_NUMBER && pred->match != IR_MATCH_CIDR) {
+    StrBuf probe = STRBUF_INIT; /* infinity and NaN have no literal */
+    bool ok = emit_number_text(&probe, &pred->value.number);
+    sb_free(&probe);
+    if (!ok)
+      return WAY_NONE;
+  }
   if (!string_match(pred->match) || pred->value.kind != IR_VALUE_STRING)
     return WAY_SEARCH;
   IrString pattern = ir_pattern_of(p->ctx->arena, pred);
@@ -154,10 +161,11 @@ static void refuse_pred(Printer *p, const IrPredicate *pred, bool pipe_possible)
            "control characters), and the rex and regex commands name their field bare: '%s' "
            "has other characters than letters, digits, '_', '.' and '-'",
            pred->field ? pred->field : "");
+  } else if (pred->value.kind == IR_VALUE_NUMBER) {
+    refuse(p, pred, "spl-refused-value", "SPL has no literal for infinity or NaN");
   } else {
     refuse(p, pred, "spl-refused-value",
-           "the value holds control characters or bytes that are not UTF-8, which a quoted SPL "
-           "value cannot hold");
+           "the value holds bytes that are not UTF-8, which no SPL text can hold");
   }
 }
 
@@ -168,7 +176,8 @@ static bool search_pred(Printer *p, const IrPredicate *pred, StrBuf *value, StrB
   switch (pred->match) {
   case IR_MATCH_EQUALS:
     if (pred->value.kind == IR_VALUE_NUMBER) {
-      emit_number_text(value, &pred->value.number);
+      if (!emit_number_text(value, &pred->value.number))
+        sb_puts(value, "\"\""); /* never written: way_of refuses infinities and NaN */
       return true;
     }
     if (pred->value.kind == IR_VALUE_BOOL) {
@@ -377,9 +386,11 @@ static const IrPredicate *unwritable(const Printer *p, const IrNode *node) {
   return NULL;
 }
 
-/* Defers the pipe-able predicates under node: each gets '| rex field=F "(?<sigmac_mN>re)"' and
- * '| eval sigmac_cN=if(isnotnull(sigmac_mN),"true","false")', so that a search after them can
- * test it anywhere in a boolean, under OR and NOT too (an event without F gets "false"). */
+/* Defers the pipe-able predicates under node: each gets
+ * '| eval sigmac_cN=if(isnotnull('F') AND match('F', "re"), "true", "false")', so that a search
+ * after them can test it anywhere in a boolean, under OR and NOT too (an event without F gets
+ * "false"). match() is PCRE, unanchored, as the regex command; eval names a field in single
+ * quotes, since '.' and '-' are operators there. */
 static void defer_pipes(Printer *p, const IrNode *node, StrBuf *pipes) {
   if (node->kind != IR_PRED) {
     for (size_t i = 0; i < node->count; i++)
@@ -392,15 +403,14 @@ static void defer_pipes(Printer *p, const IrNode *node, StrBuf *pipes) {
   p->deferred = arena_grow(p->ctx->arena, p->deferred, k - 1, k, sizeof(IrPredicate *));
   p->deferred[k - 1] = &node->pred;
   StrBuf regex = STRBUF_INIT;
-  sb_printf(&regex, "(?<sigmac_m%zu>", k);
   pipe_pattern(p, &node->pred, &regex);
-  sb_putc(&regex, ')');
-  sb_printf(pipes, " | rex field=%s ", node->pred.field);
+  const char *f = node->pred.field;
+  sb_printf(pipes, " | eval sigmac_c%zu=if(isnotnull('%s') AND match('%s', ", k, f, f);
   if (!spl_regex_string(pipes, sb_text(&regex)))
     refuse(p, &node->pred, "spl-refused-value",
            "the regex holds control characters, bytes that are not UTF-8 or a final lone "
            "backslash, which an SPL string cannot hold");
-  sb_printf(pipes, " | eval sigmac_c%zu=if(isnotnull(sigmac_m%zu),\"true\",\"false\")", k, k);
+  sb_puts(pipes, "), \"true\", \"false\")");
   sb_free(&regex);
 }
 
@@ -471,9 +481,10 @@ static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
         return false;
       }
     for (size_t i = 0; i < rule->query_count; i++) {
-      const IrPredicate *bad = emit_field_not_utf8(rule->queries[i]->where);
+      const IrPredicate *bad = emit_unsafe_field(rule->queries[i]->where);
       if (bad) {
-        refuse(&p, bad, "spl-refused-value", "the field name holds bytes that are not UTF-8");
+        refuse(&p, bad, "spl-refused-value",
+               "the field name holds control characters or bytes that are not UTF-8");
         return false;
       }
     }
@@ -533,7 +544,7 @@ static bool spl_savedsearches(EmitCtx *ctx, StrBuf *out) {
     first = false;
     conf_text(out, title ? title : "sigmac rule", true);
     sb_puts(out, "]\nsearch = ");
-    sb_putn(out, sb_text(&text), text.len);
+    conf_text(out, sb_text(&text), false); /* one line: nothing can add a setting */
     const char *description =
         rule->meta.description ? rule->meta.description : ctx->meta->description;
     if (description) {

@@ -5,14 +5,20 @@
 
 #include "base/utf8.h"
 
-void spl_field(StrBuf *out, const char *field) {
+bool spl_field(StrBuf *out, const char *field) {
+  static const char *const reserved[] = {"AND", "OR", "NOT", "IN", "search", NULL};
   bool plain = *field != '\0';
-  for (const char *c = field; *c && plain; c++)
-    plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-            *c == '_' || *c == '.';
+  for (const char *c = field; *c; c++) {
+    if ((unsigned char)*c < 0x20 || *c == 0x7F)
+      return false; /* no escape: a line break would end the search (and a .conf line) */
+    plain = plain && ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= '0' && *c <= '9') || *c == '_' || *c == '.');
+  }
+  for (const char *const *r = reserved; plain && *r; r++)
+    plain = strcmp(*r, field) != 0;
   if (plain) {
     sb_puts(out, field);
-    return;
+    return true;
   }
   sb_putc(out, '"');
   for (const char *c = field; *c; c++) {
@@ -21,6 +27,7 @@ void spl_field(StrBuf *out, const char *field) {
     sb_putc(out, *c);
   }
   sb_putc(out, '"');
+  return true;
 }
 
 bool spl_regex_field(const char *field) {
@@ -119,5 +126,5 @@ void spl_pattern_regex(StrBuf *out, const IrString *pattern, bool cased) {
       break;
     }
   }
-  sb_putc(out, '$');
+  sb_puts(out, "\\z"); /* '$' would also match before a final line break */
 }

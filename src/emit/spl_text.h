@@ -9,9 +9,10 @@
 #include "base/strbuf.h"
 #include "sigmac/ir.h"
 
-/* Appends a field name for the search command: bare when it is only word characters and dots,
- * else double-quoted. */
-void spl_field(StrBuf *out, const char *field);
+/* Appends a field name for the search command: bare when it is only word characters and dots
+ * and no keyword (AND, OR, NOT, IN, search), else double-quoted. False (nothing written) for a
+ * name with control characters, which no SPL text can hold. */
+bool spl_field(StrBuf *out, const char *field);
 
 /* Whether a field can be named in the regex command, which takes it bare: word characters,
  * dots and dashes. */

@@ -27,12 +27,21 @@ static void fail(Lowerer *l, Span span, const char *message) {
   l->failed = true;
 }
 
+/* Whether text is a plain decimal number (an optional sign, digits, at most one point). */
 static bool numeric(const char *text) {
-  if (!*text)
-    return false;
-  char *end;
-  strtod(text, &end);
-  return *end == '\0' && strspn(text, "0123456789.-+eE") == strlen(text);
+  size_t sign = *text == '-' || *text == '+', digits = strspn(text + sign, "0123456789");
+  const char *rest = text + sign + digits;
+  if (*rest == '.')
+    rest += 1 + strspn(rest + 1, "0123456789");
+  return *rest == '\0' && rest > text + sign && !(rest == text + sign + 1 && text[sign] == '.');
+}
+
+/* Whether a literal's text is its whole value (no NUL byte from a \u0000 inside). */
+static bool whole_text(const KqlLiteral *v) {
+  size_t len = 0;
+  for (size_t i = 0; i < v->pattern.count; i++)
+    len += v->pattern.segs[i].kind == IR_SEG_LITERAL ? v->pattern.segs[i].len : 1;
+  return strlen(v->text) == len;
 }
 
 static IrNumber number_of(const char *text) {
@@ -89,16 +98,16 @@ static IrNode *is(Lowerer *l, const KqlNode *n) {
   bool known;
   EcsFamily fam = family_of(l, pred.field, &known);
   Cidr network;
-  if ((fam == ECS_IP || (!known && strchr(v->text, '/'))) &&
-      cidr_parse(v->text, strlen(v->text), &network, NULL, NULL, NULL)) {
-    pred.match = IR_MATCH_CIDR;
+  bool typed = whole_text(v); /* a value with a NUL byte can only be a string */
+  if (typed && fam == ECS_IP && cidr_parse(v->text, strlen(v->text), &network, NULL, NULL, NULL)) {
+    pred.match = IR_MATCH_CIDR; /* an ip field takes an address or a network */
     pred.pattern = v->text;
-  } else if (!v->quoted && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0) &&
-             fam != ECS_STRING) {
+  } else if (typed && !v->quoted &&
+             (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0) && fam != ECS_STRING) {
     pred.match = IR_MATCH_EQUALS;
     pred.value.kind = IR_VALUE_BOOL;
     pred.value.boolean = v->text[0] == 't';
-  } else if (numeric(v->text) && (fam == ECS_NUMBER || !known)) {
+  } else if (typed && numeric(v->text) && (fam == ECS_NUMBER || (!known && !v->quoted))) {
     pred.match = IR_MATCH_EQUALS; /* a match query on a number compares the number */
     pred.value.kind = IR_VALUE_NUMBER;
     pred.value.number = number_of(v->text);
@@ -141,11 +150,10 @@ static IrNode *range(Lowerer *l, const KqlNode *n) {
 static IrNode *lower(Lowerer *l, const KqlNode *n);
 
 /* path:{ query }: one nested object must satisfy the whole query. The IR reads flattened fields,
- * which is the same only when the query tests one field once. */
+ * which is the same only when the query tests one field once, without a 'not' (a nested 'not'
+ * needs an object that is not so: false without the path, true when one object differs). */
 static IrNode *nested(Lowerer *l, const KqlNode *n) {
   const KqlNode *inner = n->children[0];
-  while (inner->kind == KQL_NOT)
-    inner = inner->children[0];
   if (inner->kind != KQL_IS && inner->kind != KQL_RANGE && inner->kind != KQL_NESTED) {
     fail(l, n->span,
          "a nested query over several conditions needs one nested object to satisfy them all, "

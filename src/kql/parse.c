@@ -103,6 +103,11 @@ static void put_code_point(StrBuf *out, unsigned cp) {
   } else if (cp < 0x800) {
     sb_putc(out, (char)(0xC0 | (cp >> 6)));
     sb_putc(out, (char)(0x80 | (cp & 0x3F)));
+  } else if (cp >= 0x10000) {
+    sb_putc(out, (char)(0xF0 | (cp >> 18)));
+    sb_putc(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
+    sb_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+    sb_putc(out, (char)(0x80 | (cp & 0x3F)));
   } else {
     sb_putc(out, (char)(0xE0 | (cp >> 12)));
     sb_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
@@ -111,17 +116,34 @@ static void put_code_point(StrBuf *out, unsigned cp) {
 }
 
 /* \uXXXX at at: the offset after it (the character appended), or 0. */
-static size_t unicode_escape(const Parser *p, size_t at, StrBuf *out) {
+/* The code unit of \uXXXX at at, or -1. */
+static long code_unit(const Parser *p, size_t at) {
   if (at + 6 > p->end || p->text[at] != '\\' || p->text[at + 1] != 'u')
-    return 0;
-  unsigned cp = 0;
+    return -1;
+  long unit = 0;
   for (size_t i = 0; i < 4; i++) {
     int digit = hex_digit_value(p->text[at + 2 + i]);
     if (digit < 0)
-      return 0;
-    cp = cp * 16 + (unsigned)digit;
+      return -1;
+    unit = unit * 16 + digit;
   }
-  put_code_point(out, cp);
+  return unit;
+}
+
+/* \uXXXX at at (a UTF-16 surrogate pair as one character): the offset after it, or 0; a lone
+ * surrogate, which UTF-8 cannot hold, becomes U+FFFD. */
+static size_t unicode_escape(const Parser *p, size_t at, StrBuf *out) {
+  long unit = code_unit(p, at);
+  if (unit < 0)
+    return 0;
+  if (unit >= 0xD800 && unit <= 0xDBFF) {
+    long low = code_unit(p, at + 6);
+    if (low >= 0xDC00 && low <= 0xDFFF) {
+      put_code_point(out, 0x10000 + (((unsigned)unit - 0xD800) << 10) + ((unsigned)low - 0xDC00));
+      return at + 12;
+    }
+  }
+  put_code_point(out, unit >= 0xD800 && unit <= 0xDFFF ? 0xFFFD : (unsigned)unit);
   return at + 6;
 }
 
@@ -236,14 +258,15 @@ static bool unquoted(Parser *p, KqlLiteral *out) {
   while (at < p->end) {
     char ch = p->text[at];
     size_t next;
-    if (ch == '\\' && (word_at(p, at + 1, "or") || word_at(p, at + 1, "and") ||
-                       word_at(p, at + 1, "not"))) { /* EscapedKeyword, before \n (see ebnf) */
+    if ((next = whitespace_escape(p, at, &c.bytes))) { /* first, as in Kibana: \not is \n + ot */
+      at = next;
+    } else if ((next = unicode_escape(p, at, &c.bytes))) {
+      at = next;
+    } else if (ch == '\\' && (word_at(p, at + 1, "or") || word_at(p, at + 1, "and") ||
+                              word_at(p, at + 1, "not"))) { /* EscapedKeyword */
       size_t len = word_at(p, at + 1, "or") ? 2 : 3;
       sb_putn(&c.bytes, p->text + at + 1, len);
       at += 1 + len;
-    } else if ((next = whitespace_escape(p, at, &c.bytes)) ||
-               (next = unicode_escape(p, at, &c.bytes))) {
-      at = next;
     } else if (ch == '\\' && at + 1 < p->end && special(p->text[at + 1])) {
       sb_putc(&c.bytes, p->text[at + 1]);
       at += 2;

@@ -98,6 +98,14 @@ static void walk(Plan *plan, const IrNode *node, bool want, size_t k) {
   }
 }
 
+/* A number as JSON: an integer when it is one that fits, else a real (never a cast out of
+ * range, which C leaves undefined). */
+static json_t *number_json(double d) {
+  if (d > -9.0e18 && d < 9.0e18 && d == (double)(long long)d)
+    return json_integer((long long)d);
+  return json_real(d);
+}
+
 /* Text that satisfies a string predicate: its literals, '?' as 'x', '*' as nothing. */
 static void satisfying_text(const IrPredicate *p, StrBuf *out) {
   switch (p->match) {
@@ -166,7 +174,7 @@ static json_t *value_for(const FieldPlan *f) {
     case IR_MATCH_GTE: {
       double v = p->value.number.value;
       double d = p->match == IR_MATCH_LT ? v - 1 : p->match == IR_MATCH_GT ? v + 1 : v;
-      exact = d == (long long)d ? json_integer((long long)d) : json_real(d);
+      exact = number_json(d);
       break;
     }
     default:
@@ -337,8 +345,7 @@ static void predicate_values(Builder *b, const json_t *witness, const IrPredicat
   } else if (p->value.kind == IR_VALUE_NUMBER && p->match != IR_MATCH_CIDR) {
     double v = p->value.number.value;
     for (int d = -1; d <= 1; d++)
-      variant(b, witness, p->field,
-              v + d == (long long)(v + d) ? json_integer((long long)(v + d)) : json_real(v + d));
+      variant(b, witness, p->field, number_json(v + d));
     variant(b, witness, p->field, json_string(p->value.number.text ? p->value.number.text : "0"));
   }
   sb_free(&text);

@@ -17,14 +17,12 @@ typedef struct Tok {
   const char *op; /* T_OP: "=", "!=", "<", "<=", ">", ">=" */
 } Tok;
 
-/* A regex tested by '| rex field=F "(?<M>re)"' and read as '| eval
- * C=if(isnotnull(M),"true","false")' (the form the SPL backend writes for a regex inside an OR or
- * NOT). */
+/* A regex tested by '| eval C=if(isnotnull('F') AND match('F', "re"), "true", "false")' (the form
+ * the SPL backend writes for a regex inside an OR or NOT), read by a later search as C="true". */
 typedef struct Deferred {
-  const char *match;     /* M */
   const char *field;     /* F */
   const char *regex;     /* re */
-  const char *condition; /* C, once an eval names it */
+  const char *condition; /* C */
 } Deferred;
 
 typedef struct Parser {
@@ -214,6 +212,13 @@ static IrNode *in_list(Parser *p, const char *field, Span span) {
   return p->failed ? NULL : ir_join(p->arena, IR_OR, values, count);
 }
 
+/* Whether the current value token is true or "true". */
+static bool token_is_true(const Parser *p) {
+  size_t len = p->tok.span.end - p->tok.span.start;
+  const char *t = p->text + p->tok.span.start;
+  return (len == 4 && memcmp(t, "true", 4) == 0) || (len == 6 && memcmp(t, "\"true\"", 6) == 0);
+}
+
 /* The deferred regex whose eval named condition, or NULL. */
 static const Deferred *deferred_condition(const Parser *p, const char *condition) {
   for (size_t i = 0; i < p->deferred_count; i++)
@@ -259,7 +264,12 @@ static IrNode *term(Parser *p) {
     Span span = {first.span.start, p->tok.span.end};
     IrNode *out;
     const Deferred *d = strcmp(op, "=") == 0 ? deferred_condition(p, field) : NULL;
-    if (d) { /* C="true": the regex its rex and eval tested */
+    if (d && !token_is_true(p)) {
+      error(p, p->tok.span, "spl-unsupported",
+            "a condition of sigmac's eval is read only as =\"true\"");
+      return NULL;
+    }
+    if (d) { /* C="true": the regex its eval tested */
       IrPredicate pred = base_pred(p, d->field, span);
       pred.match = IR_MATCH_REGEX;
       pred.pattern = d->regex;
@@ -410,42 +420,19 @@ static bool take(Parser *p, TokKind kind) {
   return true;
 }
 
-/* | rex field=F "(?<M>re)": the one form the SPL backend writes; the regex is kept for the eval
- * and the search that read it. */
-static void rex_command(Parser *p) {
-  Span start = p->tok.span;
+/* A single-quoted field name of eval ('F'), or NULL. */
+static const char *quoted_field(Parser *p) {
+  size_t len = p->tok.span.end - p->tok.span.start;
+  const char *t = p->text + p->tok.span.start;
+  if (p->tok.kind != T_WORD || len < 3 || t[0] != '\'' || t[len - 1] != '\'')
+    return NULL;
+  const char *field = arena_strndup(p->arena, t + 1, len - 2);
   next(p);
-  if (!take_word(p, "field") || p->tok.kind != T_OP || strcmp(p->tok.op, "=") != 0) {
-    error(p, p->tok.span, "spl-unsupported", "only 'rex field=F \"(?<name>regex)\"' is evaluated");
-    return;
-  }
-  next(p);
-  if (p->tok.kind != T_WORD) {
-    error(p, p->tok.span, "spl-syntax", "expected the field of the rex command");
-    return;
-  }
-  const char *field = tok_text(p);
-  next(p);
-  if (p->tok.kind != T_STRING) {
-    error(p, p->tok.span, "spl-syntax", "the rex command needs its regex in double quotes");
-    return;
-  }
-  const char *re = regex_text(p);
-  size_t len = strlen(re), name_len = strncmp(re, "(?<", 3) == 0 ? strcspn(re + 3, ">") : 0;
-  if (!name_len || re[3 + name_len] != '>' || len < 5 + name_len || re[len - 1] != ')') {
-    error(p, (Span){start.start, p->tok.span.end}, "spl-unsupported",
-          "only a rex whose whole regex is one named group is evaluated");
-    return;
-  }
-  Deferred d = {arena_strndup(p->arena, re + 3, name_len), field,
-                arena_strndup(p->arena, re + 4 + name_len, len - 5 - name_len), NULL};
-  p->deferred =
-      arena_grow(p->arena, p->deferred, p->deferred_count, p->deferred_count + 1, sizeof(Deferred));
-  p->deferred[p->deferred_count++] = d;
-  next(p);
+  return field;
 }
 
-/* | eval C=if(isnotnull(M),"true","false"): names the condition a rex's match stands for. */
+/* | eval C=if(isnotnull('F') AND match('F', "re"), "true", "false"): the form the SPL backend
+ * writes for a regex inside an OR or NOT; a later search reads C="true" as the regex. */
 static void eval_command(Parser *p) {
   Span start = p->tok.span;
   next(p);
@@ -455,31 +442,32 @@ static void eval_command(Parser *p) {
   if (ok)
     next(p);
   ok = ok && take_word(p, "if") && take(p, T_LPAREN) && take_word(p, "isnotnull") &&
-       p->tok.kind == T_LPAREN;
-  const char *match = NULL;
-  if (ok) {
+       take(p, T_LPAREN);
+  const char *field = ok ? quoted_field(p) : NULL;
+  ok = field && take(p, T_RPAREN) && take_word(p, "AND") && take_word(p, "match") &&
+       take(p, T_LPAREN);
+  const char *again = ok ? quoted_field(p) : NULL;
+  ok = again && strcmp(again, field) == 0 && take(p, T_COMMA) && p->tok.kind == T_STRING;
+  const char *re = ok ? regex_text(p) : NULL;
+  if (ok)
     next(p);
-    match = p->tok.kind == T_WORD ? tok_text(p) : NULL;
-    next(p);
-  }
   const char *texts[2] = {NULL, NULL};
-  ok = ok && match && take(p, T_RPAREN) && take(p, T_COMMA);
+  ok = ok && take(p, T_RPAREN) && take(p, T_COMMA);
   for (int k = 0; ok && k < 2; k++) {
     texts[k] = p->tok.kind == T_STRING ? tok_text(p) : NULL;
     ok = texts[k] && take(p, T_STRING) && take(p, k ? T_RPAREN : T_COMMA);
   }
   ok = ok && strcmp(texts[0], "\"true\"") == 0 && strcmp(texts[1], "\"false\"") == 0;
-  Deferred *d = NULL;
-  for (size_t i = 0; ok && i < p->deferred_count; i++)
-    if (strcmp(p->deferred[i].match, match) == 0)
-      d = &p->deferred[i];
-  if (!ok || !d) {
+  if (!ok) {
     error(p, start, "spl-unsupported",
-          "only 'eval C=if(isnotnull(M),\"true\",\"false\")' over a rex's named group is "
-          "evaluated");
+          "only 'eval C=if(isnotnull('F') AND match('F', \"regex\"), \"true\", \"false\")' "
+          "is evaluated");
     return;
   }
-  d->condition = condition;
+  Deferred d = {field, re, condition};
+  p->deferred =
+      arena_grow(p->arena, p->deferred, p->deferred_count, p->deferred_count + 1, sizeof(Deferred));
+  p->deferred[p->deferred_count++] = d;
 }
 
 /* | regex [field(=|!=)]"re": an unanchored PCRE over the field (_raw without one). */
@@ -535,9 +523,6 @@ IrNode *spl_parse(Arena *arena, const Source *src, Span span, size_t max_depth, 
     next(&p);
     if (word_is(&p, "regex")) {
       search = regex_command(&p);
-    } else if (word_is(&p, "rex")) {
-      rex_command(&p);
-      search = NULL;
     } else if (word_is(&p, "eval")) {
       eval_command(&p);
       search = NULL;
