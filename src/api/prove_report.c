@@ -19,11 +19,12 @@ static void text_result(const ProveResult *r, StrBuf *out) {
   switch (r->verdict) {
   case PROVE_PROVEN:
     if (r->scenarios)
-      sb_printf(out, " over %zu scenarios (%zu events), firing on %zu\n", r->scenarios, r->probes,
+      sb_printf(out, " over %zu scenarios (%zu events), firing on %zu", r->scenarios, r->probes,
                 r->matched);
     else
-      sb_printf(out, " over %zu given events and %zu probes, %zu matched\n", r->given, r->probes,
+      sb_printf(out, " over %zu given events and %zu probes, %zu matched", r->given, r->probes,
                 r->matched);
+    sb_puts(out, r->matched ? "\n" : " (a weak proof: both stay silent on all of them)\n");
     break;
   case PROVE_CASE_ONLY:
     sb_printf(out, " on %zu of %zu events: %s\n", r->differing, r->given + r->probes, r->reason);
@@ -59,6 +60,12 @@ static void text_report(const ProveResult *results, size_t count, const char *co
     sb_printf(out, "%s:", targets[t]);
     for (int v = 0; v < VERDICT_COUNT; v++)
       sb_printf(out, "%s %zu %s", v ? "," : "", counts[t][v], prove_verdict_name((ProveVerdict)v));
+    size_t weak = 0; /* proofs over events none of which the rule matched */
+    for (size_t i = 0; i < count; i++)
+      weak += strcmp(results[i].target, targets[t]) == 0 && results[i].verdict == PROVE_PROVEN &&
+              results[i].matched == 0;
+    if (weak)
+      sb_printf(out, " (%zu proven only over events the rule did not match)", weak);
     sb_putc(out, '\n');
   }
 }

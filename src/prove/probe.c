@@ -11,6 +11,9 @@
 
 enum { MAX_WITNESSES = 24, MAX_FIELDS = 64 };
 
+/* The field a probe carries keywords (predicates without a field) in. */
+#define KEYWORD_FIELD "message"
+
 /* What a witness requires of one field, gathered from the predicates it must satisfy. */
 typedef struct FieldPlan {
   const char *field;
@@ -76,12 +79,13 @@ static void walk(Plan *plan, const IrNode *node, bool want, size_t k) {
     break;
   case IR_PRED: {
     const IrPredicate *p = &node->pred;
-    if (!p->field || p->match == IR_MATCH_EXPR || p->match == IR_MATCH_FIELDREF)
+    if (p->match == IR_MATCH_EXPR || p->match == IR_MATCH_FIELDREF)
       break;
-    FieldPlan *f = plan_field(plan, p->field);
+    /* a keyword is found inside any value: the probe carries it in a text field of its own */
+    FieldPlan *f = plan_field(plan, p->field ? p->field : KEYWORD_FIELD);
     if (!f)
       break;
-    if (fixed_field(plan->fixed, p->field))
+    if (p->field && fixed_field(plan->fixed, p->field))
       want = true; /* the logsource's own condition holds on every probe */
     if (p->match == IR_MATCH_NULL || p->match == IR_MATCH_EXISTS) {
       if (want == (p->match == IR_MATCH_NULL)) /* null wanted, or a value unwanted */
@@ -142,6 +146,12 @@ static json_t *value_for(const FieldPlan *f) {
     satisfying_text(p, &text);
     switch (p->match) {
     case IR_MATCH_EQUALS:
+      if (!p->field) { /* a keyword: anywhere in the text */
+        sb_printf(&middle, "%s%s ", middle.len ? "" : " ", sb_text(&text));
+        if (p->value.kind == IR_VALUE_NUMBER && p->value.number.text)
+          sb_printf(&middle, "%s ", p->value.number.text);
+        break;
+      }
       if (p->value.kind == IR_VALUE_NUMBER)
         exact = p->value.number.is_integer ? json_integer(p->value.number.integer)
                                            : json_real(p->value.number.value);
