@@ -27,13 +27,16 @@ static void fail(Lowerer *l, Span span, const char *message) {
   l->failed = true;
 }
 
-/* Whether text is a plain decimal number (an optional sign, digits, at most one point). */
+/* Whether text is a plain decimal number: an optional sign, digits, and digits after a point
+ * if there is one ("20", "-1.5"; not "20.", ".5" or "1e5"). */
 static bool numeric(const char *text) {
   size_t sign = *text == '-' || *text == '+', digits = strspn(text + sign, "0123456789");
   const char *rest = text + sign + digits;
-  if (*rest == '.')
-    rest += 1 + strspn(rest + 1, "0123456789");
-  return *rest == '\0' && rest > text + sign && !(rest == text + sign + 1 && text[sign] == '.');
+  if (digits && *rest == '.') {
+    size_t fraction = strspn(rest + 1, "0123456789");
+    rest += fraction ? 1 + fraction : 0;
+  }
+  return digits && *rest == '\0';
 }
 
 /* Whether a literal's text is its whole value (no NUL byte from a \u0000 inside). */
