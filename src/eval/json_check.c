@@ -222,7 +222,7 @@ static bool real_fits(const char *start, const char *end) {
       text[2 + kept++] = *p;
   }
   if (!significant)
-    return true;                                               /* zero */
+    return true;          /* zero */
   long long exponent = 0; /* read here: the text is a slice, not a C string */
   bool negative = false;
   if (p < end) {
