@@ -233,6 +233,10 @@ static YamlNode *make_scalar(Loader *ld, const yaml_event_t *event) {
   node->len = event->data.scalar.length;
   node->style = style_of(event->data.scalar.style);
   node->weight = 1;
+  if (memchr(event->data.scalar.value, 0, event->data.scalar.length))
+    fail(ld, node->span, "yaml-nul",
+         "this value holds a NUL character (\\0), which a rule's values cannot carry: every "
+         "target would see the value cut short there and match more than written");
   const char *tag = (const char *)event->data.scalar.tag;
   if (tag && strcmp(tag, "tag:yaml.org,2002:str") == 0)
     node->type = YAML_STRING;
