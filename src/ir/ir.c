@@ -212,3 +212,13 @@ IrRule *ir_event_rule(Arena *arena, IrLanguage origin, const Source *src, Span s
   rule->query_count = 1;
   return rule;
 }
+
+bool ir_plain_number(const char *text) {
+  size_t sign = *text == '-' || *text == '+', digits = strspn(text + sign, "0123456789");
+  const char *rest = text + sign + digits;
+  if (digits && *rest == '.') {
+    size_t fraction = strspn(rest + 1, "0123456789");
+    rest += fraction ? 1 + fraction : 0;
+  }
+  return digits && *rest == '\0';
+}

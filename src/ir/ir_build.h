@@ -43,6 +43,11 @@ IrString ir_pattern_of(Arena *arena, const IrPredicate *pred);
 
 void ir_ruleset_push(Arena *arena, IrRuleSet *set, IrRule *rule);
 
+/* Whether text is a plain decimal number: an optional sign, digits, and digits after a point if
+ * there is one ("20", "-1.5"; not "20.", ".5" or "1e5"), which every backend writes back as it
+ * is. */
+bool ir_plain_number(const char *text);
+
 /* A detection rule of one event query (a parsed KQL or SPL query): where, written at span of src,
  * the index-th of its file; its fields named in taxonomy ("ecs", "splunk"). */
 IrRule *ir_event_rule(Arena *arena, IrLanguage origin, const Source *src, Span span, size_t index,

@@ -27,18 +27,6 @@ static void fail(Lowerer *l, Span span, const char *message) {
   l->failed = true;
 }
 
-/* Whether text is a plain decimal number: an optional sign, digits, and digits after a point
- * if there is one ("20", "-1.5"; not "20.", ".5" or "1e5"). */
-static bool numeric(const char *text) {
-  size_t sign = *text == '-' || *text == '+', digits = strspn(text + sign, "0123456789");
-  const char *rest = text + sign + digits;
-  if (digits && *rest == '.') {
-    size_t fraction = strspn(rest + 1, "0123456789");
-    rest += fraction ? 1 + fraction : 0;
-  }
-  return digits && *rest == '\0';
-}
-
 /* Whether a literal's text is its whole value (no NUL byte from a \u0000 inside). */
 static bool whole_text(const KqlLiteral *v) {
   size_t len = 0;
@@ -110,7 +98,7 @@ static IrNode *is(Lowerer *l, const KqlNode *n) {
     pred.match = IR_MATCH_EQUALS;
     pred.value.kind = IR_VALUE_BOOL;
     pred.value.boolean = v->text[0] == 't';
-  } else if (typed && numeric(v->text) && (fam == ECS_NUMBER || (!known && !v->quoted))) {
+  } else if (typed && ir_plain_number(v->text) && (fam == ECS_NUMBER || (!known && !v->quoted))) {
     pred.match = IR_MATCH_EQUALS; /* a match query on a number compares the number */
     pred.value.kind = IR_VALUE_NUMBER;
     pred.value.number = number_of(v->text);
@@ -127,7 +115,7 @@ static IrNode *range(Lowerer *l, const KqlNode *n) {
     fail(l, n->field.span, "a field name with a wildcard stands for the fields of a data view");
     return NULL;
   }
-  if (!numeric(n->value.text)) {
+  if (!ir_plain_number(n->value.text)) {
     fail(l, n->value.span,
          "a range over dates or text is compared by Elasticsearch with the field's mapping and "
          "date math; only numeric ranges are evaluated");

@@ -158,7 +158,7 @@ static IrNode *comparison(Parser *p, const char *field, const char *op, Span spa
                              p->tok.span.end - p->tok.span.start - 2 * (p->tok.kind == T_STRING));
   char *end;
   double value = strtod(text, &end);
-  if (!*text || *end) {
+  if (!ir_plain_number(text)) {
     error(p, p->tok.span, "spl-unsupported",
           "a comparison with text is not evaluated (its order in Splunk is not documented); "
           "only numbers are");
