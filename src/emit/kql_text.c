@@ -15,6 +15,8 @@ void kql_field(StrBuf *out, const char *field) {
             strchr("._@-", *c);
   for (const char *const *w = words; plain && *w; w++)
     plain = strcasecmp(*w, field) != 0; /* 'null:a' would read as free text */
+  size_t len = strlen(field);           /* 'xnot < 5': 'not' before a space is an operator */
+  plain = plain && !(len >= 3 && strcasecmp(field + len - 3, "not") == 0);
   if (plain) {
     sb_puts(out, field);
     return;
@@ -70,6 +72,8 @@ bool kql_exact(StrBuf *out, const char *text, size_t len) {
   }
   for (const char *const *w = words; plain && *w; w++)
     plain = !(strlen(*w) == len && strncasecmp(*w, text, len) == 0);
+  /* 'not' before a space is an operator even inside a word: "4NOT or" is 4, then NOT */
+  plain = plain && !(len >= 3 && strncasecmp(text + len - 3, "not", 3) == 0);
   if (!plain || digits_only)
     return kql_quoted(out, text, len);
   sb_putn(out, text, len);

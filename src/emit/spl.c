@@ -465,6 +465,22 @@ static void event_query(Printer *p, const IrNode *where, StrBuf *out) {
   sb_free(&rest);
 }
 
+/* The first predicate on a field named like the conditions the eval form computes, or NULL. */
+static const IrPredicate *reserved_field(const IrNode *node) {
+  if (node->kind == IR_PRED) {
+    const char *f = node->pred.field;
+    bool reserved =
+        f && strncmp(f, "sigmac_c", 8) == 0 && f[8] && strspn(f + 8, "0123456789") == strlen(f + 8);
+    return reserved ? &node->pred : NULL;
+  }
+  for (size_t i = 0; i < node->count; i++) {
+    const IrPredicate *hit = reserved_field(node->children[i]);
+    if (hit)
+      return hit;
+  }
+  return NULL;
+}
+
 static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
   Printer p = {ctx, rule, NULL, false, NULL, 0};
@@ -481,6 +497,13 @@ static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
         return false;
       }
     for (size_t i = 0; i < rule->query_count; i++) {
+      const IrPredicate *reserved = reserved_field(rule->queries[i]->where);
+      if (reserved) {
+        refuse(&p, reserved, "spl-refused-value",
+               "fields named sigmac_c<number> are the conditions sigmac's eval computes; a field "
+               "of that name would be read as one");
+        return false;
+      }
       const IrPredicate *bad = emit_unsafe_field(rule->queries[i]->where);
       if (bad) {
         refuse(&p, bad, "spl-refused-value",

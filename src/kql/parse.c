@@ -545,6 +545,13 @@ KqlNode *kql_parse(Arena *arena, const Source *src, Span span, const KqlOptions 
               .end = span.end,
               .furthest = span.start,
               .max_depth = options->max_depth};
+  const char *nul = memchr(src->text + span.start, '\0', span.end - span.start);
+  if (nul) { /* names and values are C strings from here on: refused, never cut short */
+    size_t at = (size_t)(nul - src->text);
+    diag_report(diags, DIAG_ERROR, src, (Span){at, at + 1}, "kql-syntax",
+                "the query holds a NUL byte; write it as \\u0000 inside a value");
+    return NULL;
+  }
   p.pos = skip_space(&p, p.pos);
   if (at_end(&p))
     return node(&p, KQL_MATCH_ALL, span.start);

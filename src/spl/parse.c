@@ -221,7 +221,7 @@ static bool token_is_true(const Parser *p) {
 
 /* The deferred regex whose eval named condition, or NULL. */
 static const Deferred *deferred_condition(const Parser *p, const char *condition) {
-  for (size_t i = 0; i < p->deferred_count; i++)
+  for (size_t i = p->deferred_count; i-- > 0;) /* the last eval of a name is the one in force */
     if (p->deferred[i].condition && strcmp(p->deferred[i].condition, condition) == 0)
       return &p->deferred[i];
   return NULL;
@@ -500,6 +500,13 @@ static IrNode *regex_command(Parser *p) {
 }
 
 IrNode *spl_parse(Arena *arena, const Source *src, Span span, size_t max_depth, DiagSink *diags) {
+  const char *nul = memchr(src->text + span.start, '\0', span.end - span.start);
+  if (nul) { /* names and values are C strings from here on: refused, never cut short */
+    size_t at = (size_t)(nul - src->text);
+    diag_report(diags, DIAG_ERROR, src, (Span){at, at + 1}, "spl-syntax",
+                "the search holds a NUL byte, which no Splunk search can");
+    return NULL;
+  }
   Parser p = {.arena = arena,
               .src = src,
               .diags = diags,
