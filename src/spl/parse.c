@@ -538,7 +538,7 @@ IrNode *spl_parse(Arena *arena, const Source *src, Span span, size_t max_depth, 
       search = and_expr(&p);
     } else {
       error(&p, p.tok.span, "spl-unsupported",
-            "only the search, regex, rex and eval commands (the forms sigmac writes) are "
+            "only the search and regex commands and sigmac's eval form are "
             "evaluated after a pipe");
       break;
     }
