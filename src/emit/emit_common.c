@@ -1,12 +1,14 @@
 /* What the query printers share (emit_common.h). */
 #include "emit/emit_common.h"
 
+#include "base/cidr.h"
 #include "base/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void emit_refusal(DiagSink *diags, Arena *arena, const IrRule *rule, const IrPredicate *pred,
                   const char *id, const char *fmt, va_list args) {
@@ -30,6 +32,26 @@ const IrPredicate *emit_unsafe_field(const IrNode *node) {
       return bad;
   }
   return NULL;
+}
+
+bool emit_typed_text(EcsFamily family, const char *text, size_t len, const char **canonical) {
+  Cidr address;
+  *canonical = text;
+  switch (family) {
+  case ECS_NUMBER:
+    return emit_is_number_text(text);
+  case ECS_BOOLEAN:
+    *canonical = strcasecmp(text, "true") == 0 ? "true" : "false";
+    return strcasecmp(text, "true") == 0 || strcasecmp(text, "false") == 0;
+  case ECS_IP:
+    return cidr_parse(text, len, &address, NULL, NULL, NULL) && !memchr(text, '/', len);
+  case ECS_STRING:
+  case ECS_TEXT:
+  case ECS_DATE:
+  case ECS_OTHER:
+    break;
+  }
+  return true;
 }
 
 bool emit_is_number_text(const char *text) {

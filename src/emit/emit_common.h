@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/strbuf.h"
+#include "schema/ecs.h"
 #include "sigmac/ir.h"
 
 /* Reports why a backend refuses a rule: an error at the predicate when it has a place in the
@@ -21,6 +22,12 @@ void emit_refusal(DiagSink *diags, Arena *arena, const IrRule *rule, const IrPre
 /* The first predicate under node whose field name is not UTF-8 or holds control characters (no
  * query language names it safely), or NULL. */
 const IrPredicate *emit_unsafe_field(const IrNode *node);
+
+/* Whether text[0..len) is a value of an ECS type family that Elasticsearch accepts in a term
+ * query on such a field (a number, true or false, an address without a prefix; any text for
+ * the string, text, date and other families). *canonical is then the text to write for it
+ * ("true" or "false" for a boolean in any case; text itself otherwise). */
+bool emit_typed_text(EcsFamily family, const char *text, size_t len, const char **canonical);
 
 /* Whether text is a plain number (digits, sign, point): a value a numeric field takes. */
 bool emit_is_number_text(const char *text);

@@ -138,27 +138,12 @@ static Form typed_string(Printer *p, const IrPredicate *pred, StrBuf *value, Ecs
   const char *text = literal->count ? literal->segs[0].text : "";
   size_t len = literal->count ? literal->segs[0].len : 0;
   if (pred->match == IR_MATCH_EQUALS) {
-    Cidr address;
-    switch (fam) {
-    case ECS_NUMBER:
-      if (!emit_is_number_text(text))
-        return refuse_type(p, pred, text);
-      sb_puts(value, text);
+    const char *typed;
+    if (!emit_typed_text(fam, text, len, &typed))
+      return refuse_type(p, pred, text);
+    if (fam == ECS_NUMBER || fam == ECS_BOOLEAN) {
+      sb_puts(value, typed);
       return FORM_EQ;
-    case ECS_BOOLEAN:
-      if (strcasecmp(text, "true") != 0 && strcasecmp(text, "false") != 0)
-        return refuse_type(p, pred, text);
-      sb_puts(value, strcasecmp(text, "true") == 0 ? "true" : "false");
-      return FORM_EQ;
-    case ECS_IP:
-      if (!cidr_parse(text, len, &address, NULL, NULL, NULL) || strchr(text, '/'))
-        return refuse_type(p, pred, text);
-      break;
-    case ECS_STRING:
-    case ECS_TEXT:
-    case ECS_DATE:
-    case ECS_OTHER:
-      break;
     }
     return string_literal(p, pred, value, text, len) ? FORM_EQ : FORM_WHOLE;
   }

@@ -211,8 +211,9 @@ static json_t *evtx_field(json_t *root, const char *name) {
   return value;
 }
 
-/* Appends to out the values of name under v, going through arrays of objects at any level. */
-static void collect_through_arrays(json_t *v, const char *name, size_t len, json_t *out) {
+/* Appends to *out (made on the first value, so that a field found nowhere costs no allocation)
+ * the values of name under v, going through arrays of objects at any level. */
+static void collect_through_arrays(json_t *v, const char *name, size_t len, json_t **out) {
   if (json_is_array(v)) {
     size_t i;
     json_t *item;
@@ -223,10 +224,12 @@ static void collect_through_arrays(json_t *v, const char *name, size_t len, json
     return;
   json_t *direct = json_object_getn(v, name, len);
   if (direct) {
+    if (!*out)
+      *out = json_array();
     if (json_is_array(direct))
-      json_array_extend(out, direct);
+      json_array_extend(*out, direct);
     else
-      json_array_append(out, direct);
+      json_array_append(*out, direct);
   }
   for (size_t i = len; i-- > 0;)
     if (name[i] == '.') {
@@ -237,9 +240,9 @@ static void collect_through_arrays(json_t *v, const char *name, size_t len, json
 }
 
 json_t *event_field_flattened(const Event *event, const char *name) {
-  json_t *out = json_array();
-  collect_through_arrays(event->root, name, strlen(name), out);
-  if (json_array_size(out) == 0) {
+  json_t *out = NULL;
+  collect_through_arrays(event->root, name, strlen(name), &out);
+  if (out && json_array_size(out) == 0) {
     json_decref(out);
     return NULL;
   }

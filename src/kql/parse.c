@@ -311,7 +311,10 @@ static bool literal(Parser *p, KqlLiteral *out) {
 
 /* ---- queries --------------------------------------------------------------------------------- */
 
-static KqlNode *or_query(Parser *p);
+/* A parser of a part of a query; field: the field of a value list, NULL for queries. */
+typedef KqlNode *(*Operand)(Parser *p, const KqlLiteral *field);
+
+static KqlNode *or_query(Parser *p, const KqlLiteral *field);
 
 static bool deeper(Parser *p) {
   if (++p->depth <= p->max_depth)
@@ -319,6 +322,24 @@ static bool deeper(Parser *p) {
   p->too_deep = true;
   expect(p, p->pos, "less nesting");
   return false;
+}
+
+/* A bracketed part at pos: '(' or '{', inner, then close, with spaces allowed inside. */
+static KqlNode *group(Parser *p, char close, Operand inner, const KqlLiteral *field) {
+  if (!deeper(p))
+    return NULL;
+  p->pos = skip_space(p, p->pos + 1);
+  KqlNode *n = inner(p, field);
+  if (!n)
+    return NULL;
+  p->pos = skip_space(p, p->pos);
+  p->depth--;
+  if (at_end(p) || p->text[p->pos] != close) {
+    expect(p, p->pos, close == ')' ? "')'" : "'}'");
+    return NULL;
+  }
+  p->pos++;
+  return n;
 }
 
 /* Joins a run of one operator: a or b or c is one 'or' of three. */
@@ -357,24 +378,8 @@ static KqlNode *or_list(Parser *p, const KqlLiteral *field);
 
 /* ListOfValues: '(' OrListOfValues ')' or one Value. */
 static KqlNode *list_of_values(Parser *p, const KqlLiteral *field) {
-  size_t start = p->pos;
-  if (p->pos < p->end && p->text[p->pos] == '(') {
-    if (!deeper(p))
-      return NULL;
-    p->pos = skip_space(p, p->pos + 1);
-    KqlNode *inner = or_list(p, field);
-    if (!inner)
-      return NULL;
-    p->pos = skip_space(p, p->pos);
-    p->depth--;
-    if (at_end(p) || p->text[p->pos] != ')') {
-      expect(p, p->pos, "')'");
-      return NULL;
-    }
-    p->pos++;
-    return inner;
-  }
-  (void)start;
+  if (p->pos < p->end && p->text[p->pos] == '(')
+    return group(p, ')', or_list, field);
   return value(p, field);
 }
 
@@ -397,7 +402,6 @@ static KqlNode *not_list(Parser *p, const KqlLiteral *field) {
 
 /* A run of operands joined by word (or, and): operand { word operand }. field: the field of a
  * value list, NULL for queries. */
-typedef KqlNode *(*Operand)(Parser *p, const KqlLiteral *field);
 
 static KqlNode *run(Parser *p, const char *word, KqlNodeKind kind, Operand operand,
                     const KqlLiteral *field) {
@@ -460,19 +464,9 @@ static KqlNode *expression(Parser *p) {
     if (p->pos < p->end && p->text[p->pos] == ':') {
       p->pos = skip_space(p, p->pos + 1);
       if (p->pos < p->end && p->text[p->pos] == '{') { /* path:{ query } */
-        if (!deeper(p))
-          return NULL;
-        p->pos = skip_space(p, p->pos + 1);
-        KqlNode *inner = or_query(p);
+        KqlNode *inner = group(p, '}', or_query, NULL);
         if (!inner)
           return NULL;
-        p->pos = skip_space(p, p->pos);
-        p->depth--;
-        if (at_end(p) || p->text[p->pos] != '}') {
-          expect(p, p->pos, "'}'");
-          return NULL;
-        }
-        p->pos++;
         KqlNode *n = node(p, KQL_NESTED, start);
         n->has_field = true;
         n->field = field;
@@ -490,22 +484,8 @@ static KqlNode *expression(Parser *p) {
 
 /* SubQuery: '(' OrQuery ')' or an expression. */
 static KqlNode *sub_query(Parser *p) {
-  if (p->pos < p->end && p->text[p->pos] == '(') {
-    if (!deeper(p))
-      return NULL;
-    p->pos = skip_space(p, p->pos + 1);
-    KqlNode *inner = or_query(p);
-    if (!inner)
-      return NULL;
-    p->pos = skip_space(p, p->pos);
-    p->depth--;
-    if (at_end(p) || p->text[p->pos] != ')') {
-      expect(p, p->pos, "')'");
-      return NULL;
-    }
-    p->pos++;
-    return inner;
-  }
+  if (p->pos < p->end && p->text[p->pos] == '(')
+    return group(p, ')', or_query, NULL);
   return expression(p);
 }
 
@@ -531,7 +511,9 @@ static KqlNode *and_query(Parser *p, const KqlLiteral *field) {
   return run(p, "and", KQL_AND, not_query, field);
 }
 
-static KqlNode *or_query(Parser *p) { return run(p, "or", KQL_OR, and_query, NULL); }
+static KqlNode *or_query(Parser *p, const KqlLiteral *field) {
+  return run(p, "or", KQL_OR, and_query, field);
+}
 
 KqlNode *kql_parse(Arena *arena, const Source *src, Span span, const KqlOptions *options,
                    DiagSink *diags) {
@@ -555,7 +537,7 @@ KqlNode *kql_parse(Arena *arena, const Source *src, Span span, const KqlOptions 
   p.pos = skip_space(&p, p.pos);
   if (at_end(&p))
     return node(&p, KQL_MATCH_ALL, span.start);
-  KqlNode *query = or_query(&p);
+  KqlNode *query = or_query(&p, NULL);
   if (query) {
     p.pos = skip_space(&p, p.pos);
     if (at_end(&p))

@@ -166,6 +166,34 @@ static void compare(Comparison *c, json_t *rule_view, json_t *query_view, const 
   free(dump);
 }
 
+/* The rule (index i of the run) written for target t and parsed back with the target's front
+ * end, its warnings and errors into sink; or NULL with the verdict set: refused (the backend's
+ * reason) or diverges (what it wrote does not parse). */
+static const IrRule *translate_noting(Arena *arena, const ProveInput *in, size_t i,
+                                      const ProveTarget *t, ProveResult *result, DiagSink *sink) {
+  EmitCtx ctx = {arena, sink, t->mapping, in->rules, t->mapped, in->meta};
+  StrBuf text = STRBUF_INIT;
+  bool written = emit_backend(t->name)->query(&ctx, i, &text);
+  result->query = written ? arena_strdup(arena, sb_text(&text)) : NULL;
+  sb_free(&text);
+  if (!written) {
+    result->verdict = PROVE_REFUSED;
+    result->reason = first_error(arena, sink);
+    return NULL;
+  }
+  const IrRule *query = parse_back(arena, t->name, result->query, t->mapping, &result->reason);
+  if (!query)
+    result->verdict = PROVE_DIVERGES;
+  return query;
+}
+
+static const IrRule *translate(Arena *arena, const ProveInput *in, size_t i, const ProveTarget *t,
+                               ProveResult *result) {
+  DiagSink sink;
+  diag_sink_init(&sink, arena);
+  return translate_noting(arena, in, i, t, result, &sink);
+}
+
 /* The index in the run of a referenced rule (the run holds copies with filters applied). */
 static size_t index_of(const IrRuleSet *rules, const IrRule *ref) {
   for (size_t i = 0; i < rules->count; i++)
@@ -222,23 +250,9 @@ static void prove_correlation(Arena *arena, const ProveInput *in, size_t i, cons
                               ProveResult *result) {
   const IrRule *rule = in->rules->rules[i];
   const IrCorrelation *c = rule->correlation;
-  DiagSink sink;
-  diag_sink_init(&sink, arena);
-  EmitCtx ctx = {arena, &sink, t->mapping, in->rules, t->mapped, in->meta};
-  StrBuf text = STRBUF_INIT;
-  if (!emit_backend(t->name)->query(&ctx, i, &text)) {
-    result->verdict = PROVE_REFUSED;
-    result->reason = first_error(arena, &sink);
-    sb_free(&text);
+  const IrRule *query = translate(arena, in, i, t, result);
+  if (!query)
     return;
-  }
-  result->query = arena_strdup(arena, sb_text(&text));
-  sb_free(&text);
-  const IrRule *query = parse_back(arena, t->name, result->query, t->mapping, &result->reason);
-  if (!query) {
-    result->verdict = PROVE_DIVERGES;
-    return;
-  }
   json_t **witnesses = arena_array(arena, c->rule_count + 1, sizeof(json_t *));
   for (size_t k = 0; k < c->rule_count; k++) {
     size_t r = c->rules[k].rule ? index_of(in->rules, c->rules[k].rule) : in->rules->count;
@@ -312,23 +326,11 @@ static void prove_one(Arena *arena, const ProveInput *in, size_t i, const ProveT
       result->reason = "only single-event rules are compared";
       return;
     }
-  DiagSink sink;
+  DiagSink sink; /* the conversion's warnings: which differences it announced */
   diag_sink_init(&sink, arena);
-  EmitCtx ctx = {arena, &sink, mapping, in->rules, t->mapped, in->meta};
-  StrBuf text = STRBUF_INIT;
-  if (!emit_backend(target)->query(&ctx, i, &text)) {
-    result->verdict = PROVE_REFUSED;
-    result->reason = first_error(arena, &sink);
-    sb_free(&text);
+  const IrRule *query = translate_noting(arena, in, i, t, result, &sink);
+  if (!query)
     return;
-  }
-  result->query = arena_strdup(arena, sb_text(&text));
-  sb_free(&text);
-  const IrRule *query = parse_back(arena, target, result->query, mapping, &result->reason);
-  if (!query) {
-    result->verdict = PROVE_DIVERGES;
-    return;
-  }
   DiagSink eval_sink;
   diag_sink_init(&eval_sink, arena);
   Comparison c = {.arena = arena, .rule = rule, .cased = cased_copy(arena, rule), .query = query};
