@@ -405,3 +405,22 @@ Test(cli, prove_and_kql_round_trip) {
   free(kql);
   unlink(path);
 }
+
+/* KQL's nested queries: written back as they were, refused by the targets that read nested
+ * objects flattened, at the place of each. */
+Test(cli, kql_nested_queries) {
+  char *out;
+  cr_assert_eq(run("-t kql golden/cli/nested.kql", &out), 0, "%s", out);
+  cr_assert_str_eq(out, "p:{ f:a and not g:1 } or p.q:{ r:\"x y\" }\n");
+  free(out);
+  cr_assert_eq(run("-t eql golden/cli/nested.kql", &out), 1, "%s", out);
+  cr_assert(strstr(out, "golden/cli/nested.kql:1:26: error: EQL has no nested query: 'p.q:{ ... }' "
+                        "needs one object of 'p.q' to satisfy the whole query, and EQL reads the "
+                        "objects' fields flattened [eql-refused-nested]\n"),
+            "%s", out);
+  free(out);
+  cr_assert_eq(run("-t spl golden/cli/nested.kql", &out), 1, "%s", out);
+  cr_assert(strstr(out, "golden/cli/nested.kql:1:1: error: SPL has no nested query: 'p:{ ... }'"),
+            "%s", out);
+  free(out);
+}

@@ -195,7 +195,8 @@ typedef struct IrPredicate {
   X(IR_AND, "and")        /* children: all hold (count >= 1) */                                    \
   X(IR_OR, "or")          /* children: one holds (count >= 1) */                                   \
   X(IR_NOT, "not")        /* children[0] does not hold (count == 1) */                             \
-  X(IR_PRED, "predicate") /* pred */
+  X(IR_PRED, "predicate") /* pred */                                                               \
+  X(IR_NESTED, "nested")  /* one object of the array at path satisfies children[0] (count == 1) */
 
 typedef enum IrNodeKind {
 #define X(kind, name) kind,
@@ -209,6 +210,8 @@ struct IrNode {
   IrNode **children; /* IR_AND, IR_OR, IR_NOT */
   size_t count;
   IrPredicate pred;  /* IR_PRED */
+  const char *path;  /* IR_NESTED: the dotted name of the objects; the fields of children[0] are
+                        written in full, path and dot first (KQL's path:{ query }) */
   const char *label; /* the Sigma search identifier this subtree came from, or NULL */
 };
 

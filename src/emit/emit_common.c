@@ -34,6 +34,17 @@ const IrPredicate *emit_unsafe_field(const IrNode *node) {
   return NULL;
 }
 
+const IrNode *emit_nested_query(const IrNode *node) {
+  if (node->kind == IR_NESTED)
+    return node;
+  for (size_t i = 0; i < node->count; i++) {
+    const IrNode *nested = emit_nested_query(node->children[i]);
+    if (nested)
+      return nested;
+  }
+  return NULL;
+}
+
 bool emit_typed_text(EcsFamily family, const char *text, size_t len, const char **canonical) {
   Cidr address;
   *canonical = text;

@@ -23,6 +23,9 @@ void emit_refusal(DiagSink *diags, Arena *arena, const IrRule *rule, const IrPre
  * query language names it safely), or NULL. */
 const IrPredicate *emit_unsafe_field(const IrNode *node);
 
+/* The first nested query (KQL's path:{ ... }) under node, or NULL: only KQL can write one. */
+const IrNode *emit_nested_query(const IrNode *node);
+
 /* Whether text[0..len) is a value of an ECS type family that Elasticsearch accepts in a term
  * query on such a field (a number, true or false, an address without a prefix; any text for
  * the string, text, date and other families). *canonical is then the text to write for it

@@ -563,6 +563,12 @@ static void expression(Printer *p, const IrNode *node, int context, StrBuf *out)
   case IR_PRED:
     predicate(p, &node->pred, out);
     break;
+  case IR_NESTED:
+    refuse(p, &node->pred, "eql-refused-nested",
+           "EQL has no nested query: '%s:{ ... }' needs one object of '%s' to satisfy the whole "
+           "query, and EQL reads the objects' fields flattened",
+           node->path, node->path);
+    break;
   }
   sb_puts(out, parens ? ")" : "");
 }

@@ -28,7 +28,16 @@ typedef struct Printer {
   const IrRule *rule;
   bool failed;
   StrBuf case_fields; /* fields whose case-insensitive matches became case-sensitive, ", "-joined */
+  const char *scope; /* inside path:{ ... }: the path, which the fields there are written without */
 } Printer;
+
+/* A field's name as written where it stands: relative inside a nested query. */
+static void field_name(const Printer *p, StrBuf *out, const char *field) {
+  size_t len = p->scope ? strlen(p->scope) : 0;
+  if (len && strncmp(field, p->scope, len) == 0 && field[len] == '.')
+    field += len + 1;
+  kql_field(out, field);
+}
 
 /* How a predicate prints: VALUE ones are field:value and group as field:(a or b). */
 typedef enum Form { FORM_VALUE, FORM_WHOLE } Form;
@@ -208,7 +217,7 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
                   "'%s' is not an ECS field; if the data keeps it as a string, '%s' compares "
                   "text, not numbers",
                   pred->field, ir_match_kind_name(pred->match));
-    kql_field(whole, pred->field);
+    field_name(p, whole, pred->field);
     sb_puts(whole, operators[pred->match]);
     sb_puts(whole, sb_text(&number));
   }
@@ -268,7 +277,7 @@ static Form predicate_form(Printer *p, const IrPredicate *pred, StrBuf *value, S
   case IR_MATCH_EXISTS: /* exists: present with a value; KQL's f:* is false for null */
   case IR_MATCH_NULL:
     sb_puts(whole, pred->match == IR_MATCH_NULL ? "not " : "");
-    kql_field(whole, pred->field);
+    field_name(p, whole, pred->field);
     sb_puts(whole, ":*");
     return FORM_WHOLE;
   case IR_MATCH_LT:
@@ -294,9 +303,9 @@ enum { PREC_OR = 1, PREC_AND = 2, PREC_NOT = 3, PREC_ATOM = 4 };
 static void expression(Printer *p, const IrNode *node, int context, StrBuf *out);
 
 /* field:value, or field:(a or b ...) for several values. */
-static void write_group(const IrPredicate *first, const char *const *values, size_t count,
-                        StrBuf *out) {
-  kql_field(out, first->field);
+static void write_group(const Printer *p, const IrPredicate *first, const char *const *values,
+                        size_t count, StrBuf *out) {
+  field_name(p, out, first->field);
   sb_putc(out, ':');
   if (count == 1) {
     sb_puts(out, values[0]);
@@ -314,7 +323,7 @@ static void predicate(Printer *p, const IrPredicate *pred, StrBuf *out) {
     sb_putn(out, sb_text(&whole), whole.len);
   } else {
     const char *text = sb_text(&value);
-    write_group(pred, &text, 1, out);
+    write_group(p, pred, &text, 1, out);
   }
   sb_free(&value);
   sb_free(&whole);
@@ -366,7 +375,7 @@ static size_t disjunction(Printer *p, const IrNode *or_node, StrBuf *out) {
         break;
       }
     }
-    write_group(first, group, count, out);
+    write_group(p, first, group, count, out);
   }
   return written;
 }
@@ -399,7 +408,7 @@ static void expression(Printer *p, const IrNode *node, int context, StrBuf *out)
   case IR_NOT: {
     const IrNode *child = node->children[0];
     if (child->kind == IR_PRED && child->pred.field && child->pred.match == IR_MATCH_NULL) {
-      kql_field(out, child->pred.field); /* not null: it has a value */
+      field_name(p, out, child->pred.field); /* not null: it has a value */
       sb_puts(out, ":*");
       break;
     }
@@ -410,6 +419,16 @@ static void expression(Printer *p, const IrNode *node, int context, StrBuf *out)
   case IR_PRED:
     predicate(p, &node->pred, out);
     break;
+  case IR_NESTED: {
+    const char *outer = p->scope;
+    field_name(p, out, node->path);
+    sb_puts(out, ":{ ");
+    p->scope = node->path;
+    expression(p, node->children[0], PREC_OR, out);
+    p->scope = outer;
+    sb_puts(out, " }");
+    break;
+  }
   }
   sb_puts(out, parens ? ")" : "");
 }
@@ -433,7 +452,7 @@ static void event_query(Printer *p, const IrQuery *query, StrBuf *out) {
 
 static bool kql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
-  Printer p = {ctx, rule, false, STRBUF_INIT};
+  Printer p = {ctx, rule, false, STRBUF_INIT, NULL};
   switch (rule->kind) {
   case IR_RULE_DETECTION:
     for (size_t i = 0; i < rule->query_count && !p.failed; i++)

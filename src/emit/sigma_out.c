@@ -547,6 +547,12 @@ static const char *condition(Writer *w, const IrNode *node, int context) {
     as_item(w, node, &item);
     return "unsupported";
   }
+  case IR_NESTED:
+    refuse(w, &node->pred,
+           "Sigma has no nested query: '%s:{ ... }' needs one object of '%s' to satisfy the "
+           "whole query, which Sigma's flattened fields cannot say",
+           node->path, node->path);
+    return "unsupported";
   }
   return "";
 }

@@ -309,6 +309,8 @@ static void search_expr(Printer *p, const IrNode *node, StrBuf *out) {
       operand(p, node->children[0], out);
     }
     break;
+  case IR_NESTED: /* refused before printing (emit_nested_query) */
+    break;
   case IR_PRED: {
     const IrPredicate *pred = &node->pred;
     for (size_t k = 0; k < p->deferred_count; k++)
@@ -508,6 +510,14 @@ static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
       if (bad) {
         refuse(&p, bad, "spl-refused-value",
                "the field name holds control characters or bytes that are not UTF-8");
+        return false;
+      }
+      const IrNode *nested = emit_nested_query(rule->queries[i]->where);
+      if (nested) {
+        refuse(&p, &nested->pred, "spl-refused-nested",
+               "SPL has no nested query: '%s:{ ... }' needs one object of '%s' to satisfy the "
+               "whole query, and Splunk reads the objects' fields flattened",
+               nested->path, nested->path);
         return false;
       }
     }

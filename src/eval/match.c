@@ -99,12 +99,21 @@ static const json_t *valued_back(Matcher *m, const char *target, const json_t *v
   return items;
 }
 
+/* Inside a nested query the event is one object of the nested array, and the query's fields,
+ * written in full, are read without the path that leads to it. */
+static const char *in_scope(const Matcher *m, const char *field) {
+  if (m->scope_len && strncmp(field, m->scope, m->scope_len) == 0 && field[m->scope_len] == '.')
+    return field + m->scope_len + 1;
+  return field;
+}
+
 /* A field's value: its own name first, then (Sigma rules) the mapped name. */
 static const json_t *field_value(Matcher *m, const IrPredicate *pred, const char *field,
                                  const Event *event) {
-  const json_t *v = event_field(event, field, m->sigma_names);
+  const char *name = in_scope(m, field);
+  const json_t *v = event_field(event, name, m->sigma_names);
   if (!v && !m->sigma_names) { /* ECS data: objects in arrays are flattened */
-    json_t *flat = event_field_flattened(event, field);
+    json_t *flat = event_field_flattened(event, name);
     if (flat)
       arena_on_free(m->arena, free_json_value, flat);
     v = flat;
@@ -755,6 +764,32 @@ static Truth set_truth(Matcher *m, const LiteralSet *set, const Event *event) {
   return T_FALSE;
 }
 
+/* path:{ query } as Elasticsearch's nested query runs it: true when one object of the array at
+ * path (a lone object counts as an array of one) satisfies the whole query on its own; a
+ * missing path or one holding no object is false. Each object is tried as an event of its own. */
+static Truth nested(Matcher *m, const IrNode *node, const Event *event) {
+  const json_t *v = event_field(event, in_scope(m, node->path), false);
+  if (!v)
+    return T_FALSE;
+  const char *outer = m->scope;
+  size_t outer_len = m->scope_len;
+  m->scope = node->path;
+  m->scope_len = strlen(node->path);
+  Truth found = T_FALSE;
+  size_t count = json_is_array(v) ? json_array_size(v) : 1;
+  for (size_t i = 0; i < count && found != T_TRUE; i++) {
+    const json_t *item = json_is_array(v) ? json_array_get(v, i) : v;
+    if (!json_is_object(item))
+      continue;
+    Event object = *event;
+    object.root = (json_t *)item;
+    found = match_node(m, node->children[0], &object) == T_TRUE ? T_TRUE : T_FALSE;
+  }
+  m->scope = outer;
+  m->scope_len = outer_len;
+  return found;
+}
+
 Truth match_node(Matcher *m, const IrNode *node, const Event *event) {
   switch (node->kind) {
   case IR_AND:
@@ -780,6 +815,8 @@ Truth match_node(Matcher *m, const IrNode *node, const Event *event) {
   }
   case IR_PRED:
     return predicate(m, &node->pred, event);
+  case IR_NESTED:
+    return nested(m, node, event);
   }
   return T_FALSE;
 }

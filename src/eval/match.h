@@ -53,6 +53,8 @@ typedef struct Matcher {
   const SearchLimits *limits;
   const struct LogsourceTest *logsource_test; /* Sigma rules: made on first use (logsource.h) */
   size_t sequence_state_peak; /* the most join keys a sequence held state for at once */
+  const char *scope; /* inside a nested query: its path, which the event's root stands for */
+  size_t scope_len;
 } Matcher;
 
 void matcher_init(Matcher *m, Arena *arena, DiagSink *diags, bool sigma_names);

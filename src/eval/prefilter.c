@@ -367,6 +367,8 @@ static Requirement node_requirement(Arena *arena, const IrNode *node, const char
     return predicate(arena, &node->pred, time_field);
   case IR_NOT:
     return always; /* 'not x' holds where x's anchors are absent */
+  case IR_NESTED:
+    return always; /* rare (KQL only), and its fields are keys inside the nested objects */
   case IR_AND:
   case IR_OR: {
     Requirement *parts = arena_array(arena, node->count + 1, sizeof(Requirement));

@@ -43,6 +43,13 @@ IrNode *ir_not(Arena *arena, IrNode *child) {
   return node;
 }
 
+IrNode *ir_nested(Arena *arena, const char *path, IrNode *child) {
+  IrNode *node = ir_not(arena, child);
+  node->kind = IR_NESTED;
+  node->path = path;
+  return node;
+}
+
 /* An unlabelled child of the same kind is spliced in: (a or (b or c)) is (a or b or c). */
 IrNode *ir_join(Arena *arena, IrNodeKind kind, IrNode **children, size_t count) {
   if (count == 1)

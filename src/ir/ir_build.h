@@ -9,6 +9,7 @@
 
 IrNode *ir_pred(Arena *arena, const IrPredicate *pred);
 IrNode *ir_not(Arena *arena, IrNode *child);
+IrNode *ir_nested(Arena *arena, const char *path, IrNode *child);
 /* An AND or OR over children[0..count) (copied). One child is returned as it is. */
 IrNode *ir_join(Arena *arena, IrNodeKind kind, IrNode **children, size_t count);
 /* A deep copy: passes that rewrite trees never share nodes between rules or selections. */

@@ -238,6 +238,14 @@ static void write_node(JsonOut *j, const IrNode *node) {
   case IR_PRED:
     write_predicate(j, &node->pred);
     break;
+  case IR_NESTED:
+    jout_key(j, "nested");
+    jout_object_begin(j);
+    jout_kv_string(j, "path", node->path);
+    jout_key(j, "where");
+    write_node(j, node->children[0]);
+    jout_object_end(j);
+    break;
   }
   jout_object_end(j);
 }

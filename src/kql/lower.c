@@ -140,21 +140,19 @@ static IrNode *range(Lowerer *l, const KqlNode *n) {
 
 static IrNode *lower(Lowerer *l, const KqlNode *n);
 
-/* path:{ query }: one nested object must satisfy the whole query. The IR reads flattened fields,
- * which is the same only when the query tests one field once, without a 'not' (a nested 'not'
- * needs an object that is not so: false without the path, true when one object differs). */
+/* path:{ query }: one object of the array at path must satisfy the whole query on its own (an
+ * Elasticsearch nested query); its fields are written in full, path first. */
 static IrNode *nested(Lowerer *l, const KqlNode *n) {
-  const KqlNode *inner = n->children[0];
-  if (inner->kind != KQL_IS && inner->kind != KQL_RANGE && inner->kind != KQL_NESTED) {
-    fail(l, n->span,
-         "a nested query over several conditions needs one nested object to satisfy them all, "
-         "which flattened events cannot show; it is not evaluated");
-    return NULL;
-  }
   const char *saved = l->prefix;
-  l->prefix = arena_printf(l->arena, "%s%s.", saved, n->field.text);
-  IrNode *out = lower(l, n->children[0]);
+  const char *path = arena_printf(l->arena, "%s%s", saved, n->field.text);
+  l->prefix = arena_printf(l->arena, "%s.", path);
+  IrNode *inner = lower(l, n->children[0]);
   l->prefix = saved;
+  if (!inner)
+    return NULL;
+  IrNode *out = ir_nested(l->arena, path, inner);
+  out->pred.src = l->src;
+  out->pred.span = n->span;
   return out;
 }
 

@@ -77,6 +77,8 @@ static void walk(Plan *plan, const IrNode *node, bool want, size_t k) {
   case IR_NOT:
     walk(plan, node->children[0], !want, k);
     break;
+  case IR_NESTED: /* KQL's nested objects: no Sigma rule has them, and probes are flat */
+    break;
   case IR_PRED: {
     const IrPredicate *p = &node->pred;
     if (p->match == IR_MATCH_EXPR || p->match == IR_MATCH_FIELDREF)

@@ -210,6 +210,7 @@ static IrNode *map_node(Pass *p, const IrNode *node) {
   case IR_AND:
   case IR_OR:
   case IR_NOT:
+  case IR_NESTED: /* KQL only, whose fields are not mapped: the path stays as it is */
     copy->children = arena_array(p->arena, node->count, sizeof(IrNode *));
     for (size_t i = 0; i < node->count; i++)
       copy->children[i] = map_node(p, node->children[i]);
