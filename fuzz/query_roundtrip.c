@@ -20,6 +20,8 @@ static IrRule *compile(Arena *arena, bool kql, const char *text, size_t len) {
     KqlNode *tree = kql_parse(arena, src, (Span){0, src->len}, NULL, &diags);
     where = tree ? kql_lower(arena, src, tree, NULL, &diags) : NULL;
   } else {
+    IrRuleSet pipelines = {0}; /* the correlation reader too: parsed, not written back */
+    spl_compile(arena, src, &diags, &pipelines);
     where = spl_parse(arena, src, (Span){0, src->len}, 100, &diags);
   }
   return where ? ir_event_rule(arena, kql ? IR_LANG_KQL : IR_LANG_SPL, src, (Span){0, src->len}, 0,

@@ -120,8 +120,8 @@ Test(cli, unknown_format_or_mapping_exits_2) {
   cr_assert_eq(run("-t eql -f yaml rules/t1553_002.yml", &out), 2);
   cr_assert(strstr(out, "target 'eql' has no output format 'yaml'"), "%s", out);
   free(out);
-  cr_assert_eq(run("-t eql -p splunk_cim rules/t1553_002.yml", &out), 2);
-  cr_assert(strstr(out, "unknown mapping 'splunk_cim'"), "%s", out);
+  cr_assert_eq(run("-t eql -p qradar_leef rules/t1553_002.yml", &out), 2);
+  cr_assert(strstr(out, "unknown mapping 'qradar_leef'"), "%s", out);
   free(out);
 }
 
@@ -372,15 +372,21 @@ static void strip_labels(char *text) {
   *to = '\0';
 }
 
+/* sigmac prove ARGS: exit 0 and the summary line. */
+static void proves(const char *args, const char *summary) {
+  char command[512], *out;
+  snprintf(command, sizeof command, "prove %s", args);
+  cr_assert_eq(run(command, &out), 0, "%s", out);
+  cr_assert(strstr(out, summary), "%s", out);
+  free(out);
+}
+
 /* prove: a proof exits 0, an unknown target or format is a usage error (2), and the KQL written
  * for our rule reads back through --from kql to the same query. */
 Test(cli, prove_and_kql_round_trip) {
   char *out;
-  cr_assert_eq(run("prove -t eql rules/t1553_002.yml", &out), 0, "%s", out);
-  cr_assert(
-      strstr(out, "eql: 4 proven, 0 differs-by-case, 0 diverges, 0 refused, 0 not-evaluated\n"),
-      "%s", out);
-  free(out);
+  proves("-t eql rules/t1553_002.yml",
+         "eql: 4 proven, 0 differs-by-case, 0 diverges, 0 refused, 0 not-evaluated\n");
   cr_assert_eq(run("prove -t eql,lucene rules/t1553_002.yml", &out), 2, "%s", out);
   cr_assert(strstr(out, "prove knows the targets eql, kql and spl, not 'lucene'"), "%s", out);
   free(out);
@@ -421,6 +427,34 @@ Test(cli, kql_nested_queries) {
   free(out);
   cr_assert_eq(run("-t spl golden/cli/nested.kql", &out), 1, "%s", out);
   cr_assert(strstr(out, "golden/cli/nested.kql:1:1: error: SPL has no nested query: 'p:{ ... }'"),
+            "%s", out);
+  free(out);
+}
+
+/* -p splunk_cim: each logsource searches its CIM data set in the data model's field names; a
+ * field or logsource the tables do not name is refused at its place (the mapping is strict),
+ * and what is written is proven as the Splunk Windows form is. */
+Test(cli, splunk_cim_data_models) {
+  char *out;
+  cr_assert_eq(run("-t spl -p splunk_cim golden/cli/cim_refusals.yml", &out), 1, "%s", out);
+  cr_assert(strstr(out, "golden/cli/cim_refusals.yml:6:22: error: field 'Hashes' has no splunk_cim "
+                        "mapping for logsource product windows category process_creation (a "
+                        "strict mapping writes only what its tables name) [spl-refused-mapping]\n"),
+            "%s", out);
+  cr_assert(strstr(out,
+                   "golden/cli/cim_refusals.yml:9:1: error: the splunk_cim mapping has no data "
+                   "set for logsource product windows category image_load (a strict mapping "
+                   "writes only what its tables name) [spl-refused-mapping]\n"),
+            "%s", out);
+  cr_assert(strstr(out, "| datamodel Endpoint Processes search | search "
+                        "Processes.process_path=\"/usr/bin/curl\" Processes.user=\"root\"\n"),
+            "%s", out);
+  free(out);
+  proves("-t spl -p splunk_cim rules/t1553_002.yml",
+         "spl: 3 proven, 0 differs-by-case, 0 diverges, 1 refused, 0 not-evaluated\n");
+  cr_assert_eq(run("--from spl -t spl golden/t1553_002/t1553_002.cim.spl", &out), 0, "%s", out);
+  cr_assert(strstr(out, "| datamodel Endpoint Registry search | search "
+                        "Registry.registry_key_name IN (\"*\\\\ROOT\\\\Certificates\\\\*\""),
             "%s", out);
   free(out);
 }

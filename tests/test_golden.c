@@ -230,15 +230,35 @@ Test(golden, t1553_002_savedsearches) {
   bool ok = check_expectation("golden/t1553_002/t1553_002.savedsearches.conf", conf,
                               getenv("UPDATE_GOLDEN") != NULL, &why);
   cr_assert(ok, "%s", why ? why : "");
-  size_t stanzas = 0, searches = 0;
+  size_t stanzas = 0, searches = 0, correlations = 0;
   for (char *line = conf; line && *line;
        line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
     stanzas += line[0] == '[';
     searches += strncmp(line, "search = source=", 16) == 0;
+    correlations += strncmp(line, "search = | multisearch ", 23) == 0;
   }
-  cr_assert_eq(stanzas, 3);
+  cr_assert_eq(stanzas, 4);
   cr_assert_eq(searches, 3);
+  cr_assert_eq(correlations, 1); /* #4, on one line */
   free(conf);
+  sigmac_session_free(session);
+}
+
+/* -p splunk_cim: the CIM data sets of the detection's three rules, byte for byte; the
+ * correlation over two data sets is refused (its reason in the .err golden, from the CLI). */
+Test(golden, t1553_002_splunk_cim) {
+  SigmacSession *session = sigmac_session_new();
+  cr_assert(sigmac_add_file(session, "rules/t1553_002.yml"));
+  cr_assert(sigmac_finish(session));
+  cr_assert(sigmac_set_mapping(session, "splunk_cim"));
+  char *spl = NULL;
+  cr_assert_not(sigmac_convert(session, "spl", "default", &spl)); /* #4 is refused */
+  cr_assert(spl);
+  char *why = NULL;
+  bool ok = check_expectation("golden/t1553_002/t1553_002.cim.spl", spl,
+                              getenv("UPDATE_GOLDEN") != NULL, &why);
+  cr_assert(ok, "%s", why ? why : "");
+  free(spl);
   sigmac_session_free(session);
 }
 

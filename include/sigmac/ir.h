@@ -466,6 +466,9 @@ struct IrRule {
   /* Set by the field-mapping pass (src/schema/mapping.c): */
   const char *taxonomy_out; /* the field naming of the queries ("ecs"), NULL before mapping */
   IrStrList index;          /* index patterns the rule's events are found in */
+  const char *datamodel;    /* SPL read back: the CIM data set searched (| datamodel), or NULL */
+  const char *unmappable;   /* a strict mapping has no form for the rule: why (backends refuse) */
+  const IrPredicate *unmappable_at; /* the field it has none for, or NULL (the logsource) */
 };
 
 typedef struct IrRuleSet {

@@ -212,7 +212,8 @@ bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path) {
       !strstr(name_or_path, ".yaml")) {
     diag_report_file(
         &session->diags, DIAG_ERROR, NULL, "usage",
-        "unknown mapping '%s' (built in: ecs_windows, splunk_windows; or give a mapping file)",
+        "unknown mapping '%s' (built in: ecs_windows, splunk_windows, splunk_cim; or give a "
+        "mapping file)",
         name_or_path);
     return false;
   }

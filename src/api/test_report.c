@@ -22,7 +22,9 @@ static void text_rule(const TestReport *r, size_t i, StrBuf *out) {
   const RuleResult *result = &r->results[i];
   const IrRule *rule = result->rule;
   sb_printf(out, "%s #%zu: %s: ", rule->src ? rule->src->path : "", rule->document + 1,
-            rule->meta.title ? rule->meta.title : "(no title)");
+            rule->meta.title  ? rule->meta.title
+            : rule->meta.name ? rule->meta.name /* an SPL correlation's search: its tag */
+                              : "(no title)");
   if (!result->evaluated) {
     sb_puts(out, "not evaluated\n");
     return;

@@ -16,7 +16,8 @@ static const char usage_text[] =
     "       sigmac lint [--syntax elasticsearch|endgame] FILE|DIR...\n"
     "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
     "                   [--format text|json|junit] RULE|DIR...\n"
-    "       sigmac prove [--events FILE]... [-t eql,kql,spl] [--format text|json] RULE|DIR...\n"
+    "       sigmac prove [--events FILE]... [-t eql,kql,spl] [-p MAPPING] [--format text|json]\n"
+    "                    RULE|DIR...\n"
     "\n"
     "Compiles Sigma rules (.yml, .yaml) and EQL, KQL and SPL queries (.eql, .kql, .spl);\n"
     "directories are searched recursively. 'lint' reports every problem of the rules and\n"
@@ -34,8 +35,8 @@ static const char usage_text[] =
     "options:\n"
     "  -t, --target TARGET     what to produce\n"
     "  -p, --pipeline MAPPING  field mapping: a built-in name (ecs_windows, the default;\n"
-    "                          splunk_windows, the default of -t spl) or a mapping file\n"
-    "                          (data/mappings/README.md)\n"
+    "                          splunk_windows, the default of -t spl; splunk_cim, Splunk's\n"
+    "                          CIM data models) or a mapping file (data/mappings/README.md)\n"
     "  -f, --format FORMAT     output format of the target (default: default)\n"
     "  -o, --output FILE       write the output to FILE (only when every rule compiled)\n"
     "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
@@ -317,6 +318,10 @@ static char *run(SigmacSession *session, const Options *opts, size_t files, int 
   if (opts->lint)
     return lint_summary(session, files);
   if (opts->prove) {
+    if (opts->mapping && !sigmac_set_mapping(session, opts->mapping)) {
+      *status = 2;
+      return NULL;
+    }
     if (!sigmac_prove(session, opts->target, opts->format, &output) && *status == 0)
       *status = output ? 1 : 2; /* a divergence, or a bad target */
     return output;

@@ -103,6 +103,7 @@ bool emit_number_text(StrBuf *out, const IrNumber *n) {
   if (!isfinite(n->value))
     return false;
   const char *t = n->text ? n->text : "";
+  t += t[0] == '+'; /* +60.0 is 60.0, and no query language needs the plus */
   size_t sign = t[0] == '-', digits = strspn(t + sign, "0123456789");
   if (*t && digits == strlen(t + sign)) {
     sb_puts(out, t); /* an integer past 64 bits: Elasticsearch reads it as a double */
@@ -140,4 +141,67 @@ EmitOperands emit_operands(Arena *arena, const IrNode *node) {
   EmitOperands ops = {NULL, 0};
   collect(arena, node, node->kind, &ops);
   return ops;
+}
+
+size_t emit_rule_index(const EmitCtx *ctx, const IrRule *rule) {
+  for (size_t i = 0; i < ctx->rules->count; i++)
+    if (ctx->rules->rules[i] == rule)
+      return i;
+  return (size_t)-1;
+}
+
+IrStrList emit_correlation_keys(const EmitCtx *ctx, const IrCorrelation *c, const IrRule *ref) {
+  IrStrList keys = {arena_array(ctx->arena, c->group_by.count, sizeof(char *)), 0};
+  for (size_t i = 0; i < c->group_by.count; i++) {
+    const char *field = c->group_by.items[i];
+    for (size_t a = 0; a < c->alias_count; a++)
+      if (strcmp(c->aliases[a].name, field) == 0)
+        for (size_t k = 0; k < c->aliases[a].count; k++)
+          if ((ref->meta.name && strcmp(c->aliases[a].fields[k].rule, ref->meta.name) == 0) ||
+              (ref->meta.id && strcmp(c->aliases[a].fields[k].rule, ref->meta.id) == 0))
+            field = c->aliases[a].fields[k].field;
+    const char *mapped =
+        ctx->mapping ? mapping_field(ctx->arena, ctx->mapping, &ref->logsource, field) : NULL;
+    keys.items[keys.count++] = mapped ? mapped : field;
+  }
+  return keys;
+}
+
+bool emit_every_rule_needed(const IrCorrelation *c) {
+  if (c->threshold_count == 1 && c->thresholds[0].number.is_integer) {
+    long long n = c->thresholds[0].number.integer;
+    IrCompareKind op = c->thresholds[0].op;
+    long long count = (long long)c->rule_count;
+    return (op == IR_CMP_GTE && n == count) || (op == IR_CMP_GT && n == count - 1) ||
+           (op == IR_CMP_EQ && n == count);
+  }
+  if (c->threshold_count)
+    return false;
+  if (!c->expression)
+    return true;
+  size_t named = 0;
+  for (const char *at = c->expression; *at;) {
+    size_t len = strcspn(at, " \t");
+    bool joiner = len == 3 && strncmp(at, "and", 3) == 0;
+    bool found = false;
+    for (size_t i = 0; !joiner && i < c->rule_count; i++)
+      found = found || (strlen(c->rules[i].text) == len && strncmp(at, c->rules[i].text, len) == 0);
+    if (!joiner && !found)
+      return false; /* 'or', 'not', parentheses or an unknown name */
+    named += found;
+    at += len;
+    at += strspn(at, " \t");
+  }
+  return named == c->rule_count;
+}
+
+bool emit_mapped(const EmitCtx *ctx, const IrRule *mapped, const char *id) {
+  if (!mapped->unmappable)
+    return true;
+  const IrPredicate *at = mapped->unmappable_at;
+  const Source *src = at && at->src ? at->src : mapped->src;
+  Span span = at && at->src ? at->span : (Span){mapped->span.start, mapped->span.start + 1};
+  diag_report(ctx->diags, DIAG_ERROR, src, span, id,
+              "%s (a strict mapping writes only what its tables name)", mapped->unmappable);
+  return false;
 }

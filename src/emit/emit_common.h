@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/strbuf.h"
+#include "emit/emit.h"
 #include "schema/ecs.h"
 #include "sigmac/ir.h"
 
@@ -51,5 +52,20 @@ typedef struct EmitOperands {
 } EmitOperands;
 
 EmitOperands emit_operands(Arena *arena, const IrNode *node);
+
+/* The index in ctx->rules of rule, or (size_t)-1. */
+size_t emit_rule_index(const EmitCtx *ctx, const IrRule *rule);
+
+/* The group-by fields of a correlation as one referenced rule has them: an alias names the field
+ * per rule, and the mapping renames it under that rule's logsource. */
+IrStrList emit_correlation_keys(const EmitCtx *ctx, const IrCorrelation *c, const IrRule *ref);
+
+/* False, after reporting why under id, when a strict mapping (splunk_cim) has no form for the
+ * mapped rule. */
+bool emit_mapped(const EmitCtx *ctx, const IrRule *mapped, const char *id);
+
+/* Whether a temporal correlation's condition asks for every rule: none (the default), gte the
+ * number of rules, or pySigma's expression naming each rule joined by 'and'. */
+bool emit_every_rule_needed(const IrCorrelation *c);
 
 #endif

@@ -633,33 +633,6 @@ static void timespan(StrBuf *out, long long seconds) {
     }
 }
 
-static size_t rule_index(const EmitCtx *ctx, const IrRule *rule) {
-  for (size_t i = 0; i < ctx->rules->count; i++)
-    if (ctx->rules->rules[i] == rule)
-      return i;
-  return (size_t)-1;
-}
-
-/* The group-by fields of one referenced rule, mapped with that rule's logsource; an alias names
- * the field per rule. */
-static IrStrList step_keys(Printer *p, const IrCorrelation *c, const IrRule *ref) {
-  IrStrList keys = {arena_array(p->ctx->arena, c->group_by.count, sizeof(char *)), 0};
-  for (size_t i = 0; i < c->group_by.count; i++) {
-    const char *field = c->group_by.items[i];
-    for (size_t a = 0; a < c->alias_count; a++)
-      if (strcmp(c->aliases[a].name, field) == 0)
-        for (size_t k = 0; k < c->aliases[a].count; k++)
-          if ((ref->meta.name && strcmp(c->aliases[a].fields[k].rule, ref->meta.name) == 0) ||
-              (ref->meta.id && strcmp(c->aliases[a].fields[k].rule, ref->meta.id) == 0))
-            field = c->aliases[a].fields[k].field;
-    const char *mapped = p->ctx->mapping
-                             ? mapping_field(p->ctx->arena, p->ctx->mapping, &ref->logsource, field)
-                             : NULL;
-    keys.items[keys.count++] = mapped ? mapped : field;
-  }
-  return keys;
-}
-
 static bool same_keys(const IrStrList *a, const IrStrList *b) {
   if (a->count != b->count)
     return false;
@@ -689,7 +662,7 @@ static const IrQuery *step_query(Printer *p, const IrRuleRef *ref) {
            ref->text);
     return NULL;
   }
-  size_t index = rule_index(p->ctx, target);
+  size_t index = emit_rule_index(p->ctx, target);
   return index == (size_t)-1 ? NULL : p->ctx->mapped->rules[index]->queries[0];
 }
 
@@ -703,7 +676,7 @@ static void sequence(Printer *p, const IrCorrelation *c, long runs, StrBuf *out)
     steps[i] = step_query(p, &c->rules[i]);
     if (!steps[i])
       return;
-    keys[i] = step_keys(p, c, c->rules[i].rule);
+    keys[i] = emit_correlation_keys(p->ctx, c, c->rules[i].rule);
     shared = shared && same_keys(&keys[0], &keys[i]);
   }
   sb_puts(out, "sequence");
@@ -760,36 +733,6 @@ static void event_count(Printer *p, const IrCorrelation *c, StrBuf *out) {
   sequence(p, c, (long)at_least, out);
 }
 
-/* The temporal condition asks for every rule: none (the default), gte the number of rules, or
- * pySigma's expression naming each rule joined by 'and'. */
-static bool every_rule_needed(const IrCorrelation *c) {
-  if (c->threshold_count == 1 && c->thresholds[0].number.is_integer) {
-    long long n = c->thresholds[0].number.integer;
-    IrCompareKind op = c->thresholds[0].op;
-    long long count = (long long)c->rule_count;
-    return (op == IR_CMP_GTE && n == count) || (op == IR_CMP_GT && n == count - 1) ||
-           (op == IR_CMP_EQ && n == count);
-  }
-  if (c->threshold_count)
-    return false;
-  if (!c->expression)
-    return true;
-  size_t named = 0;
-  for (const char *at = c->expression; *at;) {
-    size_t len = strcspn(at, " \t");
-    bool joiner = len == 3 && strncmp(at, "and", 3) == 0;
-    bool found = false;
-    for (size_t i = 0; !joiner && i < c->rule_count; i++)
-      found = found || (strlen(c->rules[i].text) == len && strncmp(at, c->rules[i].text, len) == 0);
-    if (!joiner && !found)
-      return false; /* 'or', 'not', parentheses or an unknown name */
-    named += found;
-    at += len;
-    at += strspn(at, " \t");
-  }
-  return named == c->rule_count;
-}
-
 static void correlation(Printer *p, const IrCorrelation *c, StrBuf *out) {
   switch (c->kind) {
   case IR_CORR_TEMPORAL_ORDERED:
@@ -797,7 +740,7 @@ static void correlation(Printer *p, const IrCorrelation *c, StrBuf *out) {
       refuse(p, NULL, "eql-refused-correlation", "an EQL sequence needs at least two rules");
       return;
     }
-    if (!every_rule_needed(c)) {
+    if (!emit_every_rule_needed(c)) {
       refuse(p, NULL, "eql-refused-correlation",
              "an EQL sequence needs every rule in order; a condition that lets some rules be "
              "left out cannot be expressed");
@@ -900,6 +843,8 @@ static const IrQuery *single_query(Arena *arena, const IrRule *rule) {
 
 static bool eql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
+  if (!emit_mapped(ctx, rule, "eql-refused-mapping"))
+    return false;
   Printer p = {ctx, rule, false, 0};
   switch (rule->kind) {
   case IR_RULE_DETECTION:

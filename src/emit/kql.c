@@ -452,6 +452,8 @@ static void event_query(Printer *p, const IrQuery *query, StrBuf *out) {
 
 static bool kql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
+  if (!emit_mapped(ctx, rule, "kql-refused-mapping"))
+    return false;
   Printer p = {ctx, rule, false, STRBUF_INIT, NULL};
   switch (rule->kind) {
   case IR_RULE_DETECTION:

@@ -20,6 +20,7 @@
 #include "emit/emit.h"
 #include "emit/emit_common.h"
 #include "emit/output.h"
+#include "emit/spl_emit.h"
 #include "emit/spl_text.h"
 #include "ir/ir_build.h"
 
@@ -483,71 +484,86 @@ static const IrPredicate *reserved_field(const IrNode *node) {
   return NULL;
 }
 
-static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
+bool spl_detection_search(EmitCtx *ctx, size_t index, StrBuf *out) {
   const IrRule *rule = ctx->mapped->rules[index];
+  if (!emit_mapped(ctx, rule, "spl-refused-mapping"))
+    return false;
   Printer p = {ctx, rule, NULL, false, NULL, 0};
   if (ctx->mapping && rule->origin == IR_LANG_SIGMA)
     p.row = mapping_logsource(ctx->mapping, &rule->logsource);
-  switch (rule->kind) {
-  case IR_RULE_DETECTION:
+  if (rule->kind != IR_RULE_DETECTION) {
+    refuse(&p, NULL, "spl-refused-correlation", "'%s' is a %s rule, not a search of events",
+           rule->meta.name ? rule->meta.name : "the rule", ir_rule_kind_name(rule->kind));
+    return false;
+  }
+  for (size_t i = 0; i < rule->query_count; i++)
+    if (rule->queries[i]->kind != IR_QUERY_EVENT || rule->queries[i]->pipe_count ||
+        rule->queries[i]->endgame) {
+      refuse(&p, NULL, "spl-refused-sequence",
+             "a sequence, sample or pipe is not written for SPL (a transaction or streamstats "
+             "search would be needed)");
+      return false;
+    }
+  for (size_t i = 0; i < rule->query_count; i++) {
+    const IrPredicate *reserved = reserved_field(rule->queries[i]->where);
+    if (reserved) {
+      refuse(&p, reserved, "spl-refused-value",
+             "fields named sigmac_c<number> are the conditions sigmac's eval computes; a field "
+             "of that name would be read as one");
+      return false;
+    }
+    const IrPredicate *bad = emit_unsafe_field(rule->queries[i]->where);
+    if (bad) {
+      refuse(&p, bad, "spl-refused-value",
+             "the field name holds control characters or bytes that are not UTF-8");
+      return false;
+    }
+    const IrNode *nested = emit_nested_query(rule->queries[i]->where);
+    if (nested) {
+      refuse(&p, &nested->pred, "spl-refused-nested",
+             "SPL has no nested query: '%s:{ ... }' needs one object of '%s' to satisfy the "
+             "whole query, and Splunk reads the objects' fields flattened",
+             nested->path, nested->path);
+      return false;
+    }
+  }
+  for (size_t i = 0; i < rule->query_count; i++) {
+    const char *category = rule->queries[i]->category;
+    if (category && strcmp(category, "any") != 0) {
+      refuse(&p, NULL, "spl-refused-category",
+             "the query's event category '%s' is an Elastic notion with no Splunk form; "
+             "write the rule in Sigma for a Splunk logsource",
+             category);
+      return false;
+    }
+  }
+  const char *datamodel = p.row && p.row->datamodel ? p.row->datamodel : rule->datamodel;
+  if (datamodel) { /* the CIM data set, then a search of it */
+    size_t model = strcspn(datamodel, ".");
+    sb_printf(out, "| datamodel %.*s %s search | search ", (int)model, datamodel,
+              datamodel + model + (datamodel[model] == '.'));
+  }
+  if (rule->query_count == 1) {
+    event_query(&p, rule->queries[0]->where, out);
+  } else { /* a condition list: its queries or-ed */
+    IrNode **wheres = arena_array(ctx->arena, rule->query_count, sizeof(IrNode *));
     for (size_t i = 0; i < rule->query_count; i++)
-      if (rule->queries[i]->kind != IR_QUERY_EVENT || rule->queries[i]->pipe_count ||
-          rule->queries[i]->endgame) {
-        refuse(&p, NULL, "spl-refused-sequence",
-               "a sequence, sample or pipe is not written for SPL (a transaction or streamstats "
-               "search would be needed)");
-        return false;
-      }
-    for (size_t i = 0; i < rule->query_count; i++) {
-      const IrPredicate *reserved = reserved_field(rule->queries[i]->where);
-      if (reserved) {
-        refuse(&p, reserved, "spl-refused-value",
-               "fields named sigmac_c<number> are the conditions sigmac's eval computes; a field "
-               "of that name would be read as one");
-        return false;
-      }
-      const IrPredicate *bad = emit_unsafe_field(rule->queries[i]->where);
-      if (bad) {
-        refuse(&p, bad, "spl-refused-value",
-               "the field name holds control characters or bytes that are not UTF-8");
-        return false;
-      }
-      const IrNode *nested = emit_nested_query(rule->queries[i]->where);
-      if (nested) {
-        refuse(&p, &nested->pred, "spl-refused-nested",
-               "SPL has no nested query: '%s:{ ... }' needs one object of '%s' to satisfy the "
-               "whole query, and Splunk reads the objects' fields flattened",
-               nested->path, nested->path);
-        return false;
-      }
-    }
-    for (size_t i = 0; i < rule->query_count; i++) {
-      const char *category = rule->queries[i]->category;
-      if (category && strcmp(category, "any") != 0) {
-        refuse(&p, NULL, "spl-refused-category",
-               "the query's event category '%s' is an Elastic notion with no Splunk form; "
-               "write the rule in Sigma for a Splunk logsource",
-               category);
-        return false;
-      }
-    }
-    if (rule->query_count == 1) {
-      event_query(&p, rule->queries[0]->where, out);
-    } else { /* a condition list: its queries or-ed */
-      IrNode **wheres = arena_array(ctx->arena, rule->query_count, sizeof(IrNode *));
-      for (size_t i = 0; i < rule->query_count; i++)
-        wheres[i] = rule->queries[i]->where;
-      event_query(&p, ir_join(ctx->arena, IR_OR, wheres, rule->query_count), out);
-    }
-    break;
+      wheres[i] = rule->queries[i]->where;
+    event_query(&p, ir_join(ctx->arena, IR_OR, wheres, rule->query_count), out);
+  }
+  return !p.failed;
+}
+
+static bool spl_query(EmitCtx *ctx, size_t index, StrBuf *out) {
+  switch (ctx->mapped->rules[index]->kind) {
+  case IR_RULE_DETECTION:
+    return spl_detection_search(ctx, index, out);
   case IR_RULE_CORRELATION:
-    refuse(&p, NULL, "spl-refused-correlation",
-           "correlations are not written for SPL yet (they need stats or transaction)");
-    break;
+    return spl_correlation_search(ctx, index, out);
   case IR_RULE_FILTER:
     break;
   }
-  return !p.failed;
+  return true;
 }
 
 /* A savedsearches.conf stanza name or value on one line: line breaks become spaces, and a

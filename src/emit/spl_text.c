@@ -5,6 +5,17 @@
 
 #include "base/utf8.h"
 
+/* text in double quotes, \\ and " backslash-escaped: how search and eval both quote. */
+static void quoted(StrBuf *out, const char *text) {
+  sb_putc(out, '"');
+  for (const char *c = text; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      sb_putc(out, '\\');
+    sb_putc(out, *c);
+  }
+  sb_putc(out, '"');
+}
+
 bool spl_field(StrBuf *out, const char *field) {
   static const char *const reserved[] = {"AND", "OR", "NOT", "IN", "search", NULL};
   bool plain = *field != '\0';
@@ -20,13 +31,7 @@ bool spl_field(StrBuf *out, const char *field) {
     sb_puts(out, field);
     return true;
   }
-  sb_putc(out, '"');
-  for (const char *c = field; *c; c++) {
-    if (*c == '"' || *c == '\\')
-      sb_putc(out, '\\');
-    sb_putc(out, *c);
-  }
-  sb_putc(out, '"');
+  quoted(out, field);
   return true;
 }
 
@@ -127,4 +132,14 @@ void spl_pattern_regex(StrBuf *out, const IrString *pattern, bool cased) {
     }
   }
   sb_puts(out, "\\z"); /* '$' would also match before a final line break */
+}
+
+bool spl_eval_string(StrBuf *out, const char *text) {
+  if (!utf8_valid(text, strlen(text)))
+    return false;
+  for (const char *c = text; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7F)
+      return false;
+  quoted(out, text);
+  return true;
 }

@@ -18,6 +18,10 @@ bool spl_field(StrBuf *out, const char *field);
  * dots and dashes. */
 bool spl_regex_field(const char *field);
 
+/* Appends text as a double-quoted string of eval and where, \ and " backslash-escaped. False
+ * (nothing written) for control characters or bytes that are not UTF-8. */
+bool spl_eval_string(StrBuf *out, const char *text);
+
 /* Why a pattern has no search form. */
 typedef enum SplValueError {
   SPL_VALUE_OK,

@@ -407,10 +407,14 @@ static void scan_ordered(const Scan *s, const Hit *hits, size_t n) {
 /* ---- the correlation
  * ----------------------------------------------------------------------------- */
 
+/* The result of rule itself, else of its copy (a run holds copies with filters applied, from the
+ * same document; the searches of an SPL correlation share their block's). */
 static RuleResult *result_of(RuleResult *results, size_t count, const IrRule *rule) {
   for (size_t i = 0; i < count; i++)
-    if (results[i].rule == rule ||
-        (results[i].rule->src == rule->src && results[i].rule->document == rule->document))
+    if (results[i].rule == rule)
+      return &results[i];
+  for (size_t i = 0; i < count; i++)
+    if (results[i].rule->src == rule->src && results[i].rule->document == rule->document)
       return &results[i];
   return NULL;
 }

@@ -456,6 +456,8 @@ static void write_rule(JsonOut *j, const IrRule *rule) {
   jout_kv_string(j, "origin", ir_language_name(rule->origin));
   jout_kv_string(j, "source", rule->src ? rule->src->path : NULL);
   jout_kv_int(j, "document", (long long)rule->document);
+  if (rule->datamodel)
+    jout_kv_string(j, "datamodel", rule->datamodel);
   write_meta(j, &rule->meta);
   write_logsource(j, &rule->logsource);
   if (rule->query_count) {

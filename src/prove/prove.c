@@ -39,25 +39,29 @@ static bool warned(const DiagSink *sink, const char *check_id) {
 }
 
 /* The query parsed back with the target's front end: one rule, or NULL (reason set). */
+/* The query written for target, parsed back into *set: one rule, or (SPL) a correlation last
+ * after the searches it correlates. Returns that last rule, or NULL with the reason. */
 static const IrRule *parse_back(Arena *arena, const char *target, const char *text,
-                                const Mapping *mapping, const char **reason) {
+                                const Mapping *mapping, IrRuleSet *set, const char **reason) {
   DiagSink sink;
   diag_sink_init(&sink, arena);
   Source *src =
       source_from_text(arena, arena_printf(arena, "<%s query>", target), text, strlen(text));
-  IrRuleSet set = {0};
+  *set = (IrRuleSet){0};
   if (strcmp(target, "eql") == 0)
-    eql_compile(arena, src, NULL, &sink, &set);
+    eql_compile(arena, src, NULL, &sink, set);
   else if (strcmp(target, "kql") == 0)
-    kql_compile(arena, src, NULL, mapping ? mapping->ecs : NULL, &sink, &set);
+    kql_compile(arena, src, NULL, mapping ? mapping->ecs : NULL, &sink, set);
   else
-    spl_compile(arena, src, &sink, &set);
-  if (sink.errors || set.count != 1) {
+    spl_compile(arena, src, &sink, set);
+  bool one = set->count == 1 ||
+             (set->count > 1 && set->rules[set->count - 1]->kind == IR_RULE_CORRELATION);
+  if (sink.errors || !one) {
     *reason = arena_printf(arena, "the %s written does not parse back as one query: %s", target,
                            first_error(arena, &sink));
     return NULL;
   }
-  return set.rules[0];
+  return set->rules[set->count - 1];
 }
 
 /* The fields a tree reads. */
@@ -170,7 +174,8 @@ static void compare(Comparison *c, json_t *rule_view, json_t *query_view, const 
  * end, its warnings and errors into sink; or NULL with the verdict set: refused (the backend's
  * reason) or diverges (what it wrote does not parse). */
 static const IrRule *translate_noting(Arena *arena, const ProveInput *in, size_t i,
-                                      const ProveTarget *t, ProveResult *result, DiagSink *sink) {
+                                      const ProveTarget *t, ProveResult *result, DiagSink *sink,
+                                      IrRuleSet *parsed) {
   EmitCtx ctx = {arena, sink, t->mapping, in->rules, t->mapped, in->meta};
   StrBuf text = STRBUF_INIT;
   bool written = emit_backend(t->name)->query(&ctx, i, &text);
@@ -181,17 +186,18 @@ static const IrRule *translate_noting(Arena *arena, const ProveInput *in, size_t
     result->reason = first_error(arena, sink);
     return NULL;
   }
-  const IrRule *query = parse_back(arena, t->name, result->query, t->mapping, &result->reason);
+  const IrRule *query =
+      parse_back(arena, t->name, result->query, t->mapping, parsed, &result->reason);
   if (!query)
     result->verdict = PROVE_DIVERGES;
   return query;
 }
 
 static const IrRule *translate(Arena *arena, const ProveInput *in, size_t i, const ProveTarget *t,
-                               ProveResult *result) {
+                               ProveResult *result, IrRuleSet *parsed) {
   DiagSink sink;
   diag_sink_init(&sink, arena);
-  return translate_noting(arena, in, i, t, result, &sink);
+  return translate_noting(arena, in, i, t, result, &sink, parsed);
 }
 
 /* The index in the run of a referenced rule (the run holds copies with filters applied). */
@@ -250,7 +256,8 @@ static void prove_correlation(Arena *arena, const ProveInput *in, size_t i, cons
                               ProveResult *result) {
   const IrRule *rule = in->rules->rules[i];
   const IrCorrelation *c = rule->correlation;
-  const IrRule *query = translate(arena, in, i, t, result);
+  IrRuleSet parsed; /* the query, and for SPL the searches it correlates */
+  const IrRule *query = translate(arena, in, i, t, result, &parsed);
   if (!query)
     return;
   json_t **witnesses = arena_array(arena, c->rule_count + 1, sizeof(json_t *));
@@ -267,14 +274,12 @@ static void prove_correlation(Arena *arena, const ProveInput *in, size_t i, cons
     }
   }
   ScenarioSet scenarios = scenarios_for(arena, rule, t->mapping, witnesses);
-  IrRuleSet just_query = {0};
-  ir_ruleset_push(arena, &just_query, (IrRule *)query);
   DiagSink eval_sink;
   diag_sink_init(&eval_sink, arena);
   for (size_t k = 0; k < scenarios.count; k++) {
     const Scenario *s = &scenarios.items[k];
     bool by_rule = fires(arena, &eval_sink, in->rules, rule, t->mapping, s);
-    bool by_query = fires(arena, &eval_sink, &just_query, query, NULL, s);
+    bool by_query = fires(arena, &eval_sink, &parsed, query, NULL, s);
     result->probes += s->count;
     result->scenarios++;
     result->matched += by_rule;
@@ -328,7 +333,8 @@ static void prove_one(Arena *arena, const ProveInput *in, size_t i, const ProveT
     }
   DiagSink sink; /* the conversion's warnings: which differences it announced */
   diag_sink_init(&sink, arena);
-  const IrRule *query = translate_noting(arena, in, i, t, result, &sink);
+  IrRuleSet parsed;
+  const IrRule *query = translate_noting(arena, in, i, t, result, &sink, &parsed);
   if (!query)
     return;
   DiagSink eval_sink;

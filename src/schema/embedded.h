@@ -11,6 +11,8 @@ extern const unsigned char embedded_mapping_ecs_windows[];
 extern const size_t embedded_mapping_ecs_windows_len;
 extern const unsigned char embedded_mapping_splunk_windows[];
 extern const size_t embedded_mapping_splunk_windows_len;
+extern const unsigned char embedded_mapping_splunk_cim[];
+extern const size_t embedded_mapping_splunk_cim_len;
 extern const unsigned char embedded_attack[];
 extern const size_t embedded_attack_len;
 extern const unsigned char embedded_evtx_logsources[];

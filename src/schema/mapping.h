@@ -41,6 +41,7 @@ typedef struct MapLogsource {
   MapCondition *conditions; /* AND-ed to every query of the rule */
   size_t condition_count;
   IrStrList index;
+  const char *datamodel; /* Splunk CIM: the data set searched ("Endpoint.Processes"), or NULL */
 } MapLogsource;
 
 typedef struct MapValueMap {
@@ -68,6 +69,7 @@ typedef struct Mapping {
   MapLogsource fallback;     /* 'default' */
   const char *keyword_field; /* keywords.field: where unbound keywords are searched, or NULL */
   bool keep_names;           /* a field no table names is the target's own name (no warning) */
+  bool strict; /* a field no table names, or a logsource no row names, has no form: refused */
   IrStrList reverse_prefer;  /* Sigma names tried first when mapping fields back */
   const EcsSchema *ecs;      /* the target schema, for field types */
 } Mapping;

@@ -72,6 +72,7 @@ typedef struct Pass {
   Arena *arena;
   const Mapping *mapping;
   const IrRule *rule;
+  IrRule *copy; /* the mapped rule: where a strict mapping says why it has no form */
   DiagSink *diags;
   const char **warned; /* fields already warned about in this rule */
   size_t warned_count;
@@ -101,6 +102,17 @@ static const char *map_field(Pass *p, const IrPredicate *pred) {
   if (target || already_dotted(field))
     return target ? target : field;
   const char *where = describe_logsource(p->arena, logsource);
+  if (p->mapping->strict) { /* no name the target has: the rule cannot be written */
+    if (!p->copy->unmappable) {
+      p->copy->unmappable =
+          arena_printf(p->arena, "field '%s' has no %s mapping for logsource %s", field,
+                       p->mapping->name, where + (*where == ' '));
+      IrPredicate *at = arena_alloc(p->arena, sizeof *at); /* pred may be a fieldref's copy */
+      *at = *pred;
+      p->copy->unmappable_at = at;
+    }
+    return field;
+  }
   const char *mapped = mapping_field(p->arena, p->mapping, logsource, field);
   if (!mapped && p->mapping->keep_names)
     return field; /* the target names its fields as Sigma does */
@@ -258,9 +270,14 @@ IrRule *mapping_apply(Arena *arena, const Mapping *mapping, const IrRule *rule, 
   IrRule *copy = arena_alloc(arena, sizeof *copy);
   *copy = *rule;
   copy->taxonomy_out = mapping->target;
-  Pass p = {arena, mapping, rule, diags, NULL, 0};
+  Pass p = {arena, mapping, rule, copy, diags, NULL, 0};
   if (rule->kind == IR_RULE_DETECTION) {
     const MapLogsource *source = mapping_logsource(mapping, &rule->logsource);
+    if (mapping->strict && source == &mapping->fallback) {
+      const char *where = describe_logsource(arena, &rule->logsource);
+      copy->unmappable = arena_printf(arena, "the %s mapping has no data set for logsource %s",
+                                      mapping->name, *where ? where + (*where == ' ') : "(none)");
+    }
     copy->index = source->index;
     copy->queries = arena_array(arena, rule->query_count, sizeof(IrQuery *));
     for (size_t i = 0; i < rule->query_count; i++)

@@ -108,6 +108,7 @@ static void read_logsource(Reader *r, const YamlNode *node, MapLogsource *out) {
   if (!out->eql_category)
     out->eql_category = "any";
   out->index = strings(r, yaml_map_get(node, "index"), "index");
+  out->datamodel = string(r, yaml_map_get(node, "datamodel"), "datamodel");
   const YamlNode *conditions = yaml_map_get(node, "conditions");
   if (!conditions)
     return;
@@ -156,6 +157,8 @@ static void read_mapping(Reader *r, const YamlNode *root, Mapping *m) {
   read_fields(r, m, yaml_map_get(root, "fields"), yaml_map_get(root, "conditional_fields"));
   const char *keep = string(r, yaml_map_get(root, "keep_names"), "keep_names");
   m->keep_names = keep && strcmp(keep, "true") == 0;
+  const char *strict = string(r, yaml_map_get(root, "strict"), "strict");
+  m->strict = strict && strcmp(strict, "true") == 0;
   const YamlNode *unmapped = yaml_map_get(root, "unmapped");
   m->unmapped_products = strings(r, yaml_map_get(unmapped, "products"), "products");
   m->unmapped_prefix = string(r, yaml_map_get(unmapped, "prefix"), "prefix");
@@ -207,6 +210,9 @@ Mapping *mapping_builtin(Arena *arena, const char *name, DiagSink *diags) {
   } else if (strcmp(name, "splunk_windows") == 0) {
     text = embedded_mapping_splunk_windows;
     len = embedded_mapping_splunk_windows_len;
+  } else if (strcmp(name, "splunk_cim") == 0) {
+    text = embedded_mapping_splunk_cim;
+    len = embedded_mapping_splunk_cim_len;
   } else {
     return NULL;
   }

@@ -7,101 +7,9 @@
 #include "base/cidr.h"
 #include "base/source.h"
 #include "ir/ir_build.h"
+#include "spl/pipeline.h"
 #include "spl/spl.h"
-
-typedef enum TokKind { T_END, T_WORD, T_STRING, T_LPAREN, T_RPAREN, T_PIPE, T_COMMA, T_OP } TokKind;
-
-typedef struct Tok {
-  TokKind kind;
-  Span span;
-  const char *op; /* T_OP: "=", "!=", "<", "<=", ">", ">=" */
-} Tok;
-
-/* A regex tested by '| eval C=if(isnotnull('F') AND match('F', "re"), "true", "false")' (the form
- * the SPL backend writes for a regex inside an OR or NOT), read by a later search as C="true". */
-typedef struct Deferred {
-  const char *field;     /* F */
-  const char *regex;     /* re */
-  const char *condition; /* C */
-} Deferred;
-
-typedef struct Parser {
-  Deferred *deferred;
-  size_t deferred_count;
-  Arena *arena;
-  const Source *src;
-  DiagSink *diags;
-  const char *text;
-  size_t pos, end;
-  Tok tok;
-  size_t depth, max_depth;
-  bool failed;
-} Parser;
-
-static void error(Parser *p, Span span, const char *id, const char *message) {
-  if (!p->failed)
-    diag_report(p->diags, DIAG_ERROR, p->src, span, id, "%s", message);
-  p->failed = true;
-}
-
-static bool word_char(char c) { return c && !strchr(" \t\r\n()=!<>,|\"", c); }
-
-static void next(Parser *p) {
-  while (p->pos < p->end && strchr(" \t\r\n", p->text[p->pos]))
-    p->pos++;
-  size_t start = p->pos;
-  Tok t = {T_END, {start, start}, NULL};
-  if (p->pos >= p->end) {
-    p->tok = t;
-    return;
-  }
-  char c = p->text[p->pos];
-  if (c == '(' || c == ')' || c == '|' || c == ',') {
-    t.kind = c == '(' ? T_LPAREN : c == ')' ? T_RPAREN : c == '|' ? T_PIPE : T_COMMA;
-    p->pos++;
-  } else if (c == '"') {
-    t.kind = T_STRING;
-    for (p->pos++; p->pos < p->end && p->text[p->pos] != '"'; p->pos++)
-      if (p->text[p->pos] == '\\' && p->pos + 1 < p->end)
-        p->pos++;
-    if (p->pos >= p->end) {
-      error(p, (Span){start, start + 1}, "spl-syntax", "this quoted string is never closed");
-      t.kind = T_END; /* nothing more is read after an error */
-    } else {
-      p->pos++;
-    }
-  } else if (strchr("=!<>", c)) {
-    static const char *const ops[] = {"!=", "<=", ">=", "=", "<", ">"};
-    t.kind = T_OP;
-    for (size_t i = 0; i < 6 && !t.op; i++)
-      if (p->pos + strlen(ops[i]) <= p->end &&
-          strncmp(p->text + p->pos, ops[i], strlen(ops[i])) == 0) {
-        t.op = ops[i];
-        p->pos += strlen(ops[i]);
-      }
-    if (!t.op) {
-      error(p, (Span){start, start + 1}, "spl-syntax", "expected a comparison such as '=' or '!='");
-      p->pos++;
-      t.kind = T_END; /* nothing more is read after an error */
-    }
-  } else {
-    t.kind = T_WORD;
-    while (p->pos < p->end && word_char(p->text[p->pos]))
-      p->pos++;
-  }
-  t.span.end = p->pos;
-  p->tok = t;
-}
-
-static bool word_is(const Parser *p, const char *word) {
-  size_t len = p->tok.span.end - p->tok.span.start;
-  return p->tok.kind == T_WORD && strlen(word) == len &&
-         memcmp(p->text + p->tok.span.start, word, len) == 0;
-}
-
-static const char *tok_text(const Parser *p) {
-  return arena_strndup(p->arena, p->text + p->tok.span.start, p->tok.span.end - p->tok.span.start);
-}
+#include "spl/tokens.h"
 
 /* A value token as a pattern: '*' is the wildcard; in quotes \\ and \" are escapes. */
 static IrString pattern_of(Parser *p, bool *has_wildcard) {
@@ -159,9 +67,10 @@ static IrNode *comparison(Parser *p, const char *field, const char *op, Span spa
   char *end;
   double value = strtod(text, &end);
   if (!ir_plain_number(text)) {
-    error(p, p->tok.span, "spl-unsupported",
-          "a comparison with text is not evaluated (its order in Splunk is not documented); "
-          "only numbers are");
+    spl_lex_error(
+        p, p->tok.span, "spl-unsupported",
+        "a comparison with text is not evaluated (its order in Splunk is not documented); "
+        "only numbers are");
     return NULL;
   }
   IrPredicate pred = base_pred(p, field, span);
@@ -186,29 +95,29 @@ static bool value_token(const Parser *p) {
 
 /* field IN (v, v ...) */
 static IrNode *in_list(Parser *p, const char *field, Span span) {
-  next(p);
+  spl_lex_next(p);
   if (p->tok.kind != T_LPAREN) {
-    error(p, p->tok.span, "spl-syntax", "expected '(' after IN");
+    spl_lex_error(p, p->tok.span, "spl-syntax", "expected '(' after IN");
     return NULL;
   }
   IrNode **values = NULL;
   size_t count = 0;
-  for (next(p); !p->failed; next(p)) {
+  for (spl_lex_next(p); !p->failed; spl_lex_next(p)) {
     if (!value_token(p)) {
-      error(p, p->tok.span, "spl-syntax", "expected a value in the IN list");
+      spl_lex_error(p, p->tok.span, "spl-syntax", "expected a value in the IN list");
       return NULL;
     }
     values = arena_grow(p->arena, values, count, count + 1, sizeof(IrNode *));
     values[count++] = equals(p, field, (Span){span.start, p->tok.span.end});
-    next(p);
+    spl_lex_next(p);
     if (p->tok.kind == T_RPAREN)
       break;
     if (p->tok.kind != T_COMMA) {
-      error(p, p->tok.span, "spl-syntax", "expected ',' or ')' in the IN list");
+      spl_lex_error(p, p->tok.span, "spl-syntax", "expected ',' or ')' in the IN list");
       return NULL;
     }
   }
-  next(p);
+  spl_lex_next(p);
   return p->failed ? NULL : ir_join(p->arena, IR_OR, values, count);
 }
 
@@ -227,46 +136,35 @@ static const Deferred *deferred_condition(const Parser *p, const char *condition
   return NULL;
 }
 
-/* The field a token names: a word, or a quoted name with \" and \\ resolved. */
-static const char *field_name(Parser *p, Tok tok) {
-  if (tok.kind == T_WORD)
-    return arena_strndup(p->arena, p->text + tok.span.start, tok.span.end - tok.span.start);
-  StrBuf name = STRBUF_INIT;
-  for (size_t i = tok.span.start + 1; i + 1 < tok.span.end; i++) {
-    if (p->text[i] == '\\' && i + 2 < tok.span.end)
-      i++;
-    sb_putc(&name, p->text[i]);
-  }
-  const char *out = arena_strdup(p->arena, sb_text(&name));
-  sb_free(&name);
-  return out;
-}
-
 /* A term: field op value, field IN (...), or a bare value (a term of _raw). */
 static IrNode *term(Parser *p) {
   if (!value_token(p)) {
-    error(p, p->tok.span, "spl-syntax", "expected a search term");
+    spl_lex_error(p, p->tok.span, "spl-syntax", "expected a search term");
     return NULL;
   }
   Tok first = p->tok;
   Parser saved = *p;
-  next(p);
+  spl_lex_next(p);
   if (p->failed)
     return NULL;
   if (p->tok.kind == T_OP) { /* a quoted field name is a name, not a term */
-    const char *field = field_name(p, first);
+    const char *field = spl_lex_name(p, first);
     const char *op = p->tok.op;
-    next(p);
+    if (strcmp(op, "==") == 0) {
+      spl_lex_error(p, p->tok.span, "spl-syntax", "the search command compares with '=', not '=='");
+      return NULL;
+    }
+    spl_lex_next(p);
     if (!value_token(p)) {
-      error(p, p->tok.span, "spl-syntax", "expected a value after the comparison");
+      spl_lex_error(p, p->tok.span, "spl-syntax", "expected a value after the comparison");
       return NULL;
     }
     Span span = {first.span.start, p->tok.span.end};
     IrNode *out;
     const Deferred *d = strcmp(op, "=") == 0 ? deferred_condition(p, field) : NULL;
     if (d && !token_is_true(p)) {
-      error(p, p->tok.span, "spl-unsupported",
-            "a condition of sigmac's eval is read only as =\"true\"");
+      spl_lex_error(p, p->tok.span, "spl-unsupported",
+                    "a condition of sigmac's eval is read only as =\"true\"");
       return NULL;
     }
     if (d) { /* C="true": the regex its eval tested */
@@ -286,18 +184,18 @@ static IrNode *term(Parser *p) {
     } else {
       out = comparison(p, field, op, span);
     }
-    next(p);
+    spl_lex_next(p);
     return out;
   }
-  if (word_is(p, "IN")) {
-    const char *field = field_name(p, first);
+  if (spl_lex_word_is(p, "IN")) {
+    const char *field = spl_lex_name(p, first);
     return in_list(p, field, first.span);
   }
   *p = saved; /* a bare term */
   bool wild;
   IrString pattern = pattern_of(p, &wild);
   IrPredicate pred = base_pred(p, NULL, first.span);
-  next(p);
+  spl_lex_next(p);
   if (!wild) { /* a plain term is found inside the event's text, as '*term*' */
     IrStringBuilder b;
     ir_sb_init(&b, p->arena);
@@ -316,49 +214,51 @@ static IrNode *term(Parser *p) {
 static bool deeper(Parser *p) {
   if (++p->depth <= p->max_depth)
     return true;
-  error(p, p->tok.span, "spl-too-deep", "the search nests too deeply");
+  spl_lex_error(p, p->tok.span, "spl-too-deep", "the search nests too deeply");
   return false;
 }
 
 static IrNode *not_expr(Parser *p) {
-  if (word_is(p, "NOT")) {
+  if (spl_lex_word_is(p, "NOT")) {
     Span span = p->tok.span;
-    next(p);
+    spl_lex_next(p);
     if (!deeper(p))
       return NULL;
     IrNode *child = not_expr(p);
     p->depth--;
     if (!child && !p->failed) {
-      error(p, span, "spl-unsupported", "NOT * matches no event; a rule needs a condition");
+      spl_lex_error(p, span, "spl-unsupported", "NOT * matches no event; a rule needs a condition");
       return NULL;
     }
     return child ? ir_not(p->arena, child) : NULL;
   }
   if (p->tok.kind == T_LPAREN) {
     Span open = p->tok.span;
-    next(p);
+    spl_lex_next(p);
     if (!deeper(p))
       return NULL;
     IrNode *inner = and_expr(p);
     p->depth--;
     if (p->tok.kind != T_RPAREN) {
-      error(p, p->failed ? p->tok.span : open, "spl-syntax", "this parenthesis is never closed");
+      spl_lex_error(p, p->failed ? p->tok.span : open, "spl-syntax",
+                    "this parenthesis is never closed");
       return NULL;
     }
-    next(p);
+    spl_lex_next(p);
     return inner;
   }
   return term(p);
 }
 
 static bool starts_operand(const Parser *p) {
-  return (p->tok.kind == T_LPAREN || value_token(p)) && !word_is(p, "OR") && !word_is(p, "AND");
+  return (p->tok.kind == T_LPAREN || value_token(p)) && !spl_lex_word_is(p, "OR") &&
+         !spl_lex_word_is(p, "AND");
 }
 
 static IrNode *or_expr(Parser *p) {
   IrNode *left = not_expr(p);
-  while (!p->failed && word_is(p, "OR")) {
-    next(p);
+  while (!p->failed && spl_lex_word_is(p, "OR")) {
+    spl_lex_next(p);
     IrNode *right = not_expr(p);
     if (!left || !right) { /* '*' OR x: every event */
       left = NULL;
@@ -380,8 +280,8 @@ static IrNode *and_expr(Parser *p) {
       parts = arena_grow(p->arena, parts, count, count + 1, sizeof(IrNode *));
       parts[count++] = part;
     }
-    if (word_is(p, "AND"))
-      next(p);
+    if (spl_lex_word_is(p, "AND"))
+      spl_lex_next(p);
   }
   return count ? ir_join(p->arena, IR_AND, parts, count) : NULL;
 }
@@ -405,63 +305,37 @@ static const char *regex_text(Parser *p) {
   return out;
 }
 
-/* Whether the current token is the word word, consumed if so. */
-static bool take_word(Parser *p, const char *word) {
-  if (!word_is(p, word))
-    return false;
-  next(p);
-  return true;
-}
-
-static bool take(Parser *p, TokKind kind) {
-  if (p->tok.kind != kind)
-    return false;
-  next(p);
-  return true;
-}
-
-/* A single-quoted field name of eval ('F'), or NULL. */
-static const char *quoted_field(Parser *p) {
-  size_t len = p->tok.span.end - p->tok.span.start;
-  const char *t = p->text + p->tok.span.start;
-  if (p->tok.kind != T_WORD || len < 3 || t[0] != '\'' || t[len - 1] != '\'')
-    return NULL;
-  const char *field = arena_strndup(p->arena, t + 1, len - 2);
-  next(p);
-  return field;
-}
-
 /* | eval C=if(isnotnull('F') AND match('F', "re"), "true", "false"): the form the SPL backend
  * writes for a regex inside an OR or NOT; a later search reads C="true" as the regex. */
 static void eval_command(Parser *p) {
   Span start = p->tok.span;
-  next(p);
-  const char *condition = p->tok.kind == T_WORD ? tok_text(p) : NULL;
-  next(p);
+  spl_lex_next(p);
+  const char *condition = p->tok.kind == T_WORD ? spl_lex_text(p) : NULL;
+  spl_lex_next(p);
   bool ok = condition && p->tok.kind == T_OP && strcmp(p->tok.op, "=") == 0;
   if (ok)
-    next(p);
-  ok = ok && take_word(p, "if") && take(p, T_LPAREN) && take_word(p, "isnotnull") &&
-       take(p, T_LPAREN);
-  const char *field = ok ? quoted_field(p) : NULL;
-  ok = field && take(p, T_RPAREN) && take_word(p, "AND") && take_word(p, "match") &&
-       take(p, T_LPAREN);
-  const char *again = ok ? quoted_field(p) : NULL;
-  ok = again && strcmp(again, field) == 0 && take(p, T_COMMA) && p->tok.kind == T_STRING;
+    spl_lex_next(p);
+  ok = ok && spl_lex_take_word(p, "if") && spl_lex_take(p, T_LPAREN) &&
+       spl_lex_take_word(p, "isnotnull") && spl_lex_take(p, T_LPAREN);
+  const char *field = ok ? spl_lex_quoted_field(p) : NULL;
+  ok = field && spl_lex_take(p, T_RPAREN) && spl_lex_take_word(p, "AND") &&
+       spl_lex_take_word(p, "match") && spl_lex_take(p, T_LPAREN);
+  const char *again = ok ? spl_lex_quoted_field(p) : NULL;
+  ok = again && strcmp(again, field) == 0 && spl_lex_take(p, T_COMMA) && p->tok.kind == T_STRING;
   const char *re = ok ? regex_text(p) : NULL;
   if (ok)
-    next(p);
+    spl_lex_next(p);
   const char *texts[2] = {NULL, NULL};
-  ok = ok && take(p, T_RPAREN) && take(p, T_COMMA);
+  ok = ok && spl_lex_take(p, T_RPAREN) && spl_lex_take(p, T_COMMA);
   for (int k = 0; ok && k < 2; k++) {
-    texts[k] = p->tok.kind == T_STRING ? tok_text(p) : NULL;
-    ok = texts[k] && take(p, T_STRING) && take(p, k ? T_RPAREN : T_COMMA);
+    texts[k] = p->tok.kind == T_STRING ? spl_lex_text(p) : NULL;
+    ok = texts[k] && spl_lex_take(p, T_STRING) && spl_lex_take(p, k ? T_RPAREN : T_COMMA);
   }
   ok = ok && strcmp(texts[0], "\"true\"") == 0 && strcmp(texts[1], "\"false\"") == 0;
   if (!ok) {
-    error(p, start, "spl-unsupported",
-          "only 'eval C=if(isnotnull('F') AND match('F', \"regex\"), \"true\", \"false\")' "
-          "is evaluated");
+    spl_lex_error(p, start, "spl-unsupported",
+                  "only 'eval C=if(isnotnull('F') AND match('F', \"regex\"), \"true\", \"false\")' "
+                  "is evaluated");
     return;
   }
   Deferred d = {field, re, condition};
@@ -472,82 +346,138 @@ static void eval_command(Parser *p) {
 
 /* | regex [field(=|!=)]"re": an unanchored PCRE over the field (_raw without one). */
 static IrNode *regex_command(Parser *p) {
-  next(p);
+  spl_lex_next(p);
   const char *field = "_raw";
   bool negated = false;
   Span start = p->tok.span;
   if (p->tok.kind == T_WORD) {
-    field = tok_text(p);
-    next(p);
+    field = spl_lex_text(p);
+    spl_lex_next(p);
     if (p->tok.kind != T_OP || (strcmp(p->tok.op, "=") != 0 && strcmp(p->tok.op, "!=") != 0)) {
-      error(p, p->tok.span, "spl-syntax", "expected '=' or '!=' after the regex field");
+      spl_lex_error(p, p->tok.span, "spl-syntax", "expected '=' or '!=' after the regex field");
       return NULL;
     }
     negated = strcmp(p->tok.op, "!=") == 0;
-    next(p);
+    spl_lex_next(p);
   }
   if (p->tok.kind != T_STRING) {
-    error(p, p->tok.span, "spl-syntax", "the regex command needs its regex in double quotes");
+    spl_lex_error(p, p->tok.span, "spl-syntax",
+                  "the regex command needs its regex in double quotes");
     return NULL;
   }
   IrPredicate pred = base_pred(p, field, (Span){start.start, p->tok.span.end});
   pred.match = IR_MATCH_REGEX;
   pred.pattern = regex_text(p);
   pred.cased = true; /* PCRE's own case rules: (?i) in the pattern says otherwise */
-  next(p);
+  spl_lex_next(p);
   IrNode *node = ir_pred(p->arena, &pred);
   return negated ? ir_not(p->arena, node) : node;
 }
 
-IrNode *spl_parse(Arena *arena, const Source *src, Span span, size_t max_depth, DiagSink *diags) {
-  const char *nul = memchr(src->text + span.start, '\0', span.end - span.start);
-  if (nul) { /* names and values are C strings from here on: refused, never cut short */
-    size_t at = (size_t)(nul - src->text);
-    diag_report(diags, DIAG_ERROR, src, (Span){at, at + 1}, "spl-syntax",
-                "the search holds a NUL byte, which no Splunk search can");
+/* Whether the current token is '|' and the command after it is eval sigmac_rule=...: the tag a
+ * correlation's subsearch ends with (correlation.c reads it). */
+static bool before_tag(const Parser *p) {
+  Parser ahead = *p;
+  if (ahead.tok.kind != T_PIPE)
+    return false;
+  spl_lex_next(&ahead);
+  if (!spl_lex_take_word(&ahead, "eval"))
+    return false;
+  return spl_lex_word_is(&ahead, "sigmac_rule");
+}
+
+/* | datamodel <model> <dataset> search | search ...: the data set, then a search of it. The data
+ * set's own constraints (its tags) are not evaluated: the events given stand for its events. */
+static bool datamodel_command(Parser *p) {
+  Parser ahead = *p;
+  spl_lex_next(&ahead);
+  if (p->tok.kind != T_PIPE || !spl_lex_word_is(&ahead, "datamodel"))
+    return true;
+  *p = ahead;
+  spl_lex_next(p);
+  bool ok = p->tok.kind == T_WORD;
+  const char *model = ok ? spl_lex_text(p) : NULL;
+  spl_lex_next(p);
+  ok = ok && p->tok.kind == T_WORD;
+  if (ok)
+    p->datamodel = arena_printf(p->arena, "%s.%s", model, spl_lex_text(p));
+  spl_lex_next(p);
+  ok = ok && spl_lex_take_word(p, "search") && spl_lex_take(p, T_PIPE) &&
+       spl_lex_word_is(p, "search");
+  if (!ok)
+    spl_lex_error(p, p->tok.span, "spl-unsupported",
+                  "only '| datamodel <model> <dataset> search | search ...' is evaluated");
+  return ok;
+}
+
+IrNode *spl_search_pipeline(Parser *p) {
+  if (!datamodel_command(p))
     return NULL;
-  }
-  Parser p = {.arena = arena,
-              .src = src,
-              .diags = diags,
-              .text = src->text,
-              .pos = span.start,
-              .end = span.end,
-              .max_depth = max_depth};
-  next(&p);
-  if (word_is(&p, "search"))
-    next(&p);
+  if (spl_lex_word_is(p, "search"))
+    spl_lex_next(p);
   IrNode **parts = NULL;
   size_t count = 0;
-  IrNode *search = and_expr(&p);
+  IrNode *search = and_expr(p);
   for (;;) {
     if (search) {
-      parts = arena_grow(arena, parts, count, count + 1, sizeof(IrNode *));
+      parts = arena_grow(p->arena, parts, count, count + 1, sizeof(IrNode *));
       parts[count++] = search;
     }
-    if (p.failed || p.tok.kind != T_PIPE)
+    if (p->failed || p->tok.kind != T_PIPE || before_tag(p))
       break;
-    next(&p);
-    if (word_is(&p, "regex")) {
-      search = regex_command(&p);
-    } else if (word_is(&p, "eval")) {
-      eval_command(&p);
+    Parser pipe = *p;
+    spl_lex_next(p);
+    if (spl_lex_word_is(p, "regex")) {
+      search = regex_command(p);
+    } else if (spl_lex_word_is(p, "eval")) {
+      eval_command(p);
       search = NULL;
-    } else if (word_is(&p, "search")) {
-      next(&p);
-      search = and_expr(&p);
+    } else if (spl_lex_word_is(p, "search")) {
+      spl_lex_next(p);
+      search = and_expr(p);
     } else {
-      error(&p, p.tok.span, "spl-unsupported",
-            "only the search and regex commands and sigmac's eval form are "
-            "evaluated after a pipe");
+      *p = pipe; /* another command: the caller's */
       break;
     }
   }
-  if (!p.failed && p.tok.kind != T_END)
-    error(&p, p.tok.span, "spl-syntax", "expected a search term, '|' or the end of the search");
-  if (!p.failed && count == 0)
-    error(&p, span, "spl-unsupported", "this search matches every event; a rule needs a condition");
-  return p.failed ? NULL : ir_join(arena, IR_AND, parts, count);
+  return p->failed || !count ? NULL : ir_join(p->arena, IR_AND, parts, count);
+}
+
+/* What follows a search that is a rule of its own (where, as parsed): nothing. */
+static IrNode *finish_search(Parser *p, Span span, IrNode *where) {
+  if (!p->failed && p->tok.kind == T_PIPE) {
+    Parser command = *p;
+    spl_lex_next(&command);
+    spl_lex_error(p, command.tok.span, "spl-unsupported",
+                  "only the search and regex commands and sigmac's eval form are evaluated after a "
+                  "pipe (and sigmac's correlation pipelines: docs/spl.md)");
+  }
+  if (!p->failed && p->tok.kind != T_END)
+    spl_lex_error(p, p->tok.span, "spl-syntax",
+                  "expected a search term, '|' or the end of the search");
+  if (!p->failed && !where)
+    spl_lex_error(p, span, "spl-unsupported",
+                  "this search matches every event; a rule needs a condition");
+  return p->failed ? NULL : where;
+}
+
+/* A NUL byte in src[span), reported; names and values are C strings from here on. */
+static bool has_nul(const Source *src, Span span, DiagSink *diags) {
+  const char *nul = memchr(src->text + span.start, '\0', span.end - span.start);
+  if (!nul)
+    return false;
+  size_t at = (size_t)(nul - src->text);
+  diag_report(diags, DIAG_ERROR, src, (Span){at, at + 1}, "spl-syntax",
+              "the search holds a NUL byte, which no Splunk search can");
+  return true;
+}
+
+IrNode *spl_parse(Arena *arena, const Source *src, Span span, size_t max_depth, DiagSink *diags) {
+  if (has_nul(src, span, diags))
+    return NULL;
+  Parser p;
+  spl_lex_init(&p, arena, src, span, max_depth, diags);
+  return finish_search(&p, span, spl_search_pipeline(&p));
 }
 
 /* Whether a line is blank or a ``` comment line (what the backend writes above each search). */
@@ -560,10 +490,30 @@ static bool separator_line(const char *text, size_t start, size_t end) {
 bool spl_compile(Arena *arena, const Source *src, DiagSink *diags, IrRuleSet *rules) {
   size_t errors_before = diags->errors, index = 0, at = 0;
   for (Span span; source_next_block(src, &at, separator_line, &span); index++) {
-    IrNode *where = spl_parse(arena, src, span, 100, diags);
-    if (where)
-      ir_ruleset_push(arena, rules,
-                      ir_event_rule(arena, IR_LANG_SPL, src, span, index, "splunk", where));
+    if (has_nul(src, span, diags))
+      continue;
+    Parser p;
+    spl_lex_init(&p, arena, src, span, 100, diags);
+    Parser ahead = p; /* '| multisearch', or a search piped into where or sort: a correlation */
+    spl_lex_next(&ahead);
+    bool correlation = p.tok.kind == T_PIPE && spl_lex_word_is(&ahead, "multisearch");
+    IrNode *single = NULL;
+    if (!correlation) {
+      single = spl_search_pipeline(&p);
+      ahead = p;
+      spl_lex_next(&ahead);
+      correlation = !p.failed && p.tok.kind == T_PIPE &&
+                    (spl_lex_word_is(&ahead, "where") || spl_lex_word_is(&ahead, "sort"));
+      if (!correlation)
+        single = finish_search(&p, span, single);
+    }
+    if (correlation) {
+      spl_correlation(&p, span, index, single, rules);
+    } else if (single) {
+      IrRule *rule = ir_event_rule(arena, IR_LANG_SPL, src, span, index, "splunk", single);
+      rule->datamodel = p.datamodel;
+      ir_ruleset_push(arena, rules, rule);
+    }
   }
   if (index == 0)
     diag_report(diags, DIAG_ERROR, src, (Span){0, 0}, "spl-syntax",
