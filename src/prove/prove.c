@@ -392,8 +392,18 @@ ProveResult *prove_run(Arena *arena, const ProveInput *in, size_t *count) {
   for (size_t i = 0; i < in->rules->count; i++) {
     if (in->rules->rules[i]->kind == IR_RULE_FILTER)
       continue;
-    for (size_t t = 0; t < in->target_count; t++)
-      prove_one(arena, in, i, &in->targets[t], &results[(*count)++]);
+    for (size_t t = 0; t < in->target_count; t++) {
+      /* probes, matchers and parsed queries die with the comparison: a corpus takes gigabytes
+         otherwise; what the report shows is copied out */
+      Arena scratch;
+      arena_init(&scratch);
+      ProveResult *r = &results[(*count)++];
+      prove_one(&scratch, in, i, &in->targets[t], r);
+      r->reason = r->reason ? arena_strdup(arena, r->reason) : NULL;
+      r->query = r->query ? arena_strdup(arena, r->query) : NULL;
+      r->example = r->example ? arena_strdup(arena, r->example) : NULL;
+      arena_free(&scratch);
+    }
   }
   return results;
 }
