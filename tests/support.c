@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 char *test_read_file(const char *path, size_t *len) {
   FILE *file = fopen(path, "rb");
@@ -72,4 +73,26 @@ char *test_first_difference(const char *expected, const char *actual) {
     line++;
   }
   return NULL;
+}
+
+int test_sigmac(const char *args, bool with_stderr, char **out) {
+  char command[4096];
+  snprintf(command, sizeof command, "%s %s %s", SIGMAC_BINARY, args,
+           with_stderr ? "2>&1" : "2>/dev/null");
+  FILE *pipe = popen(command, "r");
+  if (!pipe)
+    abort();
+  size_t cap = 1 << 16, len = 0, got;
+  char *text = malloc(cap);
+  while (text && (got = fread(text + len, 1, cap - len - 1, pipe)) > 0) {
+    len += got;
+    if (cap - len < 2)
+      text = realloc(text, cap *= 2);
+  }
+  if (!text)
+    abort();
+  text[len] = '\0';
+  int status = pclose(pipe);
+  *out = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

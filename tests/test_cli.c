@@ -9,25 +9,7 @@
 
 #include "support.h"
 
-/* Runs sigmac with args (a shell-quoted string); returns its exit code, output in *out. */
-static int run(const char *args, char **out) {
-  char command[4096];
-  snprintf(command, sizeof command, "%s %s 2>&1", SIGMAC_BINARY, args);
-  FILE *pipe = popen(command, "r");
-  cr_assert(pipe);
-  size_t cap = 1 << 16, len = 0;
-  char *text = malloc(cap);
-  size_t got;
-  while ((got = fread(text + len, 1, cap - len - 1, pipe)) > 0) {
-    len += got;
-    if (cap - len < 2)
-      text = realloc(text, cap *= 2);
-  }
-  text[len] = '\0';
-  int status = pclose(pipe);
-  *out = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+static int run(const char *args, char **out) { return test_sigmac(args, true, out); }
 
 Test(cli, compiles_our_rule_with_exit_0) {
   char *out;

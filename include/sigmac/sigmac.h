@@ -51,6 +51,16 @@ bool sigmac_finish(SigmacSession *session);
 /* The rules compiled so far, in the order of files and documents. */
 const IrRuleSet *sigmac_rules(const SigmacSession *session);
 
+/* Runs the lint checks (docs/checks.md) over the files added and their rules, after
+ * sigmac_finish(); findings join the diagnostics. False when there is any error. */
+bool sigmac_lint(SigmacSession *session);
+
+/* The diagnostics of the run as a lint report in format: "text" (with carets, then a count
+ * line), "json", "sarif" (SARIF 2.1.0) or "junit" (a test case per file of files); NULL for an
+ * unknown format. */
+char *sigmac_lint_report(const SigmacSession *session, const char *format,
+                         const char *const *files, size_t file_count);
+
 /* Counts of diagnostics reported so far. */
 size_t sigmac_error_count(const SigmacSession *session);
 size_t sigmac_warning_count(const SigmacSession *session);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/lint_report.h"
 #include "api/prove_report.h"
 #include "api/test_report.h"
 #include "base/diag.h"
@@ -15,6 +16,7 @@
 #include "ir/ir_build.h"
 #include "ir/ir_json.h"
 #include "kql/kql.h"
+#include "lint/lint.h"
 #include "schema/mapping.h"
 #include "sigma/sigma.h"
 #include "sigmac/sigmac.h"
@@ -39,6 +41,8 @@ struct SigmacSession {
   EmitMeta meta;                     /* metadata flags for rules that have none (EQL) */
   const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
                        file name */
+  const Source **sigma_sources; /* the Sigma YAML files added, for sigmac_lint() */
+  size_t sigma_source_count;
 };
 
 SigmacSession *sigmac_session_new(void) {
@@ -141,6 +145,10 @@ static bool compile(SigmacSession *session, const Source *src) {
   }
   if ((from && strcmp(from, "spl") == 0) || (!from && has_suffix(src->path, ".spl")))
     return spl_compile(&session->arena, src, &session->diags, &session->rules);
+  session->sigma_sources =
+      arena_grow(&session->arena, session->sigma_sources, session->sigma_source_count,
+                 session->sigma_source_count + 1, sizeof(Source *));
+  session->sigma_sources[session->sigma_source_count++] = src;
   return sigma_compile(&session->arena, src, &session->sigma, &session->diags, &session->rules);
 }
 
@@ -163,6 +171,28 @@ bool sigmac_finish(SigmacSession *session) {
 }
 
 const IrRuleSet *sigmac_rules(const SigmacSession *session) { return &session->rules; }
+
+static char *take(StrBuf *sb);
+
+char *sigmac_lint_report(const SigmacSession *session, const char *format, const char *const *files,
+                         size_t file_count) {
+  LintReport report = {&session->diags, files, file_count, SIGMAC_VERSION};
+  StrBuf out = STRBUF_INIT;
+  if (!lint_report_write(&report, format, &out)) {
+    sb_free(&out);
+    return NULL;
+  }
+  return take(&out);
+}
+
+bool sigmac_lint(SigmacSession *session) {
+  if (!session->mapping && !default_mapping(session, "ecs_windows"))
+    return false;
+  LintInput input = {session->sigma_sources, session->sigma_source_count, &session->rules,
+                     session->mapping};
+  lint_run(&session->arena, &session->diags, &input);
+  return session->diags.errors == 0;
+}
 
 size_t sigmac_error_count(const SigmacSession *session) { return session->diags.errors; }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json_out.h"
+#include "base/xml.h"
 
 static bool is_chain_rule(const IrRule *rule) {
   return rule->kind == IR_RULE_CORRELATION ||
@@ -122,30 +123,6 @@ static void json_report(const TestReport *r, StrBuf *out) {
 }
 
 /* ---- JUnit XML ------------------------------------------------------------------------------- */
-
-static void xml_text(StrBuf *out, const char *text) {
-  for (; text && *text; text++) {
-    switch (*text) {
-    case '<':
-      sb_puts(out, "&lt;");
-      break;
-    case '>':
-      sb_puts(out, "&gt;");
-      break;
-    case '&':
-      sb_puts(out, "&amp;");
-      break;
-    case '"':
-      sb_puts(out, "&quot;");
-      break;
-    default:
-      if ((unsigned char)*text < 0x20 && *text != '\n' && *text != '\t')
-        sb_printf(out, "&#%d;", *text == '\r' ? 13 : 0xFFFD); /* XML 1.0 forbids the others */
-      else
-        sb_putc(out, *text);
-    }
-  }
-}
 
 /* One test case per rule: a failure when it was not evaluated or (with expectations) differs. */
 static void junit_report(const TestReport *r, StrBuf *out) {

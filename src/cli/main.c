@@ -13,7 +13,8 @@
 
 static const char usage_text[] =
     "usage: sigmac -t TARGET [options] FILE|DIR...\n"
-    "       sigmac lint [--syntax elasticsearch|endgame] FILE|DIR...\n"
+    "       sigmac lint [--format text|json|sarif|junit] [--werror]\n"
+    "                   [--syntax elasticsearch|endgame] FILE|DIR...\n"
     "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
     "                   [--format text|json|junit] RULE|DIR...\n"
     "       sigmac prove [--events FILE]... [-t eql,kql,spl] [-p MAPPING] [--format text|json]\n"
@@ -75,6 +76,7 @@ typedef struct Meta {
 
 typedef struct Options {
   bool lint;
+  bool werror; /* lint: warnings fail the run too */
   bool test;
   bool prove;
   const char **events;
@@ -193,6 +195,12 @@ static int check_options(const Options *opts) {
   int stop = check_test_options(opts);
   if (stop >= 0)
     return stop;
+  if (opts->werror && !opts->lint)
+    return usage_error("--werror belongs to 'sigmac lint'", NULL);
+  if (opts->lint && opts->format && strcmp(opts->format, "text") != 0 &&
+      strcmp(opts->format, "json") != 0 && strcmp(opts->format, "sarif") != 0 &&
+      strcmp(opts->format, "junit") != 0)
+    return usage_error("lint formats are text, json, sarif and junit, not", opts->format);
   if (opts->lint || opts->test) {
     if (opts->target || (opts->lint && opts->output))
       return usage_error("lint converts nothing: -t and -o do not apply", NULL);
@@ -232,6 +240,10 @@ static int parse_args(int argc, char **argv, Options *opts) {
     if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
       printf(usage_text);
       return 0;
+    }
+    if (strcmp(arg, "--werror") == 0) {
+      opts->werror = true;
+      continue;
     }
     if (strcmp(arg, "--version") == 0) {
       printf("sigmac %s\n", sigmac_version());
@@ -313,10 +325,18 @@ static int load_inputs(SigmacSession *session, const Options *opts, const PathLi
 }
 
 /* The command's output (malloc'd, or NULL); *status becomes 1 or 2 on failure. */
-static char *run(SigmacSession *session, const Options *opts, size_t files, int *status) {
+static char *run(SigmacSession *session, const Options *opts, const PathList *paths, int *status) {
+  size_t files = paths->count;
   char *output = NULL;
-  if (opts->lint)
-    return lint_summary(session, files);
+  if (opts->lint) {
+    sigmac_lint(session);
+    if (opts->werror && sigmac_warning_count(session) && *status == 0)
+      *status = 1;
+    if (!opts->format || strcmp(opts->format, "text") == 0)
+      return lint_summary(session, files);
+    return sigmac_lint_report(session, opts->format, (const char *const *)paths->items,
+                              paths->count);
+  }
   if (opts->prove) {
     if (opts->mapping && !sigmac_set_mapping(session, opts->mapping)) {
       *status = 2;
@@ -364,16 +384,19 @@ int main(int argc, char **argv) {
   status = status ? status : configured;
   int loaded = load_inputs(session, &opts, &paths);
   status = status ? status : loaded;
-  char *output = run(session, &opts, paths.count, &status);
-  char *diagnostics = sigmac_render_diagnostics(session);
-  fputs(diagnostics, stderr);
-  free(diagnostics);
+  char *output = run(session, &opts, &paths, &status);
+  bool report = opts.lint && opts.format && strcmp(opts.format, "text") != 0;
+  if (!report) { /* a lint report holds the diagnostics itself */
+    char *diagnostics = sigmac_render_diagnostics(session);
+    fputs(diagnostics, stderr);
+    free(diagnostics);
+  }
   bool failed = sigmac_error_count(session) > 0;
   if (output && opts.output) {
     if (!failed && status == 0 && !cli_write_atomically(opts.output, output, strlen(output)))
       status = 2;
   } else if (output) {
-    fputs(output, opts.lint ? stderr : stdout);
+    fputs(output, opts.lint && !report ? stderr : stdout);
   }
   free(output);
   sigmac_session_free(session);

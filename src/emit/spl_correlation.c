@@ -66,6 +66,10 @@ static bool writable(Writer *w) {
   switch (c->kind) {
   case IR_CORR_EVENT_COUNT:
   case IR_CORR_VALUE_COUNT:
+    if (!c->threshold_count) {
+      refuse(w, "a %s correlation needs a condition", ir_correlation_kind_name(c->kind));
+      return false;
+    }
     return true;
   case IR_CORR_TEMPORAL:
     if (c->expression && !emit_every_rule_needed(c)) {

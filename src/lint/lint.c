@@ -1,0 +1,84 @@
+/* The lint driver (lint.h): every Sigma file's documents through the document checks, then the
+ * checks across files (duplicate ids and titles). */
+#include <stdarg.h>
+#include <string.h>
+
+#include "base/source.h"
+#include "lint/checks.h"
+#include "lint/lint_internal.h"
+#include "schema/embedded.h"
+
+void lint_report(LintCtx *ctx, const char *id, const Source *src, Span span, const char *fmt, ...) {
+  const LintCheck *check = lint_check(id);
+  va_list args;
+  va_start(args, fmt);
+  char *message = arena_vprintf(ctx->arena, fmt, args);
+  va_end(args);
+  diag_report(ctx->diags, check ? check->severity : DIAG_WARNING, src, span, id, "%s", message);
+}
+
+/* SigmaHQ's taxonomy of field names (compiled in), as a YAML tree. */
+static const YamlNode *taxonomy(Arena *arena) {
+  const Source *src =
+      source_from_text(arena, "<builtin>/data/sigma-taxonomy-fields.yml",
+                       (const char *)embedded_sigma_taxonomy, embedded_sigma_taxonomy_len);
+  DiagSink quiet;
+  diag_sink_init(&quiet, arena);
+  YamlFile file;
+  if (!yaml_load(arena, src, &yaml_default_limits, &quiet, &file) || !file.count)
+    return NULL;
+  return file.documents[0].root;
+}
+
+/* A value seen once per run (an id, a title), where it was first written. */
+typedef struct Seen {
+  const char *text;
+  const Source *src;
+  const YamlNode *node;
+} Seen;
+
+typedef struct SeenList {
+  Seen *items;
+  size_t count;
+} SeenList;
+
+/* Reports node when its text was seen before under the same key; remembers it otherwise. */
+static void once_per_run(LintCtx *ctx, SeenList *seen, const char *id, const char *what,
+                         const Source *src, const YamlNode *node) {
+  if (!node || node->kind != YAML_SCALAR || node->len == 0)
+    return;
+  for (size_t i = 0; i < seen->count; i++) {
+    if (strcmp(seen->items[i].text, node->text) != 0)
+      continue;
+    size_t line, column;
+    source_locate(seen->items[i].src, seen->items[i].node->span.start, &line, &column);
+    lint_report(ctx, id, src, node->span, "%s '%s' is also the %s of the rule at %s:%zu:%zu", what,
+                node->text, what, seen->items[i].src->path, line, column);
+    return;
+  }
+  seen->items = arena_grow(ctx->arena, seen->items, seen->count, seen->count + 1, sizeof(Seen));
+  seen->items[seen->count++] = (Seen){node->text, src, node};
+}
+
+void lint_run(Arena *arena, DiagSink *diags, const LintInput *in) {
+  LintCtx ctx = {arena, diags, in, attack_builtin(arena), taxonomy(arena)};
+  SeenList ids = {NULL, 0}, titles = {NULL, 0};
+  for (size_t s = 0; s < in->sigma_source_count; s++) {
+    const Source *src = in->sigma_sources[s];
+    DiagSink quiet; /* YAML errors were the front end's to report */
+    diag_sink_init(&quiet, arena);
+    YamlFile file;
+    yaml_load(arena, src, &yaml_default_limits, &quiet, &file);
+    for (size_t d = 0; d < file.count; d++) {
+      const YamlNode *root = file.documents[d].root;
+      if (!root || root->kind != YAML_MAP)
+        continue;
+      lint_sigma_document(&ctx, src, root);
+      lint_sigma_detection(&ctx, src, root);
+      lint_sigma_logsource(&ctx, src, root);
+      once_per_run(&ctx, &ids, "sigma-duplicate-id", "id", src, yaml_map_get(root, "id"));
+      once_per_run(&ctx, &titles, "sigma-duplicate-title", "title", src,
+                   yaml_map_get(root, "title"));
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/* What the lint passes share: the run's context and how a finding is reported. */
+#ifndef SIGMAC_LINT_LINT_INTERNAL_H
+#define SIGMAC_LINT_LINT_INTERNAL_H
+
+#include "lint/lint.h"
+#include "schema/attack.h"
+#include "sigma/yaml_tree.h"
+
+typedef struct LintCtx {
+  Arena *arena;
+  DiagSink *diags;
+  const LintInput *in;
+  const AttackTable *attack;
+  const YamlNode *taxonomy; /* data/sigma-taxonomy-fields.yml: products -> fields per logsource */
+} LintCtx;
+
+/* A finding of check id at span of src, with the check's severity. */
+void lint_report(LintCtx *ctx, const char *id, const Source *src, Span span, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* The checks of one YAML document of a Sigma file (sigma_document.c, sigma_detection.c,
+ * sigma_logsource.c). */
+void lint_sigma_document(LintCtx *ctx, const Source *src, const YamlNode *root);
+void lint_sigma_detection(LintCtx *ctx, const Source *src, const YamlNode *root);
+void lint_sigma_logsource(LintCtx *ctx, const Source *src, const YamlNode *root);
+
+#endif

@@ -1,0 +1,200 @@
+/* sigmac lint: every check of docs/checks.md fires on its failing example, with the very
+ * diagnostic written under it, and stays quiet on its passing one; the report formats; the
+ * SigmaHQ corpus linted, with the count of findings per check. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sigmac/sigmac.h"
+#include "support.h"
+
+/* The diagnostics of linting text as the file rule.yml, rendered. */
+static char *lint_text(const char *text) {
+  SigmacSession *session = sigmac_session_new();
+  sigmac_add_text(session, "rule.yml", text, strlen(text));
+  sigmac_finish(session);
+  sigmac_lint(session);
+  char *out = sigmac_render_diagnostics(session);
+  sigmac_session_free(session);
+  return out;
+}
+
+/* The first line of out that ends with "[id]", or NULL (malloc'd). */
+static char *first_of(const char *out, const char *id) {
+  char tail[128];
+  snprintf(tail, sizeof tail, "[%s]", id);
+  for (const char *line = out; *line;) {
+    const char *eol = strchr(line, '\n');
+    size_t len = eol ? (size_t)(eol - line) : strlen(line);
+    if (len >= strlen(tail) && strncmp(line + len - strlen(tail), tail, strlen(tail)) == 0)
+      return strndup(line, len);
+    line += len + (eol != NULL);
+  }
+  return NULL;
+}
+
+/* The text of the next fenced block whose fence line is exactly fence, from *at on; NULL when
+ * there is none. */
+static char *next_block(const char **at, const char *fence) {
+  size_t n = strlen(fence);
+  for (const char *p = *at; (p = strstr(p, fence));) {
+    if ((p == *at || p[-1] == '\n') && p[n] == '\n') {
+      const char *start = p + n + 1, *end = strstr(start, "\n```");
+      if (!end)
+        return NULL;
+      *at = end + 4;
+      return strndup(start, (size_t)(end - start + 1));
+    }
+    p += n;
+  }
+  return NULL;
+}
+
+Test(lint, every_check_of_the_docs_fires_on_its_failing_example_only) {
+  char *doc = test_read_file("docs/checks.md", NULL);
+  cr_assert(doc, "docs/checks.md is missing");
+  const char *at = doc;
+  size_t checks = 0;
+  for (char *fail; (fail = next_block(&at, "```yaml fail"));) {
+    char *expected = next_block(&at, "```text");
+    char *pass = next_block(&at, "```yaml pass");
+    cr_assert(expected && pass, "an example without its diagnostic or passing example");
+    expected[strcspn(expected, "\n")] = '\0';
+    const char *open = strrchr(expected, '['), *close = strrchr(expected, ']');
+    cr_assert(open && close > open, "no [id] in: %s", expected);
+    char *id = strndup(open + 1, (size_t)(close - open - 1));
+    char *out = lint_text(fail);
+    char *found = first_of(out, id);
+    cr_assert(found, "%s does not fire on its failing example:\n%s", id, out);
+    cr_assert_str_eq(found, expected);
+    free(out);
+    out = lint_text(pass);
+    char *quiet = first_of(out, id);
+    cr_assert_null(quiet, "%s fires on its passing example: %s", id, quiet);
+    free(out);
+    free(found);
+    free(id);
+    free(fail);
+    free(expected);
+    free(pass);
+    checks++;
+  }
+  cr_assert_geq(checks, 15, "docs/checks.md has %zu examples", checks);
+  free(doc);
+}
+
+static int run(const char *args, char **out) { return test_sigmac(args, false, out); }
+
+/* The reports: JSON with places, JUnit failing the file with errors, SARIF with a rule per
+ * check and results pointing at their region; --werror turns warnings into exit 1. */
+Test(lint, report_formats_and_werror) {
+  char *out;
+  cr_assert_eq(run("lint --format json rules/t1553_002.eql", &out), 1, "%s", out);
+  json_error_t error;
+  json_t *report = json_loads(out, 0, &error);
+  cr_assert(report, "%s: %s", error.text, out);
+  cr_assert_eq(json_integer_value(json_object_get(report, "errors")), 4);
+  json_t *first = json_array_get(json_object_get(report, "diagnostics"), 0);
+  cr_assert_str_eq(json_string_value(json_object_get(first, "check")), "eql-sequence");
+  cr_assert_eq(json_integer_value(json_object_get(first, "line")), 1);
+  cr_assert_eq(json_integer_value(json_object_get(first, "end_column")), 9);
+  json_decref(report);
+  free(out);
+  cr_assert_eq(run("lint --format junit rules/t1553_002.eql rules/t1553_002.yml", &out), 1);
+  cr_assert(strstr(out, "<testsuite name=\"sigmac lint\" tests=\"2\" failures=\"1\" errors=\"0\">"),
+            "%s", out);
+  cr_assert(strstr(out, "<testcase classname=\"sigmac.lint\" name=\"rules/t1553_002.yml\">\n"
+                        "    </testcase>"),
+            "%s", out);
+  free(out);
+  cr_assert_eq(run("lint --format sarif rules/t1553_002.eql", &out), 1);
+  report = json_loads(out, 0, &error);
+  cr_assert(report, "%s", error.text);
+  json_t *run0 = json_array_get(json_object_get(report, "runs"), 0);
+  json_t *result = json_array_get(json_object_get(run0, "results"), 1);
+  cr_assert_str_eq(json_string_value(json_object_get(result, "ruleId")), "eql-pipe");
+  json_t *rules =
+      json_object_get(json_object_get(json_object_get(run0, "tool"), "driver"), "rules");
+  size_t index = (size_t)json_integer_value(json_object_get(result, "ruleIndex"));
+  cr_assert_str_eq(json_string_value(json_object_get(json_array_get(rules, index), "id")),
+                   "eql-pipe");
+  json_t *region = json_object_get(
+      json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
+      "region");
+  cr_assert_eq(json_integer_value(json_object_get(region, "startLine")), 9);
+  cr_assert_eq(json_integer_value(json_object_get(region, "startColumn")), 3);
+  json_decref(report);
+  free(out);
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/sigmac-lint-%d.yml", (int)getpid());
+  static const char rule[] = "title: t\nlogsource: {product: windows, category: process_creation}\n"
+                             "detection:\n  sel:\n    Image: '*\\x.exe'\n  condition: sel\n";
+  cr_assert(test_write_file(path, rule, sizeof rule - 1));
+  char args[256];
+  snprintf(args, sizeof args, "lint %s", path);
+  cr_assert_eq(run(args, &out), 0);
+  free(out);
+  snprintf(args, sizeof args, "lint --werror %s", path);
+  cr_assert_eq(run(args, &out), 1);
+  free(out);
+  cr_assert_eq(run("lint --format yaml rules/t1553_002.yml", &out), 2);
+  free(out);
+  unlink(path);
+}
+
+/* Error-level findings over the SigmaHQ corpus, each read (docs/checks.md lists examples): a
+ * new one fails this test until it is read too. */
+static const struct {
+  const char *check;
+  long long count;
+} corpus_errors[] = {
+    {NULL, 0},
+};
+
+Test(lint, sigmahq_corpus_counts_per_check, .timeout = 300) {
+  const char *corpus = test_corpus_dir();
+  if (!corpus)
+    cr_skip("../shared/corpus is absent: the corpus lint is skipped");
+  char args[1024], *out;
+  snprintf(args, sizeof args, "lint --format json %s/sigma/rules", corpus);
+  int status = run(args, &out);
+  cr_assert(status == 0 || status == 1, "exit status %d", status);
+  json_error_t error;
+  json_t *report = json_loads(out, 0, &error);
+  cr_assert(report, "%s", error.text);
+  json_t *counts = json_object(), *errors = json_object();
+  size_t i;
+  json_t *d;
+  json_array_foreach(json_object_get(report, "diagnostics"), i, d) {
+    const char *check = json_string_value(json_object_get(d, "check"));
+    json_t *target =
+        strcmp(json_string_value(json_object_get(d, "severity")), "error") == 0 ? errors : counts;
+    json_int_t n = json_integer_value(json_object_get(target, check));
+    json_object_set_new(target, check, json_integer(n + 1));
+  }
+  printf("lint over the corpus: %lld files, %lld errors, %lld warnings\n",
+         json_integer_value(json_object_get(report, "files")),
+         json_integer_value(json_object_get(report, "errors")),
+         json_integer_value(json_object_get(report, "warnings")));
+  const char *check;
+  json_t *n;
+  json_object_foreach(errors, check, n) printf("  error %s: %lld\n", check, json_integer_value(n));
+  json_object_foreach(counts, check, n)
+      printf("  warning %s: %lld\n", check, json_integer_value(n));
+  json_object_foreach(errors, check, n) {
+    long long expected = 0;
+    for (size_t k = 0; corpus_errors[k].check; k++)
+      if (strcmp(corpus_errors[k].check, check) == 0)
+        expected = corpus_errors[k].count;
+    cr_expect_eq(json_integer_value(n), expected, "%s: %lld errors, %lld read", check,
+                 json_integer_value(n), expected);
+  }
+  json_decref(counts);
+  json_decref(errors);
+  json_decref(report);
+  free(out);
+}
