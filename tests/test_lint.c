@@ -9,13 +9,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/arena.h"
+#include "lint/json_schema.h"
 #include "sigmac/sigmac.h"
 #include "support.h"
 
-/* The diagnostics of linting text as the file rule.yml, rendered. */
-static char *lint_text(const char *text) {
+/* The diagnostics of linting text as the file name, rendered. */
+static char *lint_text(const char *name, const char *text) {
   SigmacSession *session = sigmac_session_new();
-  sigmac_add_text(session, "rule.yml", text, strlen(text));
+  sigmac_add_text(session, name, text, strlen(text));
   sigmac_finish(session);
   sigmac_lint(session);
   char *out = sigmac_render_diagnostics(session);
@@ -54,25 +56,52 @@ static char *next_block(const char **at, const char *fence) {
   return NULL;
 }
 
+/* The next example of kind ("fail" or "pass"): a YAML, EQL or Elastic rule export block, and
+ * the file name it is linted under. */
+static char *next_example(const char **at, const char *kind, const char **name) {
+  static const struct {
+    const char *language, *name;
+  } languages[] = {{"yaml", "rule.yml"}, {"eql", "rule.eql"}, {"json", "rule.ndjson"}};
+  const char *best = NULL;
+  size_t which = 0;
+  for (size_t i = 0; i < 3; i++) {
+    char fence[32];
+    snprintf(fence, sizeof fence, "```%s %s\n", languages[i].language, kind);
+    const char *hit = strstr(*at, fence);
+    if (hit && (!best || hit < best)) {
+      best = hit;
+      which = i;
+    }
+  }
+  if (!best)
+    return NULL;
+  *name = languages[which].name;
+  char fence[32];
+  snprintf(fence, sizeof fence, "```%s %s", languages[which].language, kind);
+  *at = best;
+  return next_block(at, fence);
+}
+
 Test(lint, every_check_of_the_docs_fires_on_its_failing_example_only) {
   char *doc = test_read_file("docs/checks.md", NULL);
   cr_assert(doc, "docs/checks.md is missing");
   const char *at = doc;
   size_t checks = 0;
-  for (char *fail; (fail = next_block(&at, "```yaml fail"));) {
+  const char *fail_name, *pass_name;
+  for (char *fail; (fail = next_example(&at, "fail", &fail_name));) {
     char *expected = next_block(&at, "```text");
-    char *pass = next_block(&at, "```yaml pass");
+    char *pass = next_example(&at, "pass", &pass_name);
     cr_assert(expected && pass, "an example without its diagnostic or passing example");
     expected[strcspn(expected, "\n")] = '\0';
     const char *open = strrchr(expected, '['), *close = strrchr(expected, ']');
     cr_assert(open && close > open, "no [id] in: %s", expected);
     char *id = strndup(open + 1, (size_t)(close - open - 1));
-    char *out = lint_text(fail);
+    char *out = lint_text(fail_name, fail);
     char *found = first_of(out, id);
     cr_assert(found, "%s does not fire on its failing example:\n%s", id, out);
     cr_assert_str_eq(found, expected);
     free(out);
-    out = lint_text(pass);
+    out = lint_text(pass_name, pass);
     char *quiet = first_of(out, id);
     cr_assert_null(quiet, "%s fires on its passing example: %s", id, quiet);
     free(out);
@@ -152,6 +181,7 @@ static const struct {
   const char *check;
   long long count;
 } corpus_errors[] = {
+    {"ecs-type-clash", 8}, /* IpAddress '-' and wildcards on ip fields: docs/checks.md */
     {NULL, 0},
 };
 
@@ -197,4 +227,95 @@ Test(lint, sigmahq_corpus_counts_per_check, .timeout = 300) {
   json_decref(errors);
   json_decref(report);
   free(out);
+}
+
+/* GitHub code scanning takes SARIF 2.1.0: the report validates against the schema
+ * (../shared/data/sarif; the test is skipped without it), for errors and warnings alike. */
+Test(lint, sarif_validates_against_the_sarif_schema) {
+  char schema_path[1024];
+  snprintf(schema_path, sizeof schema_path, "%s/../shared/data/sarif/sarif-schema-2.1.0.json",
+           SIGMAC_SOURCE_DIR);
+  json_t *schema = json_load_file(schema_path, 0, NULL);
+  if (!schema)
+    cr_skip("../shared/data/sarif is absent: the SARIF schema test is skipped");
+  char *out;
+  run("lint --format sarif rules/t1553_002.eql rules/t1553_002.yml golden/cli/cim_refusals.yml",
+      &out);
+  json_error_t error;
+  json_t *log = json_loads(out, 0, &error);
+  cr_assert(log, "%s", error.text);
+  cr_assert_gt(
+      json_array_size(json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results")),
+      0);
+  Arena arena;
+  arena_init(&arena);
+  SchemaErrors errors = {NULL, 0};
+  bool valid = json_schema_validate(&arena, schema, log, &errors);
+  cr_assert(valid, "%zu errors, the first at %s: %s", errors.count,
+            errors.count ? errors.items[0].path : "", errors.count ? errors.items[0].message : "");
+  arena_free(&arena);
+  json_decref(log);
+  json_decref(schema);
+  free(out);
+}
+
+/* .sigmac.yml found upward from the file: a check turned off, one off by default turned on, a
+ * severity changed; an inline comment turns a check off for its document; a bad key is an
+ * error at its place. */
+Test(lint, configuration_files_and_inline_disables) {
+  char dir[64], path[128], *out;
+  snprintf(dir, sizeof dir, "/tmp/sigmac-lint-config-%d", (int)getpid());
+  snprintf(path, sizeof path, "%s/rules", dir);
+  cr_assert_eq(system(strcat(strcpy((char[256]){0}, "mkdir -p "), path)), 0);
+  snprintf(path, sizeof path, "%s/.sigmac.yml", dir);
+  static const char config[] = "checks:\n  sigma-escaped-wildcard: off\n"
+                               "  leading-wildcard: warning\n  sigma-unused-selection: error\n";
+  cr_assert(test_write_file(path, config, sizeof config - 1));
+  snprintf(path, sizeof path, "%s/rules/r.yml", dir);
+  static const char rule[] =
+      "title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n"
+      "  sel:\n    Image|contains: 'C:\\*'\n  other:\n    User: x\n  condition: sel\n"
+      "---\n# sigmac: disable=sigma-unused-selection\ntitle: u\n"
+      "logsource: {product: windows, category: process_creation}\ndetection:\n"
+      "  sel:\n    Image|endswith: x\n  other:\n    User: x\n  condition: sel\n";
+  cr_assert(test_write_file(path, rule, sizeof rule - 1));
+  char args[256];
+  snprintf(args, sizeof args, "lint --format json %s", path);
+  cr_assert_eq(run(args, &out), 1, "%s", out);
+  json_t *report = json_loads(out, 0, NULL);
+  cr_assert(report, "%s", out);
+  size_t i, unused = 0, leading = 0, escaped = 0;
+  json_t *d;
+  json_array_foreach(json_object_get(report, "diagnostics"), i, d) {
+    const char *check = json_string_value(json_object_get(d, "check"));
+    const char *severity = json_string_value(json_object_get(d, "severity"));
+    if (strcmp(check, "sigma-unused-selection") == 0) {
+      unused++;
+      cr_assert_str_eq(severity, "error");
+      cr_assert_eq(json_integer_value(json_object_get(d, "line")), 6); /* the first rule's */
+    }
+    leading += strcmp(check, "leading-wildcard") == 0 && strcmp(severity, "warning") == 0;
+    escaped += strcmp(check, "sigma-escaped-wildcard") == 0;
+  }
+  cr_assert_eq(unused, 1, "%s", out);
+  cr_assert_eq(leading, 1, "%s", out);
+  cr_assert_eq(escaped, 0, "%s", out);
+  json_decref(report);
+  free(out);
+  snprintf(path, sizeof path, "%s/.sigmac.yml", dir);
+  cr_assert(test_write_file(path, "checks:\n  nope: off\nextra: 1\n", 29));
+  snprintf(path, sizeof path, "%s/rules/r.yml", dir);
+  snprintf(args, sizeof args, "lint %s", path);
+  run(args, &out);
+  free(out);
+  cr_assert_eq(test_sigmac(args, true, &out), 1);
+  cr_assert(strstr(out, ".sigmac.yml:2:3: warning: sigmac has no check 'nope' (sigmac list checks, "
+                        "docs/checks.md) [config]\n"),
+            "%s", out);
+  cr_assert(strstr(out, ".sigmac.yml:3:1: error: 'extra' is no key of .sigmac.yml (checks, attack, "
+                        "fields) [config]\n"),
+            "%s", out);
+  free(out);
+  snprintf(args, sizeof args, "rm -rf %s", dir);
+  cr_assert_eq(system(args), 0);
 }

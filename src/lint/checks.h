@@ -5,6 +5,7 @@
 #ifndef SIGMAC_LINT_CHECKS_H
 #define SIGMAC_LINT_CHECKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/diag.h"
@@ -13,6 +14,7 @@ typedef struct LintCheck {
   const char *id;
   DiagSeverity severity; /* by default */
   const char *summary;   /* one line: what the check finds */
+  bool off_by_default;   /* reported only when a .sigmac.yml gives it a severity */
 } LintCheck;
 
 extern const LintCheck lint_checks[];

@@ -5,7 +5,9 @@
 
 #include "base/source.h"
 #include "lint/checks.h"
+#include "lint/config.h"
 #include "lint/lint_internal.h"
+#include "schema/ecs.h"
 #include "schema/embedded.h"
 
 void lint_report(LintCtx *ctx, const char *id, const Source *src, Span span, const char *fmt, ...) {
@@ -17,12 +19,11 @@ void lint_report(LintCtx *ctx, const char *id, const Source *src, Span span, con
   diag_report(ctx->diags, check ? check->severity : DIAG_WARNING, src, span, id, "%s", message);
 }
 
-/* SigmaHQ's taxonomy of field names (compiled in), as a YAML tree. */
-static const YamlNode *taxonomy(Arena *arena) {
-  const Source *src =
-      source_from_text(arena, "<builtin>/data/sigma-taxonomy-fields.yml",
-                       (const char *)embedded_sigma_taxonomy, embedded_sigma_taxonomy_len);
-  DiagSink quiet;
+const YamlNode *lint_builtin_yaml(Arena *arena, const char *name, const unsigned char *text,
+                                  size_t len) {
+  const Source *src = source_from_text(arena, arena_printf(arena, "<builtin>/data/%s", name),
+                                       (const char *)text, len);
+  DiagSink quiet; /* compiled-in data, checked by the tests */
   diag_sink_init(&quiet, arena);
   YamlFile file;
   if (!yaml_load(arena, src, &yaml_default_limits, &quiet, &file) || !file.count)
@@ -60,8 +61,26 @@ static void once_per_run(LintCtx *ctx, SeenList *seen, const char *id, const cha
   seen->items[seen->count++] = (Seen){node->text, src, node};
 }
 
+/* A file a .sigmac.yml names, read whole; NULL (reported) when it cannot be. */
+static const Source *config_file(Arena *arena, DiagSink *diags, const char *path) {
+  const char *error;
+  const Source *src = path ? source_from_file(arena, path, (size_t)64 << 20, &error) : NULL;
+  if (path && !src)
+    diag_report_file(diags, DIAG_ERROR, path, "config", "%s", error);
+  return src;
+}
+
 void lint_run(Arena *arena, DiagSink *diags, const LintInput *in) {
-  LintCtx ctx = {arena, diags, in, attack_builtin(arena), taxonomy(arena)};
+  LintConfigs *configs = lint_configs_new(arena, diags);
+  const Source *attack = config_file(arena, diags, lint_configs_path(configs, "attack"));
+  const Source *fields = config_file(arena, diags, lint_configs_path(configs, "fields"));
+  LintCtx ctx = {arena,
+                 diags,
+                 in,
+                 attack ? attack_load(arena, attack->text, attack->len) : attack_builtin(arena),
+                 lint_builtin_yaml(arena, "sigma-taxonomy-fields.yml", embedded_sigma_taxonomy,
+                                   embedded_sigma_taxonomy_len),
+                 fields ? ecs_load(arena, fields->text, fields->len) : NULL};
   SeenList ids = {NULL, 0}, titles = {NULL, 0};
   for (size_t s = 0; s < in->sigma_source_count; s++) {
     const Source *src = in->sigma_sources[s];
@@ -81,4 +100,6 @@ void lint_run(Arena *arena, DiagSink *diags, const LintInput *in) {
                    yaml_map_get(root, "title"));
     }
   }
+  lint_fields(&ctx);
+  lint_configs_apply(configs);
 }

@@ -12,7 +12,12 @@ typedef struct LintCtx {
   const LintInput *in;
   const AttackTable *attack;
   const YamlNode *taxonomy; /* data/sigma-taxonomy-fields.yml: products -> fields per logsource */
+  const struct EcsSchema *extra_fields; /* a .sigmac.yml's 'fields', or NULL */
 } LintCtx;
+
+/* A YAML data file compiled in (data/<name>), as a tree; NULL if it does not parse. */
+const YamlNode *lint_builtin_yaml(Arena *arena, const char *name, const unsigned char *text,
+                                  size_t len);
 
 /* A finding of check id at span of src, with the check's severity. */
 void lint_report(LintCtx *ctx, const char *id, const Source *src, Span span, const char *fmt, ...)
@@ -23,5 +28,8 @@ void lint_report(LintCtx *ctx, const char *id, const Source *src, Span span, con
 void lint_sigma_document(LintCtx *ctx, const Source *src, const YamlNode *root);
 void lint_sigma_detection(LintCtx *ctx, const Source *src, const YamlNode *root);
 void lint_sigma_logsource(LintCtx *ctx, const Source *src, const YamlNode *root);
+
+/* Fields against ECS and the rules' index patterns (fields.c), over every rule of the run. */
+void lint_fields(LintCtx *ctx);
 
 #endif

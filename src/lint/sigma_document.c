@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lint/json_schema.h"
 #include "lint/lint_internal.h"
+#include "lint/yaml_json.h"
+#include "schema/embedded.h"
 
 /* ---- dates ------------------------------------------------------------------------------------
  */
@@ -132,7 +135,66 @@ static void tag(LintCtx *ctx, const Source *src, const YamlNode *node) {
                 node->text, expected);
 }
 
+/* ---- the specification's JSON schemas ------------------------------------------------------ */
+
+/* The schema for a document: a correlation, a filter or a detection rule (new reference). */
+static json_t *schema_for(const YamlNode *root) {
+  const unsigned char *text = embedded_sigma_schema_detection;
+  size_t len = embedded_sigma_schema_detection_len;
+  if (yaml_map_get(root, "correlation")) {
+    text = embedded_sigma_schema_correlation;
+    len = embedded_sigma_schema_correlation_len;
+  } else if (yaml_map_get(root, "filter")) {
+    text = embedded_sigma_schema_filter;
+    len = embedded_sigma_schema_filter_len;
+  }
+  return json_loadb((const char *)text, len, 0, NULL);
+}
+
+/* Whether the front end already reported an error inside the document: its message says more
+ * about the rule than the schema's would. */
+static bool front_end_errors(const LintCtx *ctx, const Source *src, const YamlNode *root) {
+  for (size_t i = 0; i < ctx->diags->count; i++) {
+    const Diag *d = &ctx->diags->items[i];
+    if (d->severity == DIAG_ERROR && d->src == src && d->has_span &&
+        d->span.start >= root->span.start && d->span.start <= root->span.end)
+      return true;
+  }
+  return false;
+}
+
+/* A JSON pointer for people: "/detection/condition" as detection.condition. */
+static const char *subject(Arena *arena, const char *pointer) {
+  char *text = arena_strdup(arena, pointer + (*pointer == '/'));
+  for (char *c = text; *c; c++)
+    if (*c == '/')
+      *c = '.';
+  return text;
+}
+
+static void check_schema(LintCtx *ctx, const Source *src, const YamlNode *root) {
+  if (front_end_errors(ctx, src, root))
+    return;
+  json_t *schema = schema_for(root), *instance = yaml_to_json(root);
+  SchemaErrors errors = {NULL, 0};
+  if (schema && instance)
+    json_schema_validate(ctx->arena, schema, instance, &errors);
+  for (size_t i = 0; i < errors.count; i++) {
+    const SchemaError *e = &errors.items[i];
+    const YamlNode *at = yaml_at_pointer(root, e->path, e->at_key);
+    Span span = at ? at->span : (Span){root->span.start, root->span.start + 1};
+    if (*e->path)
+      lint_report(ctx, "sigma-schema", src, span, "%s: %s", subject(ctx->arena, e->path),
+                  e->message);
+    else
+      lint_report(ctx, "sigma-schema", src, span, "%s", e->message);
+  }
+  json_decref(schema);
+  json_decref(instance);
+}
+
 void lint_sigma_document(LintCtx *ctx, const Source *src, const YamlNode *root) {
+  check_schema(ctx, src, root);
   check_date(ctx, src, root, "date");
   check_date(ctx, src, root, "modified");
   const YamlNode *tags = yaml_map_get(root, "tags");

@@ -17,6 +17,8 @@ extern const unsigned char embedded_sigma_schema_detection[];
 extern const size_t embedded_sigma_schema_detection_len;
 extern const unsigned char embedded_sigma_schema_correlation[];
 extern const size_t embedded_sigma_schema_correlation_len;
+extern const unsigned char embedded_index_patterns[];
+extern const size_t embedded_index_patterns_len;
 extern const unsigned char embedded_sigma_taxonomy[];
 extern const size_t embedded_sigma_taxonomy_len;
 extern const unsigned char embedded_sigma_schema_filter[];
