@@ -75,10 +75,7 @@ char *test_first_difference(const char *expected, const char *actual) {
   return NULL;
 }
 
-int test_sigmac(const char *args, bool with_stderr, char **out) {
-  char command[4096];
-  snprintf(command, sizeof command, "%s %s %s", SIGMAC_BINARY, args,
-           with_stderr ? "2>&1" : "2>/dev/null");
+int test_shell(const char *command, char **out) {
   FILE *pipe = popen(command, "r");
   if (!pipe)
     abort();
@@ -95,4 +92,11 @@ int test_sigmac(const char *args, bool with_stderr, char **out) {
   int status = pclose(pipe);
   *out = text;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int test_sigmac(const char *args, bool with_stderr, char **out) {
+  char command[4096];
+  snprintf(command, sizeof command, "%s %s %s", SIGMAC_BINARY, args,
+           with_stderr ? "2>&1" : "2>/dev/null");
+  return test_shell(command, out);
 }

@@ -18,6 +18,9 @@ const char *test_corpus_dir(void);
  * difference, or NULL when expected and actual are equal. */
 char *test_first_difference(const char *expected, const char *actual);
 
+/* Runs a shell command: its standard output in *out (malloc'd), its exit status returned. */
+int test_shell(const char *command, char **out);
+
 /* Runs the sigmac binary with args (a shell-quoted string): its standard output (and error,
  * with_stderr) in *out (malloc'd), its exit status returned. */
 int test_sigmac(const char *args, bool with_stderr, char **out);
