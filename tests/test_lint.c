@@ -313,9 +313,47 @@ Test(lint, configuration_files_and_inline_disables) {
                         "docs/checks.md) [config]\n"),
             "%s", out);
   cr_assert(strstr(out, ".sigmac.yml:3:1: error: 'extra' is no key of .sigmac.yml (checks, attack, "
-                        "fields) [config]\n"),
+                        "fields, index-patterns) [config]\n"),
             "%s", out);
   free(out);
   snprintf(args, sizeof args, "rm -rf %s", dir);
   cr_assert_eq(system(args), 0);
+}
+
+/* The run-wide data of the working directory's .sigmac.yml: a newer ATT&CK table, more fields,
+ * more index patterns (its entries first). */
+Test(lint, configuration_data_files) {
+  char dir[64], path[128], *out;
+  snprintf(dir, sizeof dir, "/tmp/sigmac-lint-data-%d", (int)getpid());
+  snprintf(path, sizeof path, "mkdir -p %s", dir);
+  cr_assert_eq(system(path), 0);
+  static const struct {
+    const char *name, *text;
+  } files[] = {
+      {".sigmac.yml", "attack: attack.tsv\nfields: fields.tsv\nindex-patterns: patterns.yml\n"},
+      {"attack.tsv", "tactic\tTA0099\tstealth\tStealth\ntechnique\tT9999\tNew\tstealth\n"},
+      {"fields.tsv", "process.made_up\tkeyword\n"},
+      {"patterns.yml", "patterns:\n  \"custom-*\": {event_categories: [registry]}\n"},
+      {"rule.yml", "title: t\ntags: [attack.stealth, attack.t9999]\n"
+                   "logsource: {product: windows, category: process_creation}\n"
+                   "detection:\n  sel:\n    process.made_up: x\n  condition: sel\n"},
+      {"rule.ndjson", "{\"name\": \"n\", \"type\": \"eql\", \"language\": \"eql\", \"index\": "
+                      "[\"custom-*\"], \"query\": \"process where process.name : \\\"x\\\"\"}\n"},
+  };
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+    cr_assert(test_write_file(path, files[i].text, strlen(files[i].text)));
+  }
+  char command[512];
+  snprintf(command, sizeof command, "cd %s && %s lint rule.yml rule.ndjson 2>&1", dir,
+           SIGMAC_BINARY);
+  test_shell(command, &out);
+  cr_assert_null(strstr(out, "sigma-attack-tag"), "%s", out);
+  cr_assert_null(strstr(out, "ecs-unknown-field"), "%s", out);
+  cr_assert(strstr(out, "rule.ndjson#1.eql:1:1: warning: custom-* holds no process events: its "
+                        "data source writes registry events [index-category]"),
+            "%s", out);
+  free(out);
+  snprintf(command, sizeof command, "rm -rf %s", dir);
+  cr_assert_eq(system(command), 0);
 }

@@ -5,9 +5,11 @@
  *     leading-wildcard: note      # a check that is off by default, turned on
  *   attack: tools/attack-19.tsv   # a newer ATT&CK table (data/attack/attack.tsv's form)
  *   fields: schema/fields.tsv     # more fields and their types (data/ecs/ecs_fields.tsv's form)
+ *   index-patterns: schema/patterns.yml  # more index patterns (data/index-patterns' form)
  *
  * The file that applies to a linted file is the first .sigmac.yml found in its directory or
- * above; attack and fields are read from the one found from the working directory. A comment
+ * above; attack, fields and index-patterns are read from the one found from the working
+ * directory. A comment
  * '# sigmac: disable=id[,id]' in a YAML document (or '// sigmac: disable=...' in an EQL file)
  * turns those checks off for that document. */
 #include "lint/config.h"
@@ -32,6 +34,7 @@ struct LintConfig {
   size_t count;
   const char *attack; /* paths, joined to the file's directory when relative */
   const char *fields;
+  const char *index_patterns;
 };
 
 /* One directory's configuration, looked up once. */
@@ -87,17 +90,21 @@ static const LintConfig *parse(Configs *c, const char *path, const char *dir) {
   const YamlNode *root = file.documents[0].root;
   if (root->kind != YAML_MAP) {
     diag_report(c->diags, DIAG_ERROR, src, root->span, "config",
-                "a .sigmac.yml is a map with the keys checks, attack and fields");
+                "a .sigmac.yml is a map with the keys checks, attack, fields and index-patterns");
     return config;
   }
   for (size_t i = 0; i < root->count; i++) {
     const char *key = root->keys[i]->text;
     const YamlNode *value = root->items[i];
-    if (strcmp(key, "attack") == 0 || strcmp(key, "fields") == 0) {
+    const char **path_slot = strcmp(key, "attack") == 0           ? &config->attack
+                             : strcmp(key, "fields") == 0         ? &config->fields
+                             : strcmp(key, "index-patterns") == 0 ? &config->index_patterns
+                                                                  : NULL;
+    if (path_slot) {
       if (value->kind != YAML_SCALAR)
         diag_report(c->diags, DIAG_ERROR, src, value->span, "config", "'%s' is a file path", key);
       else
-        *(strcmp(key, "attack") == 0 ? &config->attack : &config->fields) =
+        *path_slot =
             value->text[0] == '/' ? value->text : arena_printf(c->arena, "%s/%s", dir, value->text);
     } else if (strcmp(key, "checks") == 0 && value->kind == YAML_MAP) {
       config->settings = arena_array(c->arena, value->count, sizeof(CheckSetting));
@@ -116,7 +123,7 @@ static const LintConfig *parse(Configs *c, const char *path, const char *dir) {
       }
     } else {
       diag_report(c->diags, DIAG_ERROR, src, root->keys[i]->span, "config",
-                  "'%s' is no key of .sigmac.yml (checks, attack, fields)", key);
+                  "'%s' is no key of .sigmac.yml (checks, attack, fields, index-patterns)", key);
     }
   }
   return config;
@@ -229,7 +236,9 @@ LintConfigs *lint_configs_new(Arena *arena, DiagSink *diags) {
 
 const char *lint_configs_path(LintConfigs *c, const char *key) {
   const LintConfig *here = config_of(c, ".");
-  return strcmp(key, "attack") == 0 ? here->attack : here->fields;
+  return strcmp(key, "attack") == 0   ? here->attack
+         : strcmp(key, "fields") == 0 ? here->fields
+                                      : here->index_patterns;
 }
 
 void lint_configs_apply(LintConfigs *c) {

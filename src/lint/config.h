@@ -14,8 +14,8 @@ typedef struct LintConfigs LintConfigs;
 /* The configurations of a run; problems in them are reported into diags. */
 LintConfigs *lint_configs_new(Arena *arena, DiagSink *diags);
 
-/* The run-wide file the working directory's configuration names under key ("attack" or
- * "fields"), joined to its directory; NULL when none. */
+/* The run-wide file the working directory's configuration names under key ("attack", "fields"
+ * or "index-patterns"), joined to its directory; NULL when none. */
 const char *lint_configs_path(LintConfigs *configs, const char *key);
 
 /* Applies each diagnostic's file's configuration and inline disables to diags: turned off ones

@@ -18,10 +18,29 @@
 /* ---- the index patterns -----------------------------------------------------------------------
  */
 
-static const YamlNode *index_patterns(Arena *arena) {
-  return yaml_map_get(lint_builtin_yaml(arena, "index-patterns.yml", embedded_index_patterns,
-                                        embedded_index_patterns_len),
-                      "patterns");
+/* The patterns a .sigmac.yml adds (extra, first: its entries win) and the compiled-in ones. */
+static const YamlNode *index_patterns(Arena *arena, const YamlNode *extra) {
+  const YamlNode *builtin =
+      yaml_map_get(lint_builtin_yaml(arena, "index-patterns.yml", embedded_index_patterns,
+                                     embedded_index_patterns_len),
+                   "patterns");
+  if (!extra || extra->kind != YAML_MAP || !builtin)
+    return builtin;
+  YamlNode *merged = arena_alloc(arena, sizeof *merged);
+  *merged = *builtin;
+  size_t total = extra->count + builtin->count;
+  merged->keys = arena_array(arena, total, sizeof(YamlNode *));
+  merged->items = arena_array(arena, total, sizeof(YamlNode *));
+  merged->count = 0;
+  const YamlNode *maps[2] = {extra, builtin};
+  for (size_t m = 0; m < 2; m++)
+    for (size_t i = 0; i < maps[m]->count; i++) {
+      if (m == 1 && yaml_map_get(extra, builtin->keys[i]->text))
+        continue; /* the user's entry for it */
+      merged->keys[merged->count] = maps[m]->keys[i];
+      merged->items[merged->count++] = maps[m]->items[i];
+    }
+  return merged;
 }
 
 static bool glob(const char *pattern, const char *text) {
@@ -364,7 +383,7 @@ static void query_fields(FieldPass *f, const IrRule *rule, const IrQuery *q) {
 }
 
 void lint_fields(LintCtx *ctx) {
-  const YamlNode *patterns = index_patterns(ctx->arena);
+  const YamlNode *patterns = index_patterns(ctx->arena, ctx->extra_patterns);
   const Mapping *mapping = ctx->in->mapping;
   const EcsSchema *ecs = mapping && mapping->ecs ? mapping->ecs : ecs_builtin(ctx->arena);
   for (size_t r = 0; r < ctx->in->rules->count; r++) {

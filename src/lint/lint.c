@@ -80,7 +80,18 @@ void lint_run(Arena *arena, DiagSink *diags, const LintInput *in) {
                  attack ? attack_load(arena, attack->text, attack->len) : attack_builtin(arena),
                  lint_builtin_yaml(arena, "sigma-taxonomy-fields.yml", embedded_sigma_taxonomy,
                                    embedded_sigma_taxonomy_len),
-                 fields ? ecs_load(arena, fields->text, fields->len) : NULL};
+                 fields ? ecs_load(arena, fields->text, fields->len) : NULL,
+                 NULL};
+  const Source *patterns = config_file(arena, diags, lint_configs_path(configs, "index-patterns"));
+  YamlFile patterns_file;
+  if (patterns && yaml_load(arena, patterns, &yaml_default_limits, diags, &patterns_file) &&
+      patterns_file.count) {
+    ctx.extra_patterns = yaml_map_get(patterns_file.documents[0].root, "patterns");
+    if (!ctx.extra_patterns)
+      diag_report(diags, DIAG_ERROR, patterns, (Span){0, 1}, "config",
+                  "an index-patterns file is a map with the key patterns (as "
+                  "data/index-patterns/index-patterns.yml)");
+  }
   SeenList ids = {NULL, 0}, titles = {NULL, 0};
   for (size_t s = 0; s < in->sigma_source_count; s++) {
     const Source *src = in->sigma_sources[s];

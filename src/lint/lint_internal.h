@@ -13,6 +13,7 @@ typedef struct LintCtx {
   const AttackTable *attack;
   const YamlNode *taxonomy; /* data/sigma-taxonomy-fields.yml: products -> fields per logsource */
   const struct EcsSchema *extra_fields; /* a .sigmac.yml's 'fields', or NULL */
+  const YamlNode *extra_patterns;       /* its 'index-patterns' file's patterns map, or NULL */
 } LintCtx;
 
 /* A YAML data file compiled in (data/<name>), as a tree; NULL if it does not parse. */
