@@ -74,14 +74,14 @@ void lint_run(Arena *arena, DiagSink *diags, const LintInput *in) {
   LintConfigs *configs = lint_configs_new(arena, diags);
   const Source *attack = config_file(arena, diags, lint_configs_path(configs, "attack"));
   const Source *fields = config_file(arena, diags, lint_configs_path(configs, "fields"));
-  LintCtx ctx = {arena,
-                 diags,
-                 in,
-                 attack ? attack_load(arena, attack->text, attack->len) : attack_builtin(arena),
-                 lint_builtin_yaml(arena, "sigma-taxonomy-fields.yml", embedded_sigma_taxonomy,
-                                   embedded_sigma_taxonomy_len),
-                 fields ? ecs_load(arena, fields->text, fields->len) : NULL,
-                 NULL};
+  LintCtx ctx = {
+      .arena = arena,
+      .diags = diags,
+      .in = in,
+      .attack = attack ? attack_load(arena, attack->text, attack->len) : attack_builtin(arena),
+      .taxonomy = lint_builtin_yaml(arena, "sigma-taxonomy-fields.yml", embedded_sigma_taxonomy,
+                                    embedded_sigma_taxonomy_len),
+      .extra_fields = fields ? ecs_load(arena, fields->text, fields->len) : NULL};
   const Source *patterns = config_file(arena, diags, lint_configs_path(configs, "index-patterns"));
   YamlFile patterns_file;
   if (patterns && yaml_load(arena, patterns, &yaml_default_limits, diags, &patterns_file) &&

@@ -14,6 +14,8 @@ typedef struct LintCtx {
   const YamlNode *taxonomy; /* data/sigma-taxonomy-fields.yml: products -> fields per logsource */
   const struct EcsSchema *extra_fields; /* a .sigmac.yml's 'fields', or NULL */
   const YamlNode *extra_patterns;       /* its 'index-patterns' file's patterns map, or NULL */
+  const struct json_t *schemas[3];      /* the Sigma schemas (correlation, filter, detection), as
+                                           parsed on first use */
 } LintCtx;
 
 /* A YAML data file compiled in (data/<name>), as a tree; NULL if it does not parse. */

@@ -137,18 +137,30 @@ static void tag(LintCtx *ctx, const Source *src, const YamlNode *node) {
 
 /* ---- the specification's JSON schemas ------------------------------------------------------ */
 
-/* The schema for a document: a correlation, a filter or a detection rule (new reference). */
-static json_t *schema_for(const YamlNode *root) {
-  const unsigned char *text = embedded_sigma_schema_detection;
-  size_t len = embedded_sigma_schema_detection_len;
-  if (yaml_map_get(root, "correlation")) {
-    text = embedded_sigma_schema_correlation;
-    len = embedded_sigma_schema_correlation_len;
-  } else if (yaml_map_get(root, "filter")) {
-    text = embedded_sigma_schema_filter;
-    len = embedded_sigma_schema_filter_len;
+static void free_json(void *value) { json_decref(value); }
+
+/* The schema for a document: a correlation, a filter or a detection rule; each parsed once per
+ * run (the arena drops them). */
+static const json_t *schema_for(LintCtx *ctx, const YamlNode *root) {
+  static const struct {
+    const char *key; /* the key that makes a document of this kind; NULL: the rest */
+    const unsigned char *text;
+    const size_t *len;
+  } kinds[] = {
+      {"correlation", embedded_sigma_schema_correlation, &embedded_sigma_schema_correlation_len},
+      {"filter", embedded_sigma_schema_filter, &embedded_sigma_schema_filter_len},
+      {NULL, embedded_sigma_schema_detection, &embedded_sigma_schema_detection_len},
+  };
+  size_t k = 0;
+  while (kinds[k].key && !yaml_map_get(root, kinds[k].key))
+    k++;
+  if (!ctx->schemas[k]) {
+    json_t *schema = json_loadb((const char *)kinds[k].text, *kinds[k].len, 0, NULL);
+    if (schema)
+      arena_on_free(ctx->arena, free_json, schema);
+    ctx->schemas[k] = schema;
   }
-  return json_loadb((const char *)text, len, 0, NULL);
+  return ctx->schemas[k];
 }
 
 /* Whether the front end already reported an error inside the document: its message says more
@@ -175,7 +187,8 @@ static const char *subject(Arena *arena, const char *pointer) {
 static void check_schema(LintCtx *ctx, const Source *src, const YamlNode *root) {
   if (front_end_errors(ctx, src, root))
     return;
-  json_t *schema = schema_for(root), *instance = yaml_to_json(root);
+  const json_t *schema = schema_for(ctx, root);
+  json_t *instance = yaml_to_json(root);
   SchemaErrors errors = {NULL, 0};
   if (schema && instance)
     json_schema_validate(ctx->arena, schema, instance, &errors);
@@ -189,7 +202,6 @@ static void check_schema(LintCtx *ctx, const Source *src, const YamlNode *root) 
     else
       lint_report(ctx, "sigma-schema", src, span, "%s", e->message);
   }
-  json_decref(schema);
   json_decref(instance);
 }
 
