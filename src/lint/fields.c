@@ -191,27 +191,50 @@ static const char *literal_start(Arena *arena, const IrPredicate *p) {
   return arena_strndup(arena, p->value.string.segs[0].text, p->value.string.segs[0].len);
 }
 
-/* Sysmon writes registry paths with the short hives HKLM, HKU and HKCR (a user's key under
- * HKU\<SID>): HKEY_LOCAL_MACHINE\ or HKCU\ never match what a Sysmon-only index holds. */
+/* The registry path forms each data source writes, and those it never writes (the T1553.002
+ * fixtures' notes, golden/t1553_002_events/README.md, and Elastic's rules' own prefixes): Sysmon
+ * (and the integrations and Winlogbeat that copy its TargetObject) writes HKLM\..., HKU\<SID>\...
+ * and HKCR\...; Elastic Defend HKLM\... and HKEY_USERS\<SID>\.... Neither writes HKCU\. */
+static const struct {
+  const char *name;
+  const char *sources[3]; /* index patterns of the source */
+  const char *never[5];   /* path prefixes it never writes */
+  const char *writes;
+} registry_forms[] = {
+    {"Sysmon",
+     {"logs-windows.sysmon_operational-*", "winlogbeat-*", NULL},
+     {"HKEY_", "HKCU\\", "\\REGISTRY\\", NULL},
+     "HKLM\\..., HKU\\<SID>\\... and HKCR\\..."},
+    {"Elastic Defend",
+     {"logs-endpoint.events.registry-*", "logs-endpoint.events.*", NULL},
+     {"HKEY_LOCAL_MACHINE\\", "HKU\\", "HKCU\\", "HKEY_CURRENT_USER\\", NULL},
+     "HKLM\\... and HKEY_USERS\\<SID>\\..."},
+};
+
+static bool listed_source(const char *const *sources, const char *name) {
+  for (; *sources; sources++)
+    if (strcmp(*sources, name) == 0)
+      return true;
+  return false;
+}
+
+/* A registry path literal that begins with a form the rule's only data source never writes. */
 static void registry_form(FieldPass *f, const IrPredicate *p, const char *field) {
   if (strcmp(field, "registry.path") != 0 && strcmp(field, "registry.key") != 0)
     return;
-  bool sysmon_only = f->sources.count > 0 && !f->sources.all;
-  for (size_t i = 0; i < f->sources.count && sysmon_only; i++)
-    sysmon_only = strcmp(f->sources.names[i], "logs-windows.sysmon_operational-*") == 0 ||
-                  strcmp(f->sources.names[i], "winlogbeat-*") == 0;
-  const char *start = sysmon_only ? literal_start(f->ctx->arena, p) : NULL;
-  if (!start)
-    return;
-  static const char *const never[] = {"HKEY_", "HKCU\\", "\\REGISTRY\\", NULL};
-  for (const char *const *n = never; *n; n++)
-    if (strncasecmp(start, *n, strlen(*n)) == 0) {
-      lint_report(f->ctx, "registry-path-form", p->src, p->span,
-                  "Sysmon writes registry paths as HKLM\\..., HKU\\<SID>\\... and HKCR\\...: "
-                  "'%s...' never matches what %s holds",
-                  *n, f->index_text);
-      return;
-    }
+  const char *start = f->sources.count && !f->sources.all ? literal_start(f->ctx->arena, p) : NULL;
+  for (size_t r = 0; start && r < sizeof registry_forms / sizeof *registry_forms; r++) {
+    bool only = true;
+    for (size_t i = 0; i < f->sources.count && only; i++)
+      only = listed_source(registry_forms[r].sources, f->sources.names[i]);
+    for (const char *const *n = registry_forms[r].never; only && *n; n++)
+      if (strncasecmp(start, *n, strlen(*n)) == 0) {
+        lint_report(f->ctx, "registry-path-form", p->src, p->span,
+                    "%s writes registry paths as %s: '%s...' never matches what %s holds",
+                    registry_forms[r].name, registry_forms[r].writes, *n, f->index_text);
+        return;
+      }
+  }
 }
 
 /* The whole literal value of a predicate without wildcards, or NULL. */
