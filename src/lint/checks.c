@@ -95,6 +95,7 @@ const LintCheck lint_checks[] = {
     CHECK("kql-syntax", DIAG_ERROR, "the KQL does not parse"),
     CHECK("spl-syntax", DIAG_ERROR, "the SPL does not parse"),
     CHECK("io", DIAG_ERROR, "a file that cannot be read"),
+    CHECK("config", DIAG_ERROR, "a .sigmac.yml that cannot be read or holds an unknown key"),
 };
 
 const size_t lint_check_count = sizeof lint_checks / sizeof lint_checks[0];
