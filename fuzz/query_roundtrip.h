@@ -12,4 +12,8 @@
  * (*written_back says whether it was written). On false, *why (malloc'd) shows the IR reached. */
 bool query_round_trips(bool kql, const char *text, size_t len, bool *written_back, char **why);
 
+/* Parses a file of queries (KQL when kql, else SPL, whose correlation pipelines span lines),
+ * for the sanitizers: nothing is compared. */
+void query_file_parses(bool kql, const char *text, size_t len);
+
 #endif

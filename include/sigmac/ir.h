@@ -80,7 +80,7 @@ typedef struct IrValue {
   X(IR_MATCH_WILDCARD, "wildcard")     /* value: string with IR_SEG_ANY / IR_SEG_ONE inside */     \
   X(IR_MATCH_REGEX, "regex")           /* pattern: PCRE-style, searched anywhere; regex_flags */   \
   X(IR_MATCH_CIDR, "cidr")             /* pattern: "address/prefix", IPv4 or IPv6, validated */    \
-  X(IR_MATCH_EXISTS, "exists")         /* the field is present (any value, null included) */       \
+  X(IR_MATCH_EXISTS, "exists")         /* the field has a value: not missing, null, [] or [null] */\
   X(IR_MATCH_NULL, "null")             /* the field is missing or null */                          \
   X(IR_MATCH_LT, "lt")                 /* value: number */                                         \
   X(IR_MATCH_LTE, "lte")                                                                           \

@@ -638,8 +638,8 @@ static Truth predicate(Matcher *m, const IrPredicate *pred, const Event *event) 
   bool missing = !v || json_is_null(v);
   if (pred->match == IR_MATCH_NULL)
     return no_value(v) ? T_TRUE : T_FALSE;
-  if (pred->match == IR_MATCH_EXISTS)
-    return v ? T_TRUE : T_FALSE;
+  if (pred->match == IR_MATCH_EXISTS) /* a value: as every backend's test (f:*, f=*, != null) */
+    return no_value(v) ? T_FALSE : T_TRUE;
   if (missing && pred->optional && reads_null_text(pred))
     return T_TRUE; /* Elasticsearch: an optional field without a value equals the string "null" */
   if (missing)     /* a term query finds nothing; a script (function) reads null */

@@ -20,10 +20,9 @@
 
 /* The patterns a .sigmac.yml adds (extra, first: its entries win) and the compiled-in ones. */
 static const YamlNode *index_patterns(Arena *arena, const YamlNode *extra) {
-  const YamlNode *builtin =
-      yaml_map_get(lint_builtin_yaml(arena, "index-patterns.yml", embedded_index_patterns,
-                                     embedded_index_patterns_len),
-                   "patterns");
+  const YamlNode *builtin = yaml_map_get(
+      lint_builtin_yaml("index-patterns.yml", embedded_index_patterns, embedded_index_patterns_len),
+      "patterns");
   if (!extra || extra->kind != YAML_MAP || !builtin)
     return builtin;
   YamlNode *merged = arena_alloc(arena, sizeof *merged);

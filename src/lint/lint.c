@@ -19,16 +19,50 @@ void lint_report(LintCtx *ctx, const char *id, const Source *src, Span span, con
   diag_report(ctx->diags, check ? check->severity : DIAG_WARNING, src, span, id, "%s", message);
 }
 
-const YamlNode *lint_builtin_yaml(Arena *arena, const char *name, const unsigned char *text,
-                                  size_t len) {
+/* The compiled-in data files, parsed on first use and kept for the process: they are constants,
+ * and a run (a fuzz target's, a hook's) should not parse 800 lines of YAML per rule file. */
+static Arena builtin_arena;
+static bool builtin_ready;
+
+static Arena *builtins(void) {
+  if (!builtin_ready) {
+    arena_init(&builtin_arena);
+    builtin_ready = true;
+  }
+  return &builtin_arena;
+}
+
+const YamlNode *lint_builtin_yaml(const char *name, const unsigned char *text, size_t len) {
+  static struct {
+    const unsigned char *text;
+    const YamlNode *root;
+  } parsed[4];
+  for (size_t i = 0; i < 4 && parsed[i].text; i++)
+    if (parsed[i].text == text)
+      return parsed[i].root;
+  Arena *arena = builtins();
   const Source *src = source_from_text(arena, arena_printf(arena, "<builtin>/data/%s", name),
                                        (const char *)text, len);
   DiagSink quiet; /* compiled-in data, checked by the tests */
   diag_sink_init(&quiet, arena);
   YamlFile file;
-  if (!yaml_load(arena, src, &yaml_default_limits, &quiet, &file) || !file.count)
-    return NULL;
-  return file.documents[0].root;
+  const YamlNode *root = yaml_load(arena, src, &yaml_default_limits, &quiet, &file) && file.count
+                             ? file.documents[0].root
+                             : NULL;
+  for (size_t i = 0; i < 4; i++)
+    if (!parsed[i].text) {
+      parsed[i].text = text;
+      parsed[i].root = root;
+      break;
+    }
+  return root;
+}
+
+static const AttackTable *builtin_attack(void) {
+  static const AttackTable *table;
+  if (!table)
+    table = attack_builtin(builtins());
+  return table;
 }
 
 /* A value seen once per run (an id, a title), where it was first written. */
@@ -74,14 +108,14 @@ void lint_run(Arena *arena, DiagSink *diags, const LintInput *in) {
   LintConfigs *configs = lint_configs_new(arena, diags);
   const Source *attack = config_file(arena, diags, lint_configs_path(configs, "attack"));
   const Source *fields = config_file(arena, diags, lint_configs_path(configs, "fields"));
-  LintCtx ctx = {
-      .arena = arena,
-      .diags = diags,
-      .in = in,
-      .attack = attack ? attack_load(arena, attack->text, attack->len) : attack_builtin(arena),
-      .taxonomy = lint_builtin_yaml(arena, "sigma-taxonomy-fields.yml", embedded_sigma_taxonomy,
-                                    embedded_sigma_taxonomy_len),
-      .extra_fields = fields ? ecs_load(arena, fields->text, fields->len) : NULL};
+  LintCtx ctx = {.arena = arena,
+                 .diags = diags,
+                 .in = in,
+                 .attack =
+                     attack ? attack_load(arena, attack->text, attack->len) : builtin_attack(),
+                 .taxonomy = lint_builtin_yaml("sigma-taxonomy-fields.yml", embedded_sigma_taxonomy,
+                                               embedded_sigma_taxonomy_len),
+                 .extra_fields = fields ? ecs_load(arena, fields->text, fields->len) : NULL};
   const Source *patterns = config_file(arena, diags, lint_configs_path(configs, "index-patterns"));
   YamlFile patterns_file;
   if (patterns && yaml_load(arena, patterns, &yaml_default_limits, diags, &patterns_file) &&

@@ -18,9 +18,9 @@ typedef struct LintCtx {
                                            parsed on first use */
 } LintCtx;
 
-/* A YAML data file compiled in (data/<name>), as a tree; NULL if it does not parse. */
-const YamlNode *lint_builtin_yaml(Arena *arena, const char *name, const unsigned char *text,
-                                  size_t len);
+/* A YAML data file compiled in (data/<name>), as a tree parsed once per process; NULL if it
+ * does not parse. */
+const YamlNode *lint_builtin_yaml(const char *name, const unsigned char *text, size_t len);
 
 /* A finding of check id at span of src, with the check's severity. */
 void lint_report(LintCtx *ctx, const char *id, const Source *src, Span span, const char *fmt, ...)
