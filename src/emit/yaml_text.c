@@ -5,9 +5,28 @@
 
 #include "base/utf8.h"
 
+/* The escape of a line break YAML 1.1 (libyaml, PyYAML) reads in a scalar besides \n and \r:
+ * NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR, which a quoted scalar would fold to a space. NULL
+ * when text (len bytes left) starts with none; *width its length. */
+static const char *unicode_break(const char *text, size_t len, size_t *width) {
+  static const struct {
+    const char *utf8, *escape;
+  } breaks[] = {{"\xC2\x85", "\\N"}, {"\xE2\x80\xA8", "\\L"}, {"\xE2\x80\xA9", "\\P"}};
+  for (size_t b = 0; b < 3; b++) {
+    size_t n = strlen(breaks[b].utf8);
+    if (len >= n && memcmp(text, breaks[b].utf8, n) == 0) {
+      *width = n;
+      return breaks[b].escape;
+    }
+  }
+  return NULL;
+}
+
 static bool needs_double(const char *text, size_t len) {
+  size_t width;
   for (size_t i = 0; i < len; i++)
-    if ((unsigned char)text[i] < 0x20 || text[i] == 0x7F)
+    if ((unsigned char)text[i] < 0x20 || text[i] == 0x7F ||
+        unicode_break(text + i, len - i, &width))
       return true;
   return false;
 }
@@ -28,7 +47,12 @@ bool yaml_scalar(StrBuf *out, const char *text, size_t len) {
   sb_putc(out, '"');
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)text[i];
-    if (c == '"' || c == '\\')
+    size_t width;
+    const char *line_break = unicode_break(text + i, len - i, &width);
+    if (line_break) {
+      sb_puts(out, line_break);
+      i += width - 1;
+    } else if (c == '"' || c == '\\')
       sb_printf(out, "\\%c", c);
     else if (c == '\n')
       sb_puts(out, "\\n");
