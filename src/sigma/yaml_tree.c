@@ -224,6 +224,18 @@ static YamlStyle style_of(yaml_scalar_style_t style) {
   return YAML_STYLE_PLAIN;
 }
 
+/* The scalar tags of YAML's core schema (!!str, !!int ...); others (!!python/object, !!binary)
+ * would mean something sigmac does not do, so they are errors rather than plain text. */
+static bool core_scalar_tag(const char *tag) {
+  static const char *const core[] = {"str", "int", "float", "bool", "null", "timestamp", NULL};
+  if (strncmp(tag, "tag:yaml.org,2002:", 18) != 0)
+    return false;
+  for (const char *const *t = core; *t; t++)
+    if (strcmp(tag + 18, *t) == 0)
+      return true;
+  return false;
+}
+
 static YamlNode *make_scalar(Loader *ld, const yaml_event_t *event) {
   YamlNode *node = arena_alloc(ld->arena, sizeof *node);
   node->kind = YAML_SCALAR;
@@ -240,7 +252,7 @@ static YamlNode *make_scalar(Loader *ld, const yaml_event_t *event) {
   const char *tag = (const char *)event->data.scalar.tag;
   if (tag && strcmp(tag, "tag:yaml.org,2002:str") == 0)
     node->type = YAML_STRING;
-  else if (tag && strcmp(tag, "!") != 0 && strncmp(tag, "tag:yaml.org,2002:", 18) != 0)
+  else if (tag && strcmp(tag, "!") != 0 && !core_scalar_tag(tag))
     fail(ld, node->span, "yaml-syntax", arena_printf(ld->arena, "unsupported YAML tag '%s'", tag));
   else if (node->style == YAML_STYLE_PLAIN && !(tag && strcmp(tag, "!") == 0))
     resolve_plain(node);
