@@ -223,8 +223,12 @@ static bool value_text(const json_t *v, char *buf, size_t size, const char **tex
     *len = (size_t)snprintf(buf, size, "%lld", (long long)json_integer_value(v));
     *text = buf;
     return true;
-  case JSON_REAL:
-    *len = (size_t)snprintf(buf, size, "%.17g", json_real_value(v));
+  case JSON_REAL: /* the shortest text that reads back as the number: 2.2, not 2.2000000000000002 */
+    for (int precision = 1; precision <= 17; precision++) {
+      *len = (size_t)snprintf(buf, size, "%.*g", precision, json_real_value(v));
+      if (strtod(buf, NULL) == json_real_value(v))
+        break;
+    }
     *text = buf;
     return true;
   case JSON_TRUE:
@@ -241,17 +245,36 @@ static bool value_text(const json_t *v, char *buf, size_t size, const char **tex
 }
 
 /* A value as a number: JSON numbers, and strings that hold one (Windows event data is text). */
+/* Whether text is a decimal number as a log writes one: a sign, digits, a fraction, an
+ * exponent; not hex, inf, nan or blanks, which strtod would read too. */
+static bool decimal_text(const char *text) {
+  const char *p = text + (*text == '-' || *text == '+');
+  size_t digits = strspn(p, "0123456789");
+  p += digits;
+  if (*p == '.') {
+    size_t fraction = strspn(p + 1, "0123456789");
+    digits += fraction;
+    p += 1 + fraction;
+  }
+  if (digits && (*p == 'e' || *p == 'E')) {
+    p += 1 + (p[1] == '-' || p[1] == '+');
+    size_t exponent = strspn(p, "0123456789");
+    if (!exponent)
+      return false;
+    p += exponent;
+  }
+  return digits && *p == '\0';
+}
+
 static bool value_number(const json_t *v, double *out) {
   if (json_is_number(v)) {
     *out = json_number_value(v);
     return true;
   }
-  if (!json_is_string(v))
+  if (!json_is_string(v) || !decimal_text(json_string_value(v)))
     return false;
-  const char *text = json_string_value(v);
-  char *end;
-  *out = strtod(text, &end);
-  return end != text && *end == '\0';
+  *out = strtod(json_string_value(v), NULL);
+  return true;
 }
 
 /* ---- regexes -----------------------------------------------------------------------------------
@@ -391,6 +414,14 @@ static bool match_text(Matcher *m, const IrPredicate *pred, const json_t *v) {
 }
 
 /* A scalar value against a predicate (arrays are handled by the caller, element by element). */
+/* An integer written with more digits than 64 bits hold. */
+static bool big_integer(const IrNumber *n) {
+  if (n->is_integer || !n->text)
+    return false;
+  const char *t = n->text + (n->text[0] == '-' || n->text[0] == '+');
+  return *t && strspn(t, "0123456789") == strlen(t);
+}
+
 static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, const Event *event) {
   char buf[64];
   const char *text;
@@ -403,7 +434,24 @@ static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, c
   }
   switch (pred->match) {
   case IR_MATCH_EQUALS:
-    if (pred->value.kind == IR_VALUE_NUMBER) { /* 4688 equals 4688 and "4688" */
+    if (pred->value.kind == IR_VALUE_NUMBER && big_integer(&pred->value.number)) {
+      /* past 64 bits a double rounds (1e20 would equal 99999999999999999999): the digits */
+      const char *digits = pred->value.number.text + (pred->value.number.text[0] == '+');
+      return value_text(v, buf, sizeof buf, &text, &len) && len == strlen(digits) &&
+             memcmp(text, digits, len) == 0;
+    }
+    if (pred->value.kind == IR_VALUE_NUMBER && json_is_string(v)) {
+      /* "4688" is 4688, as every target compares text with text; "04688" and "4688.0" are not */
+      const IrNumber *n = &pred->value.number;
+      char canonical[40];
+      if (n->is_integer)
+        snprintf(canonical, sizeof canonical, "%lld", n->integer);
+      else if (!n->text)
+        snprintf(canonical, sizeof canonical, "%.17g", n->value);
+      const char *want = n->is_integer || !n->text ? canonical : n->text + (n->text[0] == '+');
+      return strcmp(json_string_value(v), want) == 0;
+    }
+    if (pred->value.kind == IR_VALUE_NUMBER) { /* 4688 equals 4688 and 4688.0 */
       double number;
       return value_number(v, &number) && number == pred->value.number.value;
     }
