@@ -95,8 +95,7 @@ bool sigmac_set_metadata(SigmacSession *session, const char *key, const char *va
   EmitMeta *m = &session->meta;
   const char *copy = arena_strdup(&session->arena, value);
   if (strcmp(key, "tag") == 0) {
-    m->tags.items = arena_grow(&session->arena, m->tags.items, m->tags.count, m->tags.count + 1,
-                               sizeof(char *));
+    m->tags.items = arena_push_slot(&session->arena, m->tags.items, m->tags.count, sizeof(char *));
     m->tags.items[m->tags.count++] = copy;
     return true;
   }
@@ -145,9 +144,8 @@ static bool compile(SigmacSession *session, const Source *src) {
   }
   if ((from && strcmp(from, "spl") == 0) || (!from && has_suffix(src->path, ".spl")))
     return spl_compile(&session->arena, src, &session->diags, &session->rules);
-  session->sigma_sources =
-      arena_grow(&session->arena, session->sigma_sources, session->sigma_source_count,
-                 session->sigma_source_count + 1, sizeof(Source *));
+  session->sigma_sources = arena_push_slot(&session->arena, session->sigma_sources,
+                                           session->sigma_source_count, sizeof(Source *));
   session->sigma_sources[session->sigma_source_count++] = src;
   return sigma_compile(&session->arena, src, &session->sigma, &session->diags, &session->rules);
 }
@@ -320,8 +318,8 @@ bool sigmac_add_events(SigmacSession *session, const char *path) {
     return false;
   }
   fclose(file);
-  session->streams = arena_grow(&session->arena, session->streams, session->stream_count,
-                                session->stream_count + 1, sizeof(StreamInput));
+  session->streams = arena_push_slot(&session->arena, session->streams, session->stream_count,
+                                     sizeof(StreamInput));
   session->streams[session->stream_count++] =
       (StreamInput){arena_strdup(&session->arena, path), session->index_mapping};
   return true;

@@ -87,6 +87,12 @@ void *arena_grow(Arena *arena, void *old, size_t old_n, size_t new_n, size_t siz
   return grown;
 }
 
+void *arena_push_slot(Arena *arena, void *array, size_t count, size_t size) {
+  if (count == 0 || (count & (count - 1)) == 0)
+    return arena_grow(arena, array, count, count ? count * 2 : 1, size);
+  return array;
+}
+
 char *arena_strndup(Arena *arena, const char *text, size_t len) {
   char *copy = arena_alloc(arena, len + 1);
   if (len)

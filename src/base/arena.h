@@ -35,6 +35,12 @@ void *arena_array(Arena *arena, size_t n, size_t size);
 /* Grows an array owned by the arena from old_n to new_n elements (the old copy stays allocated). */
 void *arena_grow(Arena *arena, void *old, size_t old_n, size_t new_n, size_t size);
 
+/* Room for one more element in an array of count elements that only ever grows through this
+ * function (from NULL and 0): the array itself, or a copy twice as large when count is a power of
+ * two. The capacity needs no field of its own, and a list of n values costs linear memory, where
+ * arena_grow(..., count, count + 1, ...) would cost quadratic (an arena frees nothing). */
+void *arena_push_slot(Arena *arena, void *array, size_t count, size_t size);
+
 /* Copies len bytes and a terminating NUL into the arena. The copy may hold NUL bytes. */
 char *arena_strndup(Arena *arena, const char *text, size_t len);
 char *arena_strdup(Arena *arena, const char *text);

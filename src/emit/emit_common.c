@@ -125,21 +125,28 @@ bool emit_number_text(StrBuf *out, const IrNumber *n) {
   return true;
 }
 
-static void collect(Arena *arena, const IrNode *node, IrNodeKind kind, EmitOperands *out) {
+/* capacity: the room of out->items; it doubles, so a list of 250,000 values costs two
+ * megabytes, not the 250 GB that growing by one element in an arena (which frees nothing) would */
+static void collect(Arena *arena, const IrNode *node, IrNodeKind kind, EmitOperands *out,
+                    size_t *capacity) {
   for (size_t i = 0; i < node->count; i++) {
     const IrNode *child = node->children[i];
     if (child->kind == kind) {
-      collect(arena, child, kind, out);
+      collect(arena, child, kind, out, capacity);
       continue;
     }
-    out->items = arena_grow(arena, out->items, out->count, out->count + 1, sizeof(IrNode *));
+    if (out->count == *capacity) {
+      *capacity = *capacity ? *capacity * 2 : 16;
+      out->items = arena_grow(arena, out->items, out->count, *capacity, sizeof(IrNode *));
+    }
     out->items[out->count++] = child;
   }
 }
 
 EmitOperands emit_operands(Arena *arena, const IrNode *node) {
   EmitOperands ops = {NULL, 0};
-  collect(arena, node, node->kind, &ops);
+  size_t capacity = 0;
+  collect(arena, node, node->kind, &ops, &capacity);
   return ops;
 }
 

@@ -75,8 +75,7 @@ static const char *sigma_field(Writer *w, const IrPredicate *pred, const char *f
     if (strcmp(w->warned[i], field) == 0)
       return field;
   if (!w->quiet) {
-    w->warned =
-        arena_grow(w->ctx->arena, w->warned, w->warned_count, w->warned_count + 1, sizeof(char *));
+    w->warned = arena_push_slot(w->ctx->arena, w->warned, w->warned_count, sizeof(char *));
     w->warned[w->warned_count++] = field;
   }
   if (!w->quiet)
@@ -394,7 +393,7 @@ static bool as_map(Writer *w, const IrNode *node, Item **items, size_t *count) {
     } /* the key again: its values must all hold, which Sigma writes with |all */
     if (!same->scalar || !item.scalar || strstr(item.key, "|neq") || strstr(item.key, "|all"))
       return false;
-    same->values =
+    same->values = /* values may come from arena_array: grown one by one */
         arena_grow(w->ctx->arena, same->values, same->count, same->count + 1, sizeof(char *));
     same->values[same->count++] = item.values[0];
     same->all = true;
@@ -450,7 +449,7 @@ static bool as_selection(Writer *w, const IrNode *node, Selection *sel) {
              !(last && strcmp(last->values[0], "null") == 0);
     if (single && last && sel->alt_counts[sel->alt_count - 1] == 1 &&
         strcmp(last->key, item.key) == 0 && !strstr(last->key, "|all")) {
-      last->values =
+      last->values = /* values may come from arena_array: grown one by one */
           arena_grow(w->ctx->arena, last->values, last->count, last->count + 1, sizeof(char *));
       last->values[last->count++] = item.values[0];
       last->scalar = false;
@@ -491,7 +490,7 @@ static const char *add_selection(Writer *w, const char *label, Selection *sel) {
   for (size_t n = 1; !name || name_taken(w, name); n++)
     name = n == 1 ? "selection" : arena_printf(w->ctx->arena, "selection_%zu", n);
   sel->name = name;
-  w->sels = arena_grow(w->ctx->arena, w->sels, w->sel_count, w->sel_count + 1, sizeof(Selection));
+  w->sels = arena_push_slot(w->ctx->arena, w->sels, w->sel_count, sizeof(Selection));
   w->sels[w->sel_count++] = *sel;
   return name;
 }

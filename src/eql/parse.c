@@ -66,16 +66,8 @@ static IrExpr *node(EqlParser *p, IrExprKind kind, Span span) {
   return e;
 }
 
-/* Arrays grow by doubling: the capacity is the next power of two, so it needs no field of its
- * own (a query with 100,000 operands costs linear, not quadratic, memory). */
-static void *push_slot(Arena *arena, void *array, size_t count, size_t size) {
-  if (count == 0 || (count & (count - 1)) == 0)
-    return arena_grow(arena, array, count, count ? count * 2 : 1, size);
-  return array;
-}
-
 static void push_arg(EqlParser *p, IrExpr *e, IrExpr *arg) {
-  e->args = push_slot(p->arena, e->args, e->count, sizeof(IrExpr *));
+  e->args = arena_push_slot(p->arena, e->args, e->count, sizeof(IrExpr *));
   e->args[e->count++] = arg;
   if (arg && arg->span.end > e->span.end)
     e->span.end = arg->span.end;
@@ -502,7 +494,7 @@ static void join_keys(EqlParser *p, IrExpr ***keys, size_t *count, Span *span) {
   advance(p); /* by */
   do {
     IrExpr *key = expression(p);
-    *keys = push_slot(p->arena, *keys, *count, sizeof(IrExpr *));
+    *keys = arena_push_slot(p->arena, *keys, *count, sizeof(IrExpr *));
     (*keys)[(*count)++] = key;
   } while (!p->failed && accept(p, TK_COMMA));
   span->end = p->prev.span.end;
@@ -635,7 +627,7 @@ static void term_of(EqlParser *p, EqlTerm *term, bool sequence) {
 }
 
 static EqlTerm *push_term(EqlParser *p, EqlStatement *st) {
-  st->terms = push_slot(p->arena, st->terms, st->term_count, sizeof(EqlTerm));
+  st->terms = arena_push_slot(p->arena, st->terms, st->term_count, sizeof(EqlTerm));
   return &st->terms[st->term_count++];
 }
 
@@ -672,7 +664,7 @@ static void pipe(EqlParser *p, EqlStatement *st) {
     expected(p, "a pipe name after '|'");
     return;
   }
-  st->pipes = push_slot(p->arena, st->pipes, st->pipe_count, sizeof(EqlPipe));
+  st->pipes = arena_push_slot(p->arena, st->pipes, st->pipe_count, sizeof(EqlPipe));
   EqlPipe *pipe = &st->pipes[st->pipe_count++];
   memset(pipe, 0, sizeof *pipe);
   pipe->span = p->tok.span;
@@ -683,7 +675,7 @@ static void pipe(EqlParser *p, EqlStatement *st) {
          !at(p, TK_SAMPLE) && !at(p, TK_JOIN) && !at(p, TK_ANY)) {
     if (at(p, TK_IDENT) && lex_peek(&p->lx).kind == TK_WHERE) /* the next query's start */
       break;
-    pipe->args = push_slot(p->arena, pipe->args, pipe->count, sizeof(IrExpr *));
+    pipe->args = arena_push_slot(p->arena, pipe->args, pipe->count, sizeof(IrExpr *));
     pipe->args[pipe->count++] = expression(p);
     accept(p, TK_COMMA);
   }

@@ -271,7 +271,7 @@ static bool unquoted(Parser *p, KqlLiteral *out) {
       sb_putc(&c.bytes, p->text[at + 1]);
       at += 2;
     } else if (ch == '*') {
-      c.wild = arena_grow(p->arena, c.wild, c.wild_count, c.wild_count + 1, sizeof(size_t));
+      c.wild = arena_push_slot(p->arena, c.wild, c.wild_count, sizeof(size_t));
       c.wild[c.wild_count++] = c.bytes.len;
       sb_putc(&c.bytes, '*');
       at++;
@@ -350,7 +350,7 @@ static KqlNode *join(Parser *p, KqlNodeKind kind, KqlNode *left, KqlNode *right,
     n->children = arena_alloc(p->arena, sizeof(KqlNode *));
     n->children[n->count++] = left;
   }
-  n->children = arena_grow(p->arena, n->children, n->count, n->count + 1, sizeof(KqlNode *));
+  n->children = arena_push_slot(p->arena, n->children, n->count, sizeof(KqlNode *));
   n->children[n->count++] = right;
   n->span = (Span){start, p->pos};
   return n;

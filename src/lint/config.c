@@ -170,7 +170,7 @@ static const LintConfig *config_at(Configs *c, const char *dir) {
     config = arena_alloc(c->arena, sizeof(LintConfig)); /* none: the defaults */
   else
     config = config_at(c, parent_of(c->arena, dir));
-  c->dirs = arena_grow(c->arena, c->dirs, c->count, c->count + 1, sizeof(DirConfig));
+  c->dirs = arena_push_slot(c->arena, c->dirs, c->count, sizeof(DirConfig));
   c->dirs[c->count++] = (DirConfig){dir, config};
   return config;
 }

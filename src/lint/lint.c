@@ -91,7 +91,7 @@ static void once_per_run(LintCtx *ctx, SeenList *seen, const char *id, const cha
                 node->text, what, seen->items[i].src->path, line, column);
     return;
   }
-  seen->items = arena_grow(ctx->arena, seen->items, seen->count, seen->count + 1, sizeof(Seen));
+  seen->items = arena_push_slot(ctx->arena, seen->items, seen->count, sizeof(Seen));
   seen->items[seen->count++] = (Seen){node->text, src, node};
 }
 

@@ -23,7 +23,7 @@ typedef struct Uses {
 } Uses;
 
 static void use(Arena *arena, Uses *uses, const char *name, size_t len, bool pattern, bool all) {
-  uses->items = arena_grow(arena, uses->items, uses->count, uses->count + 1, sizeof(Use));
+  uses->items = arena_push_slot(arena, uses->items, uses->count, sizeof(Use));
   uses->items[uses->count++] = (Use){arena_strndup(arena, name, len), pattern, all};
 }
 

@@ -266,8 +266,7 @@ static void add(Builder *b, json_t *event) {
   bool fresh = dump && !json_object_get(b->seen, dump);
   if (fresh) {
     json_object_set_new(b->seen, dump, json_true());
-    b->set.events =
-        arena_grow(b->arena, b->set.events, b->set.count, b->set.count + 1, sizeof(json_t *));
+    b->set.events = arena_push_slot(b->arena, b->set.events, b->set.count, sizeof(json_t *));
     b->set.events[b->set.count++] = event;
     arena_on_free(b->arena, free_json, event);
   } else {
@@ -367,7 +366,7 @@ static void collect_predicates(const IrNode *node, const IrPredicate ***out, siz
                                Arena *arena) {
   if (node->kind == IR_PRED) {
     if (node->pred.field) {
-      *out = arena_grow(arena, *out, *count, *count + 1, sizeof(IrPredicate *));
+      *out = arena_push_slot(arena, *out, *count, sizeof(IrPredicate *));
       (*out)[(*count)++] = &node->pred;
     }
     return;

@@ -72,7 +72,7 @@ static void fields_of(Arena *arena, const IrNode *node, IrStrList *out) {
       if (strcmp(out->items[i], f) == 0)
         return;
     if (f) {
-      out->items = arena_grow(arena, out->items, out->count, out->count + 1, sizeof(char *));
+      out->items = arena_push_slot(arena, out->items, out->count, sizeof(char *));
       out->items[out->count++] = f;
     }
     return;
@@ -358,7 +358,7 @@ static void prove_one(Arena *arena, const ProveInput *in, size_t i, const ProveT
   const MapLogsource *row = mapping ? mapping_logsource(mapping, &rule->logsource) : NULL;
   IrStrList fixed = {NULL, 0};
   for (size_t k = 0; row && k < row->condition_count; k++) {
-    fixed.items = arena_grow(arena, fixed.items, fixed.count, fixed.count + 1, sizeof(char *));
+    fixed.items = arena_push_slot(arena, fixed.items, fixed.count, sizeof(char *));
     fixed.items[fixed.count++] = row->conditions[k].field;
   }
   for (size_t q = 0; q < mapped->query_count; q++) {

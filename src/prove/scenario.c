@@ -38,7 +38,7 @@ static json_t *step_event(Arena *arena, const IrRule *rule, const Mapping *mappi
 }
 
 static void add(Arena *arena, ScenarioSet *set, const char *name, json_t **events, size_t count) {
-  set->items = arena_grow(arena, set->items, set->count, set->count + 1, sizeof(Scenario));
+  set->items = arena_push_slot(arena, set->items, set->count, sizeof(Scenario));
   set->items[set->count++] = (Scenario){name, events, count};
 }
 

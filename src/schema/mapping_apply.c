@@ -89,7 +89,7 @@ static void warn_once(Pass *p, const IrPredicate *pred, const char *message) {
   for (size_t i = 0; i < p->warned_count; i++)
     if (strcmp(p->warned[i], pred->field) == 0)
       return;
-  p->warned = arena_grow(p->arena, p->warned, p->warned_count, p->warned_count + 1, sizeof(char *));
+  p->warned = arena_push_slot(p->arena, p->warned, p->warned_count, sizeof(char *));
   p->warned[p->warned_count++] = pred->field;
   diag_report(p->diags, DIAG_WARNING, pred->src, pred->span, "mapping-unmapped-field", "%s",
               message);
@@ -104,9 +104,8 @@ static const char *map_field(Pass *p, const IrPredicate *pred) {
   const char *where = describe_logsource(p->arena, logsource);
   if (p->mapping->strict) { /* no name the target has: the rule cannot be written */
     if (!p->copy->unmappable) {
-      p->copy->unmappable =
-          arena_printf(p->arena, "field '%s' has no %s mapping for logsource %s", field,
-                       p->mapping->name, where + (*where == ' '));
+      p->copy->unmappable = arena_printf(p->arena, "field '%s' has no %s mapping for logsource %s",
+                                         field, p->mapping->name, where + (*where == ' '));
       IrPredicate *at = arena_alloc(p->arena, sizeof *at); /* pred may be a fieldref's copy */
       *at = *pred;
       p->copy->unmappable_at = at;

@@ -97,11 +97,11 @@ static void alias(Reader *r, const char *name, const char *rule, const char *fie
     if (strcmp(r->aliases[i].name, name) == 0)
       a = &r->aliases[i];
   if (!a) {
-    r->aliases = arena_grow(arena, r->aliases, r->alias_count, r->alias_count + 1, sizeof(IrAlias));
+    r->aliases = arena_push_slot(arena, r->aliases, r->alias_count, sizeof(IrAlias));
     a = &r->aliases[r->alias_count++];
     *a = (IrAlias){name, NULL, 0};
   }
-  a->fields = arena_grow(arena, a->fields, a->count, a->count + 1, sizeof(IrAliasField));
+  a->fields = arena_push_slot(arena, a->fields, a->count, sizeof(IrAliasField));
   a->fields[a->count++] = (IrAliasField){rule, field};
 }
 
@@ -110,8 +110,7 @@ static void searched(Reader *r, Span span, IrNode *where, const char *name) {
       ir_event_rule(r->p->arena, IR_LANG_SPL, r->p->src, span, r->index, "splunk", where);
   rule->meta.name = name;
   rule->datamodel = r->p->datamodel;
-  r->searched = arena_grow(r->p->arena, r->searched, r->searched_count, r->searched_count + 1,
-                           sizeof(IrRule *));
+  r->searched = arena_push_slot(r->p->arena, r->searched, r->searched_count, sizeof(IrRule *));
   r->searched[r->searched_count++] = rule;
 }
 
@@ -175,7 +174,7 @@ static bool by_clause(Reader *r) {
     do {
       if (r->p->tok.kind != T_WORD)
         return fail(r, "a group-by field");
-      keys.items = arena_grow(r->p->arena, keys.items, keys.count, keys.count + 1, sizeof(char *));
+      keys.items = arena_push_slot(r->p->arena, keys.items, keys.count, sizeof(char *));
       keys.items[keys.count++] = spl_lex_text(r->p);
       spl_lex_next(r->p);
     } while (spl_lex_take(r->p, T_COMMA));
@@ -231,8 +230,8 @@ static bool threshold(Reader *r, IrCorrelation *c) {
   spl_lex_next(r->p);
   if (!number(r, &t.number))
     return false;
-  c->thresholds = arena_grow(r->p->arena, c->thresholds, c->threshold_count, c->threshold_count + 1,
-                             sizeof(IrThreshold));
+  c->thresholds =
+      arena_push_slot(r->p->arena, c->thresholds, c->threshold_count, sizeof(IrThreshold));
   c->thresholds[c->threshold_count++] = t;
   return true;
 }
@@ -389,8 +388,8 @@ static bool prologue(Reader *r) {
       const char *field = spl_lex_quoted_field(r->p);
       if (!field)
         return fail(r, "a field name in single quotes");
-      r->not_null.items = arena_grow(r->p->arena, r->not_null.items, r->not_null.count,
-                                     r->not_null.count + 1, sizeof(char *));
+      r->not_null.items =
+          arena_push_slot(r->p->arena, r->not_null.items, r->not_null.count, sizeof(char *));
       r->not_null.items[r->not_null.count++] = field;
       if (!token(r, T_RPAREN, "')'"))
         return false;

@@ -107,7 +107,7 @@ static IrNode *in_list(Parser *p, const char *field, Span span) {
       spl_lex_error(p, p->tok.span, "spl-syntax", "expected a value in the IN list");
       return NULL;
     }
-    values = arena_grow(p->arena, values, count, count + 1, sizeof(IrNode *));
+    values = arena_push_slot(p->arena, values, count, sizeof(IrNode *));
     values[count++] = equals(p, field, (Span){span.start, p->tok.span.end});
     spl_lex_next(p);
     if (p->tok.kind == T_RPAREN)
@@ -277,7 +277,7 @@ static IrNode *and_expr(Parser *p) {
   while (!p->failed && starts_operand(p)) {
     IrNode *part = or_expr(p);
     if (part) {
-      parts = arena_grow(p->arena, parts, count, count + 1, sizeof(IrNode *));
+      parts = arena_push_slot(p->arena, parts, count, sizeof(IrNode *));
       parts[count++] = part;
     }
     if (spl_lex_word_is(p, "AND"))
@@ -339,8 +339,7 @@ static void eval_command(Parser *p) {
     return;
   }
   Deferred d = {field, re, condition};
-  p->deferred =
-      arena_grow(p->arena, p->deferred, p->deferred_count, p->deferred_count + 1, sizeof(Deferred));
+  p->deferred = arena_push_slot(p->arena, p->deferred, p->deferred_count, sizeof(Deferred));
   p->deferred[p->deferred_count++] = d;
 }
 
@@ -420,7 +419,7 @@ IrNode *spl_search_pipeline(Parser *p) {
   IrNode *search = and_expr(p);
   for (;;) {
     if (search) {
-      parts = arena_grow(p->arena, parts, count, count + 1, sizeof(IrNode *));
+      parts = arena_push_slot(p->arena, parts, count, sizeof(IrNode *));
       parts[count++] = search;
     }
     if (p->failed || p->tok.kind != T_PIPE || before_tag(p))
