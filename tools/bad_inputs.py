@@ -217,6 +217,7 @@ eql = {
     "sample-until": "sample by host.name\n  [process where true]\n  [file where true]\nuntil [network where true]\n",
     "sample-one-step": "sample by host.name\n  [process where true]\n",
     "two-queries": "process where true\nfile where true\n",
+    "regex-bad": "process where process.name regex \"(unclosed\"\n",
     "deep-parens": "process where " + "(" * 3000 + "true" + ")" * 3000 + "\n",
     "deep-not": "process where " + "not " * 3000 + "true\n",
     "invalid-utf8": b"process where process.name : \"a\xffb\"\n",

@@ -5,6 +5,7 @@
 
 #include "base/cidr.h"
 #include "eql/ast.h"
+#include "eval/regex.h"
 
 static void report(EqlParser *p, DiagSeverity severity, Span span, const char *id,
                    const char *message) {
@@ -84,12 +85,27 @@ static void check_call(EqlParser *p, const IrExpr *e) {
 
 static bool is_field(const IrExpr *e) { return e && e->kind == IR_EXPR_FIELD; }
 
+/* A regex operand that does not compile: Elasticsearch rejects the query. The Lucene pattern is
+ * compiled as the evaluator runs it (regex_from_lucene): what PCRE cannot parse there, Lucene
+ * cannot either (an unbalanced group or class, a dangling quantifier). */
+static void check_regex(EqlParser *p, const IrExpr *pattern) {
+  size_t offset;
+  const char *error;
+  const char *pcre = regex_from_lucene(p->arena, pattern->text);
+  if (!regex_compile(p->arena, pcre, strlen(pcre), 0, &offset, &error))
+    report(p, DIAG_ERROR, pattern->span, "eql-regex",
+           arena_printf(p->arena, "this regex does not compile: %s", error));
+}
+
 static void check_match(EqlParser *p, const IrExpr *e) {
-  for (size_t i = 1; i < e->count; i++)
+  for (size_t i = 1; i < e->count; i++) {
     if (e->args[i] && e->args[i]->kind != IR_EXPR_STRING)
       report(p, DIAG_ERROR, e->args[i]->span, "eql-type",
              arena_printf(p->arena, "'%s' compares strings only; use '==' for %s", e->op,
                           e->args[i]->kind == IR_EXPR_NUMBER ? "numbers" : "other values"));
+    else if (e->args[i] && strcmp(e->op, "regex") == 0)
+      check_regex(p, e->args[i]);
+  }
 }
 
 /* Elasticsearch documents field-to-field comparisons as unsupported, yet its own QA suite runs

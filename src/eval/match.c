@@ -280,32 +280,6 @@ static bool value_number(const json_t *v, double *out) {
 /* ---- regexes -----------------------------------------------------------------------------------
  */
 
-/* A Lucene regex (EQL) as PCRE matching the whole value: Lucene reads '^' and '$' literally. */
-static char *lucene_to_pcre(Arena *arena, const char *lucene) {
-  size_t len = strlen(lucene);
-  char *out = arena_alloc(arena, len * 2 + 16);
-  size_t n = 0;
-  bool in_class = false;
-  out[n++] = '^', out[n++] = '(', out[n++] = '?', out[n++] = ':';
-  for (size_t i = 0; i < len; i++) {
-    char c = lucene[i];
-    if (c == '\\' && i + 1 < len) {
-      out[n++] = c;
-      out[n++] = lucene[++i];
-      continue;
-    }
-    if (in_class)
-      in_class = c != ']';
-    else if (c == '[')
-      in_class = true;
-    else if (c == '$' || c == '^')
-      out[n++] = '\\';
-    out[n++] = c;
-  }
-  memcpy(out + n, ")\\z", 4);
-  return out;
-}
-
 /* The compiled regex of key (a predicate, or an EQL expression's pattern), made on first use. */
 static Regex *regex_for(Matcher *m, const void *key, const char *pattern, unsigned flags,
                         bool lucene, bool cased, const Source *src, Span span) {
@@ -313,7 +287,7 @@ static Regex *regex_for(Matcher *m, const void *key, const char *pattern, unsign
   if (c->has_regex)
     return c->regex;
   if (lucene) { /* Lucene's '.' matches a newline; case follows the operator */
-    pattern = lucene_to_pcre(m->arena, pattern);
+    pattern = regex_from_lucene(m->arena, pattern);
     flags = IR_RE_DOTALL | (cased ? 0 : IR_RE_IGNORECASE);
   }
   size_t offset;

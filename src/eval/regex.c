@@ -168,3 +168,29 @@ RegexResult regex_full_match(Regex *regex, const char *subject, size_t len) {
   }
   return run(regex, regex->full, subject, len);
 }
+
+/* A Lucene regex (EQL) as PCRE matching the whole value: Lucene reads '^' and '$' literally. */
+char *regex_from_lucene(Arena *arena, const char *lucene) {
+  size_t len = strlen(lucene);
+  char *out = arena_alloc(arena, len * 2 + 16);
+  size_t n = 0;
+  bool in_class = false;
+  out[n++] = '^', out[n++] = '(', out[n++] = '?', out[n++] = ':';
+  for (size_t i = 0; i < len; i++) {
+    char c = lucene[i];
+    if (c == '\\' && i + 1 < len) {
+      out[n++] = c;
+      out[n++] = lucene[++i];
+      continue;
+    }
+    if (in_class)
+      in_class = c != ']';
+    else if (c == '[')
+      in_class = true;
+    else if (c == '$' || c == '^')
+      out[n++] = '\\';
+    out[n++] = c;
+  }
+  memcpy(out + n, ")\\z", 4);
+  return out;
+}

@@ -57,4 +57,8 @@ RegexResult regex_search(Regex *regex, const char *subject, size_t len);
  * arena; if that compilation fails (out of memory) the result is REGEX_ERROR. */
 RegexResult regex_full_match(Regex *regex, const char *subject, size_t len);
 
+/* A Lucene regex (EQL's regex and regex~) as the PCRE pattern that matches what it matches: the
+ * whole value, '^' and '$' read literally as Lucene reads them. Allocated in arena. */
+char *regex_from_lucene(Arena *arena, const char *lucene);
+
 #endif

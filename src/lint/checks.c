@@ -89,6 +89,7 @@ const LintCheck lint_checks[] = {
     CHECK("eql-function-argument", DIAG_ERROR, "a function argument of the wrong kind"),
     CHECK("eql-function-tilde", DIAG_ERROR, "'~' on a function that has no case-insensitive form"),
     CHECK("eql-type", DIAG_ERROR, "an operator over values of the wrong type"),
+    CHECK("eql-regex", DIAG_ERROR, "a regex that does not compile: Elasticsearch rejects it"),
     CHECK("eql-field-comparison", DIAG_ERROR,
           "a comparison of two fields, which EQL does not allow"),
     CHECK("eql-endgame", DIAG_ERROR, "Endgame EQL that Elasticsearch does not run"),
