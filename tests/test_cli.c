@@ -440,3 +440,26 @@ Test(cli, splunk_cim_data_models) {
             "%s", out);
   free(out);
 }
+
+/* sigmac list: what this build knows, from its registries; an unknown list is a usage error. */
+Test(cli, list_targets_formats_pipelines_and_checks) {
+  char *out;
+  cr_assert_eq(run("list targets", &out), 0, "%s", out);
+  cr_assert(strstr(out, "spl      Splunk Search Processing Language (SPL), Splunk searches\n"),
+            "%s", out);
+  free(out);
+  cr_assert_eq(run("list formats", &out), 0, "%s", out);
+  cr_assert(strstr(out, "kql      default kibana-ndjson\n"), "%s", out);
+  free(out);
+  cr_assert_eq(run("list pipelines", &out), 0, "%s", out);
+  cr_assert(strstr(out, "splunk_cim      Sigma fields to Splunk CIM data model fields"), "%s", out);
+  free(out);
+  cr_assert_eq(run("list checks", &out), 0, "%s", out);
+  cr_assert(strstr(out, "leading-wildcard             note    a leading wildcard on a keyword "
+                        "field: every term is read (a cost, not an error) (off by default)\n"),
+            "%s", out);
+  free(out);
+  cr_assert_eq(run("list rules", &out), 2, "%s", out);
+  cr_assert(strstr(out, "list takes one of targets, formats, pipelines or checks"), "%s", out);
+  free(out);
+}

@@ -140,4 +140,9 @@ char *sigmac_ir_json(const SigmacSession *session);
 /* The library's version, "MAJOR.MINOR.PATCH". */
 const char *sigmac_version(void);
 
+/* What this build knows, one per line: "targets" (with their descriptions), "formats" (per
+ * target, the default first), "pipelines" (the built-in field mappings) or "checks" (the lint
+ * checks: id, default severity, what each finds). Malloc'd; NULL for an unknown list. */
+char *sigmac_list(const char *what);
+
 #endif

@@ -19,6 +19,7 @@ static const char usage_text[] =
     "                   [--format text|json|junit] RULE|DIR...\n"
     "       sigmac prove [--events FILE]... [-t eql,kql,spl] [-p MAPPING] [--format text|json]\n"
     "                    RULE|DIR...\n"
+    "       sigmac list targets|formats|pipelines|checks\n"
     "\n"
     "Compiles Sigma rules (.yml, .yaml) and EQL, KQL and SPL queries (.eql, .kql, .spl);\n"
     "directories are searched recursively. 'lint' reports every problem of the rules and\n"
@@ -367,7 +368,21 @@ static void free_options(Options *opts) {
   free(opts->event_mappings);
 }
 
+/* sigmac list targets|formats|pipelines|checks */
+static int list_command(int argc, char **argv) {
+  char *text = argc == 3 ? sigmac_list(argv[2]) : NULL;
+  if (!text) {
+    fputs("sigmac: list takes one of targets, formats, pipelines or checks\n", stderr);
+    return 2;
+  }
+  fputs(text, stdout);
+  free(text);
+  return fflush(stdout) == 0 ? 0 : 2;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "list") == 0)
+    return list_command(argc, argv);
   Options opts = {0};
   int stop = parse_args(argc, argv, &opts);
   if (stop >= 0) {
