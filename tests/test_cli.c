@@ -463,3 +463,24 @@ Test(cli, list_targets_formats_pipelines_and_checks) {
   cr_assert(strstr(out, "list takes one of targets, formats, pipelines or checks"), "%s", out);
   free(out);
 }
+
+/* sigmac convert is the long form of sigmac -t; every command has its own --help, with
+ * examples. */
+Test(cli, convert_long_form_and_help_per_command) {
+  char *short_form, *long_form;
+  cr_assert_eq(run("-t eql rules/t1553_002.yml", &short_form), 0);
+  cr_assert_eq(run("convert -t eql rules/t1553_002.yml", &long_form), 0);
+  cr_assert_str_eq(long_form, short_form);
+  free(short_form);
+  free(long_form);
+  static const char *const commands[] = {"convert", "lint", "test", "prove", "list"};
+  for (size_t i = 0; i < 5; i++) {
+    char args[64], *out, expected[64];
+    snprintf(args, sizeof args, "%s --help", commands[i]);
+    cr_assert_eq(run(args, &out), 0, "%s", out);
+    snprintf(expected, sizeof expected, "usage: sigmac %s", commands[i]);
+    cr_assert(strncmp(out, expected, strlen(expected)) == 0, "%s", out);
+    cr_assert(strstr(out, "\nexample"), "%s: no examples", commands[i]);
+    free(out);
+  }
+}

@@ -13,6 +13,7 @@
 
 static const char usage_text[] =
     "usage: sigmac -t TARGET [options] FILE|DIR...\n"
+    "       sigmac convert -t TARGET [-p MAPPING] [-f FORMAT] [-o FILE] FILE|DIR...\n"
     "       sigmac lint [--format text|json|sarif|junit] [--werror]\n"
     "                   [--syntax elasticsearch|endgame] FILE|DIR...\n"
     "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
@@ -69,6 +70,75 @@ static const char usage_text[] =
     "event that shows it; exit status 1), refused or not-evaluated.\n"
     "\n"
     "exit status: 0 every rule converted, 1 a rule was refused or invalid, 2 usage or I/O error\n";
+
+/* 'sigmac COMMAND --help': the command's own options, with examples. */
+static const struct {
+  const char *command;
+  const char *text;
+} command_help[] = {
+    {"convert",
+     "usage: sigmac convert -t TARGET [-p MAPPING] [-f FORMAT] [-o FILE] FILE|DIR...\n"
+     "       (the same as sigmac -t TARGET ...)\n"
+     "\n"
+     "Writes each rule as TARGET's query: eql, kql, spl, sigma or ir (sigmac list targets).\n"
+     "  -p MAPPING  ecs_windows (default), splunk_windows (default of spl), splunk_cim, a file\n"
+     "  -f FORMAT   eql, kql: default, kibana-ndjson; spl: default, savedsearches\n"
+     "  -o FILE     written only when every rule converted\n"
+     "\n"
+     "examples:\n"
+     "  sigmac convert -t eql rules/t1553_002.yml\n"
+     "  sigmac convert -t kql -f kibana-ndjson -o rules.ndjson rules/\n"
+     "  sigmac convert -t spl -p splunk_cim rules/windows/\n"},
+    {"lint",
+     "usage: sigmac lint [--format text|json|sarif|junit] [--werror] FILE|DIR...\n"
+     "\n"
+     "Reports every problem of the rules (docs/checks.md, sigmac list checks); exit 1 on an\n"
+     "error, or a warning with --werror. A .sigmac.yml found upward from a file sets the\n"
+     "checks' severities; '# sigmac: disable=ID' turns one off for a document.\n"
+     "\n"
+     "examples:\n"
+     "  sigmac lint rules/\n"
+     "  sigmac lint --format sarif rules/ > sigmac.sarif\n"
+     "  sigmac lint --werror --format junit rules/ > lint.xml\n"},
+    {"test",
+     "usage: sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
+     "                   [--format text|json|junit] RULE|DIR...\n"
+     "\n"
+     "Runs the rules over JSON events with their engine's semantics (docs/evaluation.md) and\n"
+     "lists what each matches; with --expect, a difference is listed and the exit status is 1.\n"
+     "\n"
+     "examples:\n"
+     "  sigmac test --events golden/t1553_002_events/endpoint.ndjson rules/t1553_002.yml\n"
+     "  sigmac test --events events.ndjson --expect expect.yml --format junit rules/\n"},
+    {"prove",
+     "usage: sigmac prove [--events FILE]... [-t eql,kql,spl] [-p MAPPING] [--format text|json]\n"
+     "                    RULE|DIR...\n"
+     "\n"
+     "For each rule and target, parses the query written back and runs it next to the rule\n"
+     "over the events given and probe events made from the rule (docs/prove.md): proven,\n"
+     "differs-by-case, diverges (exit status 1), refused or not-evaluated.\n"
+     "\n"
+     "examples:\n"
+     "  sigmac prove rules/t1553_002.yml\n"
+     "  sigmac prove -t spl -p splunk_cim --format json rules/\n"},
+    {"list", "usage: sigmac list targets|formats|pipelines|checks\n"
+             "\n"
+             "What this build knows: targets with their descriptions, each target's formats (the\n"
+             "default first), the built-in field mappings, the lint checks with their severities.\n"
+             "\n"
+             "example:\n"
+             "  sigmac list checks\n"},
+};
+
+/* The help of command (lint, test, ...), or the overview for none. */
+static void print_help(const char *command) {
+  for (size_t c = 0; command && c < sizeof command_help / sizeof *command_help; c++)
+    if (strcmp(command_help[c].command, command) == 0) {
+      fputs(command_help[c].text, stdout);
+      return;
+    }
+  printf(usage_text);
+}
 
 typedef struct Meta {
   const char *key;
@@ -229,8 +299,10 @@ static int parse_args(int argc, char **argv, Options *opts) {
   opts->events = calloc((size_t)argc, sizeof(char *));
   opts->event_mappings = calloc((size_t)argc, sizeof(char *));
   int first = 1;
+  const char *command = NULL; /* lint, test, prove, convert: what --help is about */
   if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0 ||
-                   strcmp(argv[1], "prove") == 0)) {
+                   strcmp(argv[1], "prove") == 0 || strcmp(argv[1], "convert") == 0)) {
+    command = argv[1];
     opts->lint = strcmp(argv[1], "lint") == 0;
     opts->test = strcmp(argv[1], "test") == 0;
     opts->prove = strcmp(argv[1], "prove") == 0;
@@ -239,7 +311,7 @@ static int parse_args(int argc, char **argv, Options *opts) {
   for (int i = first; i < argc; i++) {
     const char *arg = argv[i];
     if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-      printf(usage_text);
+      print_help(command);
       return 0;
     }
     if (strcmp(arg, "--werror") == 0) {
@@ -370,6 +442,10 @@ static void free_options(Options *opts) {
 
 /* sigmac list targets|formats|pipelines|checks */
 static int list_command(int argc, char **argv) {
+  if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+    print_help("list");
+    return 0;
+  }
   char *text = argc == 3 ? sigmac_list(argv[2]) : NULL;
   if (!text) {
     fputs("sigmac: list takes one of targets, formats, pipelines or checks\n", stderr);
