@@ -68,6 +68,10 @@ size_t sigmac_warning_count(const SigmacSession *session);
 /* Every diagnostic as text: "file:line:col: error: message [id]", the source line, a caret line. */
 char *sigmac_render_diagnostics(const SigmacSession *session);
 
+/* The same, with ANSI colours when colour is true (for a terminal; the CLI asks only when
+ * standard error is one and NO_COLOR is unset). */
+char *sigmac_render_diagnostics_styled(const SigmacSession *session, bool colour);
+
 /* Chooses the field mapping for conversions: a built-in mapping's name ("ecs_windows") or the
  * path of a mapping file (data/mappings/README.md). False (with diagnostics) when it cannot be
  * loaded. Without a call, conversions use "ecs_windows". */

@@ -204,8 +204,13 @@ static char *take(StrBuf *sb) {
 }
 
 char *sigmac_render_diagnostics(const SigmacSession *session) {
+  return sigmac_render_diagnostics_styled(session, false);
+}
+
+char *sigmac_render_diagnostics_styled(const SigmacSession *session, bool colour) {
   StrBuf out = STRBUF_INIT;
-  diag_render_all(&session->diags, &out);
+  for (size_t i = 0; i < session->diags.count; i++)
+    diag_render_styled(&session->diags.items[i], colour, &out);
   return take(&out);
 }
 

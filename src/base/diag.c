@@ -92,7 +92,17 @@ static bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; 
 
 /* The caret line: blanks (tabs kept, so it lines up) up to the span, then ^~~~ as wide as the
  * span's characters on that line, at least one. */
-static void render_caret(const Diag *diag, size_t line, StrBuf *out) {
+/* ANSI styles of the parts of a diagnostic, when colours are wanted: the place bold, the
+ * severity in its colour, the caret green, as compilers show them. */
+static const char *style(bool colour, const char *code) { return colour ? code : ""; }
+
+static const char *severity_colour(DiagSeverity severity) {
+  return severity == DIAG_ERROR     ? "\x1b[1;31m"
+         : severity == DIAG_WARNING ? "\x1b[1;35m"
+                                    : "\x1b[1;36m";
+}
+
+static void render_caret(const Diag *diag, size_t line, bool colour, StrBuf *out) {
   const char *text;
   size_t len;
   source_line(diag->src, line, &text, &len);
@@ -106,15 +116,18 @@ static void render_caret(const Diag *diag, size_t line, StrBuf *out) {
   size_t end = diag->span.end > diag->span.start ? diag->span.end - line_start : start + 1;
   if (end > len)
     end = len > start ? len : start + 1;
+  sb_puts(out, style(colour, "\x1b[1;32m"));
   sb_putc(out, '^');
   for (size_t i = start + 1; i < end; i++)
     if (i >= len || !is_continuation((unsigned char)text[i]))
       sb_putc(out, '~');
+  sb_puts(out, style(colour, "\x1b[0m"));
   sb_putc(out, '\n');
 }
 
-void diag_render(const Diag *diag, StrBuf *out) {
+void diag_render_styled(const Diag *diag, bool colour, StrBuf *out) {
   size_t line = 0, column = 0;
+  sb_puts(out, style(colour, "\x1b[1m"));
   if (diag->src && diag->has_span) {
     source_locate(diag->src, diag->span.start, &line, &column);
     sb_printf(out, "%s:%zu:%zu: ", diag->src->path, line, column);
@@ -123,13 +136,16 @@ void diag_render(const Diag *diag, StrBuf *out) {
   } else {
     sb_puts(out, "sigmac: ");
   }
-  sb_printf(out, "%s: %s", diag_severity_name(diag->severity), diag->message);
+  sb_printf(out, "%s%s%s: %s", style(colour, severity_colour(diag->severity)),
+            diag_severity_name(diag->severity), style(colour, "\x1b[0m"), diag->message);
   if (diag->check_id)
     sb_printf(out, " [%s]", diag->check_id);
   sb_putc(out, '\n');
   if (diag->src && diag->has_span)
-    render_caret(diag, line, out);
+    render_caret(diag, line, colour, out);
 }
+
+void diag_render(const Diag *diag, StrBuf *out) { diag_render_styled(diag, false, out); }
 
 void diag_render_all(const DiagSink *sink, StrBuf *out) {
   for (size_t i = 0; i < sink->count; i++)

@@ -53,6 +53,9 @@ void diag_report_file(DiagSink *sink, DiagSeverity severity, const char *path, c
 /* Renders one diagnostic: "file:line:col: error: message [id]", the source line, a caret line. */
 void diag_render(const Diag *diag, StrBuf *out);
 
+/* The same, with ANSI colours when colour is true (a terminal that wants them). */
+void diag_render_styled(const Diag *diag, bool colour, StrBuf *out);
+
 /* Renders every diagnostic of the sink in order. */
 void diag_render_all(const DiagSink *sink, StrBuf *out);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "sigmac/sigmac.h"
@@ -477,8 +478,10 @@ int main(int argc, char **argv) {
   status = status ? status : loaded;
   char *output = run(session, &opts, &paths, &status);
   bool report = opts.lint && opts.format && strcmp(opts.format, "text") != 0;
-  if (!report) { /* a lint report holds the diagnostics itself */
-    char *diagnostics = sigmac_render_diagnostics(session);
+  if (!report) {                               /* a lint report holds the diagnostics itself */
+    const char *no_color = getenv("NO_COLOR"); /* https://no-color.org: any value turns them off */
+    bool colour = isatty(STDERR_FILENO) && !(no_color && *no_color);
+    char *diagnostics = sigmac_render_diagnostics_styled(session, colour);
     fputs(diagnostics, stderr);
     free(diagnostics);
   }
