@@ -1,6 +1,7 @@
 /* The sigmac command as a user runs it: exit codes, where output and diagnostics go, and that a
  * failed run leaves no output file behind. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,4 +510,33 @@ Test(cli, colours_on_a_terminal_only) {
   cr_assert_eq(run("-t eql tests/bad/yaml-empty.yml", &out), 1);
   cr_assert(!strchr(out, '\x1b'), "%s", out); /* a pipe: no colours */
   free(out);
+}
+
+/* -t navigator: an ATT&CK Navigator layer of the techniques the rules' tags name, by id, each
+ * scored with the number of rules and commented with their titles; tactics are not techniques. */
+Test(cli, navigator_layer_of_a_rule_tree) {
+  char path[64], args[128], *out;
+  snprintf(path, sizeof path, "/tmp/sigmac-navigator-%d.yml", (int)getpid());
+  static const char rules[] = "title: A\ntags: [attack.discovery, attack.t1059.001, attack.t1033]\n"
+                              "logsource: {product: windows, category: process_creation}\n"
+                              "detection:\n  sel: {Image|endswith: a.exe}\n  condition: sel\n---\n"
+                              "title: B\ntags: [attack.t1033, attack.g0016]\n"
+                              "logsource: {product: windows, category: process_creation}\n"
+                              "detection:\n  sel: {Image|endswith: b.exe}\n  condition: sel\n";
+  cr_assert(test_write_file(path, rules, sizeof rules - 1));
+  snprintf(args, sizeof args, "-t navigator %s", path);
+  cr_assert_eq(run(args, &out), 0, "%s", out);
+  json_t *layer = json_loads(out, 0, NULL);
+  cr_assert(layer, "%s", out);
+  json_t *techniques = json_object_get(layer, "techniques");
+  cr_assert_eq(json_array_size(techniques), 2, "%s", out);
+  json_t *first = json_array_get(techniques, 0), *second = json_array_get(techniques, 1);
+  cr_assert_str_eq(json_string_value(json_object_get(first, "techniqueID")), "T1033");
+  cr_assert_eq(json_integer_value(json_object_get(first, "score")), 2);
+  cr_assert_str_eq(json_string_value(json_object_get(first, "comment")), "A; B");
+  cr_assert_str_eq(json_string_value(json_object_get(second, "techniqueID")), "T1059.001");
+  cr_assert_str_eq(json_string_value(json_object_get(layer, "domain")), "enterprise-attack");
+  json_decref(layer);
+  free(out);
+  unlink(path);
 }

@@ -34,6 +34,7 @@ static const char usage_text[] =
     "  spl           Splunk SPL searches (mapping splunk_windows by default); formats:\n"
     "                default, savedsearches\n"
     "  sigma         portable Sigma YAML (from EQL: fields mapped back to the Sigma taxonomy)\n"
+    "  navigator     an ATT&CK Navigator layer of the techniques the rules' tags name\n"
     "  ir            the sigmac IR as JSON (docs/ir.md), before field mapping\n"
     "\n"
     "options:\n"
@@ -284,8 +285,9 @@ static int check_options(const Options *opts) {
     return usage_error("no target given; use -t eql, -t kql, -t spl, -t sigma or -t ir", NULL);
   if (strcmp(opts->target, "ir") != 0 && strcmp(opts->target, "eql") != 0 &&
       strcmp(opts->target, "kql") != 0 && strcmp(opts->target, "spl") != 0 &&
-      strcmp(opts->target, "sigma") != 0)
-    return usage_error("unknown target (available: eql, kql, spl, sigma, ir):", opts->target);
+      strcmp(opts->target, "sigma") != 0 && strcmp(opts->target, "navigator") != 0)
+    return usage_error("unknown target (available: eql, kql, spl, sigma, navigator, ir):",
+                       opts->target);
   if (opts->format && strcmp(opts->target, "ir") == 0 && strcmp(opts->format, "default") != 0)
     return usage_error("target ir has no format", opts->format);
   if (opts->input_count == 0)

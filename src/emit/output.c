@@ -11,10 +11,12 @@
 extern const Backend emit_eql_backend;
 extern const Backend emit_kql_backend;
 extern const Backend emit_sigma_backend;
+extern const Backend emit_navigator_backend;
 extern const Backend emit_spl_backend;
 
-const Backend *const emit_backends[] = {&emit_eql_backend, &emit_kql_backend, &emit_spl_backend,
-                                        &emit_sigma_backend, NULL};
+const Backend *const emit_backends[] = {&emit_eql_backend,       &emit_kql_backend,
+                                        &emit_spl_backend,       &emit_sigma_backend,
+                                        &emit_navigator_backend, NULL};
 
 const Backend *emit_backend(const char *name) {
   for (const Backend *const *b = emit_backends; *b; b++)
