@@ -41,7 +41,7 @@ static IrRule *written_again(Arena *arena, bool kql, IrRule *rule, bool *refused
   diag_sink_init(&diags, arena);
   IrRuleSet set = {&rule, 1, 1};
   EmitMeta meta = {0};
-  EmitCtx ctx = {arena, &diags, NULL, &set, &set, &meta};
+  EmitCtx ctx = {arena, &diags, NULL, &set, &set, &meta, false, 0, 0, 0, 0};
   StrBuf written = STRBUF_INIT;
   *refused = !emit_backend(kql ? "kql" : "spl")->query(&ctx, 0, &written);
   IrRule *again = *refused ? NULL : compile(arena, kql, sb_text(&written), written.len);

@@ -27,7 +27,7 @@ static void write_all(Arena *arena, DiagSink *diags, const IrRuleSet *rules, con
                       rules->rules[i]->origin == IR_LANG_SIGMA && backend->maps_fields
                           ? mapping_apply(arena, mapping, rules->rules[i], diags)
                           : rules->rules[i]);
-    EmitCtx ctx = {arena, diags, mapping, rules, &mapped, &meta};
+    EmitCtx ctx = {arena, diags, mapping, rules, &mapped, &meta, false, 0, 0, 0, 0};
     StrBuf out = STRBUF_INIT;
     backend->output(&ctx, backend->formats[0], &out);
     sb_free(&out);

@@ -25,3 +25,11 @@ out=$(LD_LIBRARY_PATH="$libdir" "$prefix/embed")
 printf '%s\n' "$out"
 printf '%s\n' "$out" | grep -qF 'process.executable : "*\\whoami.exe"'
 printf '%s\n' "$out" | grep -q '1 of 1 events'
+# the installed completion: bash offers the installed binary's targets after -t; zsh's parses
+completion="$prefix/share/bash-completion/completions/sigmac"
+offered=$(bash -c ". '$completion'; COMP_WORDS=(sigmac -t ''); COMP_CWORD=2; _sigmac; echo \"\${COMPREPLY[*]}\"")
+targets=$("$prefix/bin/sigmac" list targets | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')
+test "$offered" = "$targets" || { echo "completion offers '$offered', targets are '$targets'"; exit 1; }
+test -f "$prefix/share/zsh/site-functions/_sigmac"
+if command -v zsh >/dev/null; then zsh -n "$prefix/share/zsh/site-functions/_sigmac"; fi
+echo "completion: $offered"

@@ -94,6 +94,21 @@ int test_shell(const char *command, char **out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+bool test_sigmac_on_terminal(const char *env, const char *args, char **out) {
+  *out = NULL;
+  char *found;
+  bool present = test_shell("command -v script >/dev/null && echo yes", &found) == 0 &&
+                 strstr(found, "yes") != NULL;
+  free(found);
+  if (!present)
+    return false;
+  char command[4096];
+  snprintf(command, sizeof command, "%s script -qc '%s %s' /dev/null 2>&1", env, SIGMAC_BINARY,
+           args);
+  test_shell(command, out);
+  return true;
+}
+
 int test_sigmac(const char *args, bool with_stderr, char **out) {
   char command[4096];
   snprintf(command, sizeof command, "%s %s %s", SIGMAC_BINARY, args,

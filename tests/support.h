@@ -25,4 +25,9 @@ int test_shell(const char *command, char **out);
  * with_stderr) in *out (malloc'd), its exit status returned. */
 int test_sigmac(const char *args, bool with_stderr, char **out);
 
+/* Runs sigmac with args on a terminal (script(1) gives it one), env (such as "NO_COLOR=1", or
+ * "") set: what the terminal showed in *out (malloc'd). False, with *out NULL, when script(1) is
+ * missing. */
+bool test_sigmac_on_terminal(const char *env, const char *args, char **out);
+
 #endif

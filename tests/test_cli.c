@@ -490,21 +490,11 @@ Test(cli, convert_long_form_and_help_per_command) {
  * NO_COLOR set. */
 Test(cli, colours_on_a_terminal_only) {
   char *out;
-  if (test_shell("command -v script >/dev/null && echo yes", &out) != 0 || !strstr(out, "yes")) {
-    free(out);
+  if (!test_sigmac_on_terminal("", "-t eql tests/bad/yaml-empty.yml", &out))
     cr_skip("script(1) is missing: no terminal to test colours on");
-  }
-  free(out);
-  char command[1024];
-  snprintf(command, sizeof command,
-           "script -qc '%s -t eql tests/bad/yaml-empty.yml' /dev/null 2>&1", SIGMAC_BINARY);
-  test_shell(command, &out);
   cr_assert(strstr(out, "\x1b[1;31merror\x1b[0m: empty file"), "%s", out);
   free(out);
-  snprintf(command, sizeof command,
-           "NO_COLOR=1 script -qc '%s -t eql tests/bad/yaml-empty.yml' /dev/null 2>&1",
-           SIGMAC_BINARY);
-  test_shell(command, &out);
+  test_sigmac_on_terminal("NO_COLOR=1", "-t eql tests/bad/yaml-empty.yml", &out);
   cr_assert(strstr(out, "error: empty file") && !strchr(out, '\x1b'), "%s", out);
   free(out);
   cr_assert_eq(run("-t eql tests/bad/yaml-empty.yml", &out), 1);

@@ -209,7 +209,7 @@ static void check_backend(const char *target) {
     DiagSink diags;
     diag_sink_init(&diags, &arena);
     EmitMeta meta = {0};
-    EmitCtx ctx = {&arena, &diags, NULL, &rules, &rules, &meta};
+    EmitCtx ctx = {&arena, &diags, NULL, &rules, &rules, &meta, false, 0, 0, 0, 0};
     StrBuf text = STRBUF_INIT;
     const Backend *backend = emit_backend(target);
     bool ok = strcmp(target, "sigma") == 0 ? backend->output(&ctx, "default", &text)

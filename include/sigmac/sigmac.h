@@ -58,8 +58,8 @@ bool sigmac_lint(SigmacSession *session);
 /* The diagnostics of the run as a lint report in format: "text" (with carets, then a count
  * line), "json", "sarif" (SARIF 2.1.0) or "junit" (a test case per file of files); NULL for an
  * unknown format. */
-char *sigmac_lint_report(const SigmacSession *session, const char *format,
-                         const char *const *files, size_t file_count);
+char *sigmac_lint_report(const SigmacSession *session, const char *format, const char *const *files,
+                         size_t file_count);
 
 /* Counts of diagnostics reported so far. */
 size_t sigmac_error_count(const SigmacSession *session);
@@ -82,6 +82,21 @@ bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path);
  * Returns false when a rule was refused (each with a diagnostic saying why), or the target or
  * format is unknown (*out is then NULL and a diagnostic says so). */
 bool sigmac_convert(SigmacSession *session, const char *target, const char *format, char **out);
+
+/* Converts only the rules read from the file path (as given to sigmac_add_file()), for output
+ * trees of one file per rule file; otherwise as sigmac_convert(). Fields are mapped at the first
+ * call and reused by the next ones (so a mapping warning is reported once, not once per file):
+ * choose the mapping before it. *out is "" when the file gave no query (no rule, or only rules that
+ * a correlation uses and does not generate). */
+bool sigmac_convert_file(SigmacSession *session, const char *target, const char *format,
+                         const char *path, char **out);
+
+/* How many rules the session's conversions so far wrote and refused. */
+void sigmac_convert_counts(const SigmacSession *session, size_t *converted, size_t *refused);
+
+/* The file name extension (".eql") of target's format (NULL: its default); NULL when either is
+ * unknown. */
+const char *sigmac_format_extension(const char *target, const char *format);
 
 /* Adds events for sigmac_test(): NDJSON (one object per line), a JSON array of objects, or one
  * object; raw log lines for .log and .raw. NDJSON files (.ndjson, .jsonl) are read by

@@ -5,6 +5,7 @@
 
 #include "api/lint_report.h"
 #include "api/prove_report.h"
+#include "api/session.h"
 #include "api/test_report.h"
 #include "base/diag.h"
 #include "base/json_out.h"
@@ -21,29 +22,6 @@
 #include "sigma/sigma.h"
 #include "sigmac/sigmac.h"
 #include "spl/spl.h"
-
-struct SigmacSession {
-  Arena arena; /* sources, rules and diagnostics of the whole run */
-  DiagSink diags;
-  IrRuleSet rules;
-  SigmaOptions sigma;
-  SigmaPlaceholders placeholders;
-  Mapping *mapping;    /* NULL until chosen or first needed */
-  bool mapping_chosen; /* by sigmac_set_mapping(), not taken as a default */
-  EqlOptions eql;
-  EventSet events;
-  EvalFields fields; /* which event fields hold category, time and tiebreaker */
-  SearchLimits limits;
-  Expectations *expected; /* sigmac_test() compares with them; NULL: none */
-  StreamInput *streams;   /* NDJSON event files not read yet: sigmac_test() streams them */
-  size_t stream_count;
-  const IndexMapping *index_mapping; /* of the events files added next (index_mapping.h) */
-  EmitMeta meta;                     /* metadata flags for rules that have none (EQL) */
-  const char *from; /* the front end for every input ("sigma", "eql", "elastic"), or NULL: by
-                       file name */
-  const Source **sigma_sources; /* the Sigma YAML files added, for sigmac_lint() */
-  size_t sigma_source_count;
-};
 
 SigmacSession *sigmac_session_new(void) {
   SigmacSession *session = calloc(1, sizeof *session);
@@ -125,8 +103,6 @@ static bool has_suffix(const char *path, const char *suffix) {
   return n >= k && strcmp(path + n - k, suffix) == 0;
 }
 
-static bool default_mapping(SigmacSession *session, const char *name);
-
 /* The front end by file name: .eql is EQL text, .kql KQL, .spl SPL, anything else Sigma YAML. */
 static bool compile(SigmacSession *session, const Source *src) {
   const char *from = session->from;
@@ -137,7 +113,7 @@ static bool compile(SigmacSession *session, const Source *src) {
   if ((from && strcmp(from, "eql") == 0) || (!from && has_suffix(src->path, ".eql")))
     return eql_compile(&session->arena, src, &session->eql, &session->diags, &session->rules);
   if ((from && strcmp(from, "kql") == 0) || (!from && has_suffix(src->path, ".kql"))) {
-    if (!session->mapping && !default_mapping(session, "ecs_windows"))
+    if (!session->mapping && !session_default_mapping(session, "ecs_windows"))
       return false;
     return kql_compile(&session->arena, src, NULL, session->mapping->ecs, &session->diags,
                        &session->rules);
@@ -170,8 +146,6 @@ bool sigmac_finish(SigmacSession *session) {
 
 const IrRuleSet *sigmac_rules(const SigmacSession *session) { return &session->rules; }
 
-static char *take(StrBuf *sb);
-
 char *sigmac_lint_report(const SigmacSession *session, const char *format, const char *const *files,
                          size_t file_count) {
   LintReport report = {&session->diags, files, file_count, SIGMAC_VERSION};
@@ -180,11 +154,11 @@ char *sigmac_lint_report(const SigmacSession *session, const char *format, const
     sb_free(&out);
     return NULL;
   }
-  return take(&out);
+  return session_take(&out);
 }
 
 bool sigmac_lint(SigmacSession *session) {
-  if (!session->mapping && !default_mapping(session, "ecs_windows"))
+  if (!session->mapping && !session_default_mapping(session, "ecs_windows"))
     return false;
   LintInput input = {session->sigma_sources, session->sigma_source_count, &session->rules,
                      session->mapping};
@@ -196,8 +170,7 @@ size_t sigmac_error_count(const SigmacSession *session) { return session->diags.
 
 size_t sigmac_warning_count(const SigmacSession *session) { return session->diags.warnings; }
 
-/* Hands a StrBuf's text to the caller as a malloc'd string. */
-static char *take(StrBuf *sb) {
+char *session_take(StrBuf *sb) {
   if (!sb->data)
     return strdup("");
   return sb->data;
@@ -211,24 +184,23 @@ char *sigmac_render_diagnostics_styled(const SigmacSession *session, bool colour
   StrBuf out = STRBUF_INIT;
   for (size_t i = 0; i < session->diags.count; i++)
     diag_render_styled(&session->diags.items[i], colour, &out);
-  return take(&out);
+  return session_take(&out);
 }
 
 char *sigmac_render_diagnostics_since(const SigmacSession *session, size_t first) {
   StrBuf out = STRBUF_INIT;
   for (size_t i = first; i < session->diags.count; i++)
     diag_render(&session->diags.items[i], &out);
-  return take(&out);
+  return session_take(&out);
 }
 
 char *sigmac_ir_json(const SigmacSession *session) {
   StrBuf out = STRBUF_INIT;
   ir_json_write(&session->rules, &out);
-  return take(&out);
+  return session_take(&out);
 }
 
-/* The mapping to use when the caller chose none: name, kept until one is chosen. */
-static bool default_mapping(SigmacSession *session, const char *name) {
+bool session_default_mapping(SigmacSession *session, const char *name) {
   if (session->mapping_chosen || (session->mapping && strcmp(session->mapping->name, name) == 0))
     return session->mapping != NULL;
   bool ok = sigmac_set_mapping(session, name);
@@ -253,51 +225,6 @@ bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path) {
   const Source *src = load(session, name_or_path);
   session->mapping = src ? mapping_load(&session->arena, src, &session->diags) : NULL;
   return session->mapping != NULL;
-}
-
-static bool known_format(const Backend *backend, const char *format) {
-  for (const char *const *f = backend->formats; *f; f++)
-    if (strcmp(*f, format) == 0)
-      return true;
-  return false;
-}
-
-bool sigmac_convert(SigmacSession *session, const char *target, const char *format, char **out) {
-  *out = NULL;
-  const Backend *backend = emit_backend(target);
-  if (!backend) {
-    diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage", "unknown target '%s'", target);
-    return false;
-  }
-  if (!format)
-    format = backend->formats[0];
-  if (!known_format(backend, format)) {
-    diag_report_file(&session->diags, DIAG_ERROR, NULL, "usage",
-                     "target '%s' has no output format '%s'", target, format);
-    return false;
-  }
-  if (!default_mapping(session, strcmp(target, "spl") == 0 ? "splunk_windows" : "ecs_windows"))
-    return false;
-  IrRuleSet mapped = {0};
-  for (size_t i = 0; i < session->rules.count && backend->maps_fields; i++) {
-    IrRule *rule = session->rules.rules[i];
-    IrRule *filtered = sigma_filtered(&session->arena, &session->rules, rule);
-    /* EQL and KQL rules are written in ECS already */
-    ir_ruleset_push(&session->arena, &mapped,
-                    rule->origin != IR_LANG_SIGMA ? rule
-                                                  : mapping_apply(&session->arena, session->mapping,
-                                                                  filtered, &session->diags));
-  }
-  EmitCtx ctx = {&session->arena,
-                 &session->diags,
-                 session->mapping,
-                 &session->rules,
-                 backend->maps_fields ? &mapped : &session->rules,
-                 &session->meta};
-  StrBuf text = STRBUF_INIT;
-  bool ok = backend->output(&ctx, format, &text);
-  *out = take(&text);
-  return ok;
 }
 
 static bool load_events(SigmacSession *session, const char *path, const IndexMapping *mapping) {
@@ -376,7 +303,7 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
                      "unknown test report format (text, json or junit)");
     return false;
   }
-  if (!session->mapping && !default_mapping(session, "ecs_windows"))
+  if (!session->mapping && !session_default_mapping(session, "ecs_windows"))
     return false;
   IrRuleSet filtered = {0}; /* Sigma filters apply when rules run, as when they convert */
   for (size_t i = 0; i < session->rules.count; i++)
@@ -404,7 +331,7 @@ bool sigmac_test(SigmacSession *session, const char *format, char **out) {
         expect_compare(&session->arena, &session->diags, session->expected, results, count);
   StrBuf text = STRBUF_INIT;
   test_report_write(&report, format, &text);
-  *out = take(&text);
+  *out = session_take(&text);
   bool ok = true;
   for (size_t i = 0; i < count; i++)
     ok = ok && results[i].evaluated && (!report.verdicts || report.verdicts[i].as_expected);
@@ -445,7 +372,7 @@ bool sigmac_prove(SigmacSession *session, const char *targets, const char *forma
                      "unknown prove report format (text or json)");
     return false;
   }
-  if (!session->mapping && !default_mapping(session, "ecs_windows"))
+  if (!session->mapping && !session_default_mapping(session, "ecs_windows"))
     return false;
   for (size_t i = 0; i < session->stream_count; i++) /* every event is compared in memory */
     load_events(session, session->streams[i].path, session->streams[i].mapping);
@@ -479,7 +406,7 @@ bool sigmac_prove(SigmacSession *session, const char *targets, const char *forma
   ProveResult *results = prove_run(&session->arena, &input, &count);
   StrBuf text = STRBUF_INIT;
   prove_report_write(results, count, chosen, target_count, format, &text);
-  *out = take(&text);
+  *out = session_take(&text);
   bool ok = true;
   for (size_t i = 0; i < count; i++)
     ok = ok && results[i].verdict != PROVE_DIVERGES;

@@ -9,14 +9,17 @@
 
 #include "cli/cli.h"
 
-static void push(PathList *out, char *path) {
+static void push(PathList *out, char *path, size_t below) {
   if (out->count == out->capacity) {
     out->capacity = out->capacity ? out->capacity * 2 : 64;
     char **items = realloc(out->items, out->capacity * sizeof(char *));
-    if (!items)
+    size_t *belows = realloc(out->below, out->capacity * sizeof(size_t));
+    if (!items || !belows)
       abort();
     out->items = items;
+    out->below = belows;
   }
+  out->below[out->count] = below;
   out->items[out->count++] = path;
 }
 
@@ -30,7 +33,8 @@ static int compare_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool walk(const char *dir, PathList *out, int depth) {
+/* Adds the rule files below dir; below is where paths below the argument start. */
+static bool walk(const char *dir, PathList *out, size_t below, int depth) {
   if (depth > 64) {
     fprintf(stderr, "sigmac: %s: directories nested too deep\n", dir);
     return false;
@@ -50,7 +54,7 @@ static bool walk(const char *dir, PathList *out, int depth) {
     if (!path)
       abort();
     snprintf(path, size, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", entry->d_name);
-    push(&entries, path);
+    push(&entries, path, 0);
   }
   closedir(handle);
   qsort(entries.items, entries.count, sizeof(char *), compare_names);
@@ -59,15 +63,16 @@ static bool walk(const char *dir, PathList *out, int depth) {
     struct stat info;
     char *path = entries.items[i];
     if (stat(path, &info) == 0 && S_ISDIR(info.st_mode)) {
-      ok = walk(path, out, depth + 1) && ok;
+      ok = walk(path, out, below, depth + 1) && ok;
       free(path);
     } else if (has_rule_extension(path)) {
-      push(out, path);
+      push(out, path, below);
     } else {
       free(path);
     }
   }
   free(entries.items);
+  free(entries.below);
   return ok;
 }
 
@@ -77,12 +82,14 @@ bool cli_collect_inputs(const char *path, PathList *out) {
     fprintf(stderr, "sigmac: cannot open '%s': %s\n", path, strerror(errno));
     return false;
   }
+  size_t len = strlen(path);
   if (S_ISDIR(info.st_mode))
-    return walk(path, out, 0);
+    return walk(path, out, len + (len > 0 && path[len - 1] != '/'), 0);
   char *copy = strdup(path);
   if (!copy)
     abort();
-  push(out, copy);
+  const char *base = strrchr(copy, '/');
+  push(out, copy, base ? (size_t)(base + 1 - copy) : 0);
   return true;
 }
 
@@ -90,6 +97,7 @@ void cli_free_paths(PathList *paths) {
   for (size_t i = 0; i < paths->count; i++)
     free(paths->items[i]);
   free(paths->items);
+  free(paths->below);
   memset(paths, 0, sizeof *paths);
 }
 

@@ -7,140 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "sigmac/sigmac.h"
-
-static const char usage_text[] =
-    "usage: sigmac -t TARGET [options] FILE|DIR...\n"
-    "       sigmac convert -t TARGET [-p MAPPING] [-f FORMAT] [-o FILE] FILE|DIR...\n"
-    "       sigmac lint [--format text|json|sarif|junit] [--werror]\n"
-    "                   [--syntax elasticsearch|endgame] FILE|DIR...\n"
-    "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
-    "                   [--format text|json|junit] RULE|DIR...\n"
-    "       sigmac prove [--events FILE]... [-t eql,kql,spl] [-p MAPPING] [--format text|json]\n"
-    "                    RULE|DIR...\n"
-    "       sigmac list targets|formats|pipelines|checks\n"
-    "\n"
-    "Compiles Sigma rules (.yml, .yaml) and EQL, KQL and SPL queries (.eql, .kql, .spl);\n"
-    "directories are searched recursively. 'lint' reports every problem of the rules and\n"
-    "converts nothing.\n"
-    "\n"
-    "targets:\n"
-    "  eql           Elasticsearch EQL (Elastic Security); formats: default, kibana-ndjson\n"
-    "  kql           Kibana Query Language (Elastic's KQL, not Microsoft's Kusto, which other\n"
-    "                Sigma tools also call KQL); formats: default, kibana-ndjson\n"
-    "  spl           Splunk SPL searches (mapping splunk_windows by default); formats:\n"
-    "                default, savedsearches\n"
-    "  sigma         portable Sigma YAML (from EQL: fields mapped back to the Sigma taxonomy)\n"
-    "  navigator     an ATT&CK Navigator layer of the techniques the rules' tags name\n"
-    "  ir            the sigmac IR as JSON (docs/ir.md), before field mapping\n"
-    "\n"
-    "options:\n"
-    "  -t, --target TARGET     what to produce\n"
-    "  -p, --pipeline MAPPING  field mapping: a built-in name (ecs_windows, the default;\n"
-    "                          splunk_windows, the default of -t spl; splunk_cim, Splunk's\n"
-    "                          CIM data models) or a mapping file (data/mappings/README.md)\n"
-    "  -f, --format FORMAT     output format of the target (default: default)\n"
-    "  -o, --output FILE       write the output to FILE (only when every rule compiled)\n"
-    "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
-    "      --from LANGUAGE     read every input as sigma, eql, kql, spl or elastic (a rule\n"
-    "                          export); by default .eql is EQL, .kql KQL, .spl SPL,\n"
-    "                          .json/.ndjson exports, others Sigma\n"
-    "      --title, --id, --level, --author, --date, --description TEXT, --tag TAG (repeatable)\n"
-    "                          metadata for rules read from EQL, when writing Sigma\n"
-    "\n"
-    "test options:\n"
-    "      --events FILE       events: NDJSON, a JSON array, or raw lines (.log, .raw)\n"
-    "      --index-mapping FILE the Elasticsearch index mapping of the --events files after\n"
-    "                          it: aliases, null values, date formats, version fields\n"
-    "      --expect FILE       the events each rule must match (docs/evaluation.md); a\n"
-    "                          difference is listed and the exit status is 1\n"
-    "      --format FORMAT     text (default), json or junit\n"
-    "      --category-field F  the field of an event's EQL category (event.category)\n"
-    "      --timestamp-field F the field of its time (@timestamp)\n"
-    "      --tiebreaker-field F the field ordering events of the same time (input order)\n"
-    "      --size N            at most N results per EQL query (no limit)\n"
-    "      --max-samples-per-key N  samples per join key of an EQL sample (1)\n"
-    "  -h, --help              this text\n"
-    "      --version           the version\n"
-    "\n"
-    "prove: for each rule and target, the query written is parsed back and run with the\n"
-    "target's semantics next to the rule, over the events given and probe events made from\n"
-    "the rule: proven, differs-by-case (as the conversion warned), diverges (with the smallest\n"
-    "event that shows it; exit status 1), refused or not-evaluated.\n"
-    "\n"
-    "exit status: 0 every rule converted, 1 a rule was refused or invalid, 2 usage or I/O error\n";
-
-/* 'sigmac COMMAND --help': the command's own options, with examples. */
-static const struct {
-  const char *command;
-  const char *text;
-} command_help[] = {
-    {"convert",
-     "usage: sigmac convert -t TARGET [-p MAPPING] [-f FORMAT] [-o FILE] FILE|DIR...\n"
-     "       (the same as sigmac -t TARGET ...)\n"
-     "\n"
-     "Writes each rule as TARGET's query: eql, kql, spl, sigma or ir (sigmac list targets).\n"
-     "  -p MAPPING  ecs_windows (default), splunk_windows (default of spl), splunk_cim, a file\n"
-     "  -f FORMAT   eql, kql: default, kibana-ndjson; spl: default, savedsearches\n"
-     "  -o FILE     written only when every rule converted\n"
-     "\n"
-     "examples:\n"
-     "  sigmac convert -t eql rules/t1553_002.yml\n"
-     "  sigmac convert -t kql -f kibana-ndjson -o rules.ndjson rules/\n"
-     "  sigmac convert -t spl -p splunk_cim rules/windows/\n"},
-    {"lint",
-     "usage: sigmac lint [--format text|json|sarif|junit] [--werror] FILE|DIR...\n"
-     "\n"
-     "Reports every problem of the rules (docs/checks.md, sigmac list checks); exit 1 on an\n"
-     "error, or a warning with --werror. A .sigmac.yml found upward from a file sets the\n"
-     "checks' severities; '# sigmac: disable=ID' turns one off for a document.\n"
-     "\n"
-     "examples:\n"
-     "  sigmac lint rules/\n"
-     "  sigmac lint --format sarif rules/ > sigmac.sarif\n"
-     "  sigmac lint --werror --format junit rules/ > lint.xml\n"},
-    {"test",
-     "usage: sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
-     "                   [--format text|json|junit] RULE|DIR...\n"
-     "\n"
-     "Runs the rules over JSON events with their engine's semantics (docs/evaluation.md) and\n"
-     "lists what each matches; with --expect, a difference is listed and the exit status is 1.\n"
-     "\n"
-     "examples:\n"
-     "  sigmac test --events golden/t1553_002_events/endpoint.ndjson rules/t1553_002.yml\n"
-     "  sigmac test --events events.ndjson --expect expect.yml --format junit rules/\n"},
-    {"prove",
-     "usage: sigmac prove [--events FILE]... [-t eql,kql,spl] [-p MAPPING] [--format text|json]\n"
-     "                    RULE|DIR...\n"
-     "\n"
-     "For each rule and target, parses the query written back and runs it next to the rule\n"
-     "over the events given and probe events made from the rule (docs/prove.md): proven,\n"
-     "differs-by-case, diverges (exit status 1), refused or not-evaluated.\n"
-     "\n"
-     "examples:\n"
-     "  sigmac prove rules/t1553_002.yml\n"
-     "  sigmac prove -t spl -p splunk_cim --format json rules/\n"},
-    {"list", "usage: sigmac list targets|formats|pipelines|checks\n"
-             "\n"
-             "What this build knows: targets with their descriptions, each target's formats (the\n"
-             "default first), the built-in field mappings, the lint checks with their severities.\n"
-             "\n"
-             "example:\n"
-             "  sigmac list checks\n"},
-};
-
-/* The help of command (lint, test, ...), or the overview for none. */
-static void print_help(const char *command) {
-  for (size_t c = 0; command && c < sizeof command_help / sizeof *command_help; c++)
-    if (strcmp(command_help[c].command, command) == 0) {
-      fputs(command_help[c].text, stdout);
-      return;
-    }
-  printf(usage_text);
-}
 
 typedef struct Meta {
   const char *key;
@@ -164,6 +35,8 @@ typedef struct Options {
   const char *mapping;
   const char *format;
   const char *output;
+  const char *output_dir; /* convert: an output tree instead of one output */
+  bool quiet;             /* convert: no summary line */
   const char *placeholders;
   const char *category_field, *timestamp_field, *tiebreaker_field; /* test */
   const char *expect, *size, *max_samples_per_key;                 /* test */
@@ -204,6 +77,7 @@ static const char **value_slot(Options *opts, const char *arg) {
     const char **slot;
   } options[] = {{"-t", "--target", &opts->target},
                  {"-o", "--output", &opts->output},
+                 {NULL, "--output-dir", &opts->output_dir},
                  {"-p", "--pipeline", &opts->mapping},
                  {"-f", "--format", &opts->format},
                  {NULL, "--syntax", &opts->syntax},
@@ -250,7 +124,7 @@ static int check_test_options(const Options *opts) {
 
 /* The checks of a 'prove' run: events, -t as a list of targets, text or JSON. */
 static int check_prove_options(const Options *opts) {
-  if (opts->expect || opts->size || opts->max_samples_per_key || opts->output)
+  if (opts->expect || opts->size || opts->max_samples_per_key || opts->output || opts->output_dir)
     return usage_error("prove takes --events, -t, --format and --index-mapping; not --expect, "
                        "--size, --max-samples-per-key or -o",
                        NULL);
@@ -270,13 +144,16 @@ static int check_options(const Options *opts) {
     return stop;
   if (opts->werror && !opts->lint)
     return usage_error("--werror belongs to 'sigmac lint'", NULL);
+  if (opts->quiet && (opts->lint || opts->test))
+    return usage_error("--quiet belongs to 'sigmac convert'", NULL);
   if (opts->lint && opts->format && strcmp(opts->format, "text") != 0 &&
       strcmp(opts->format, "json") != 0 && strcmp(opts->format, "sarif") != 0 &&
       strcmp(opts->format, "junit") != 0)
     return usage_error("lint formats are text, json, sarif and junit, not", opts->format);
   if (opts->lint || opts->test) {
-    if (opts->target || (opts->lint && opts->output))
-      return usage_error("lint converts nothing: -t and -o do not apply", NULL);
+    if (opts->target || opts->output_dir || (opts->lint && opts->output))
+      return usage_error("lint and test convert nothing: -t, -o and --output-dir do not apply",
+                         NULL);
     if (opts->input_count == 0)
       return usage_error("no input files", NULL);
     return -1;
@@ -290,6 +167,13 @@ static int check_options(const Options *opts) {
                        opts->target);
   if (opts->format && strcmp(opts->target, "ir") == 0 && strcmp(opts->format, "default") != 0)
     return usage_error("target ir has no format", opts->format);
+  if (opts->output_dir && opts->output)
+    return usage_error("-o writes one file, --output-dir a tree: choose one", NULL);
+  if (opts->output_dir &&
+      (strcmp(opts->target, "ir") == 0 || strcmp(opts->target, "navigator") == 0))
+    return usage_error("--output-dir writes a file per rule file; this target writes one output "
+                       "for the run (use -o):",
+                       opts->target);
   if (opts->input_count == 0)
     return usage_error("no input files", NULL);
   return -1;
@@ -314,11 +198,11 @@ static int parse_args(int argc, char **argv, Options *opts) {
   for (int i = first; i < argc; i++) {
     const char *arg = argv[i];
     if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-      print_help(command);
+      cli_print_help(command);
       return 0;
     }
-    if (strcmp(arg, "--werror") == 0) {
-      opts->werror = true;
+    if (strcmp(arg, "--werror") == 0 || strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+      *(arg[1] == 'q' || arg[2] == 'q' ? &opts->quiet : &opts->werror) = true;
       continue;
     }
     if (strcmp(arg, "--version") == 0) {
@@ -383,11 +267,16 @@ static int configure(SigmacSession *session, Options *opts) {
   return status;
 }
 
-/* Reads the rules and, for 'test', the events and expectations. */
-static int load_inputs(SigmacSession *session, const Options *opts, const PathList *paths) {
+/* Reads the rules and, for 'test', the events and expectations; read_ok[i]: the rule file i had
+ * no error. */
+static int load_inputs(SigmacSession *session, const Options *opts, const PathList *paths,
+                       Progress *progress, bool *read_ok) {
   int status = 0;
-  for (size_t i = 0; i < paths->count; i++)
-    sigmac_add_file(session, paths->items[i]);
+  for (size_t i = 0; i < paths->count; i++) {
+    progress_update(progress, "reading", i + 1, paths->items[i]);
+    size_t errors = sigmac_error_count(session);
+    read_ok[i] = sigmac_add_file(session, paths->items[i]) && sigmac_error_count(session) == errors;
+  }
   for (size_t i = 0; i < opts->event_count; i++) {
     if (!sigmac_set_index_mapping(session, opts->event_mappings[i]))
       status = 1;
@@ -400,8 +289,26 @@ static int load_inputs(SigmacSession *session, const Options *opts, const PathLi
   return status;
 }
 
+/* What a run keeps beside its session: the progress bar, which inputs read well, the time. */
+typedef struct RunState {
+  Progress progress;
+  bool *read_ok;  /* per input file */
+  size_t written; /* output trees: the files written */
+  struct timespec started;
+} RunState;
+
+/* Converts into an output tree: the exit status so far, raised to the tree's. */
+static void convert_tree(SigmacSession *session, const Options *opts, const PathList *paths,
+                         RunState *state, int *status) {
+  TreeRun tree = {opts->target, opts->format, opts->output_dir, state->read_ok};
+  int tree_status = cli_write_tree(session, &tree, paths, &state->progress, &state->written);
+  if (tree_status > *status)
+    *status = tree_status;
+}
+
 /* The command's output (malloc'd, or NULL); *status becomes 1 or 2 on failure. */
-static char *run(SigmacSession *session, const Options *opts, const PathList *paths, int *status) {
+static char *run(SigmacSession *session, const Options *opts, const PathList *paths,
+                 RunState *state, int *status) {
   size_t files = paths->count;
   char *output = NULL;
   if (opts->lint) {
@@ -431,9 +338,34 @@ static char *run(SigmacSession *session, const Options *opts, const PathList *pa
     return sigmac_ir_json(session);
   if (opts->mapping && !sigmac_set_mapping(session, opts->mapping))
     *status = 2;
+  else if (opts->output_dir)
+    convert_tree(session, opts, paths, state, status);
   else if (!sigmac_convert(session, opts->target, opts->format, &output) && !output)
     *status = 2; /* unknown format */
   return output;
+}
+
+/* The last line of a conversion over many files or into a tree, on standard error. */
+static void print_summary(const SigmacSession *session, const Options *opts, const PathList *paths,
+                          const RunState *state) {
+  if (opts->quiet || opts->lint || opts->test || opts->prove || strcmp(opts->target, "ir") == 0 ||
+      (paths->count < 2 && !opts->output_dir))
+    return;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  double seconds = (double)(now.tv_sec - state->started.tv_sec) +
+                   (double)(now.tv_nsec - state->started.tv_nsec) / 1e9;
+  size_t converted, refused, errors = sigmac_error_count(session);
+  size_t warnings = sigmac_warning_count(session);
+  sigmac_convert_counts(session, &converted, &refused);
+  fprintf(stderr,
+          "sigmac: %zu file%s, %zu rule%s converted, %zu refused, %zu error%s, %zu warning%s",
+          paths->count, paths->count == 1 ? "" : "s", converted, converted == 1 ? "" : "s", refused,
+          errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+  if (opts->output_dir)
+    fprintf(stderr, ", %zu file%s written to %s", state->written, state->written == 1 ? "" : "s",
+            opts->output_dir);
+  fprintf(stderr, " (%.2f s)\n", seconds);
 }
 
 static void free_options(Options *opts) {
@@ -446,7 +378,7 @@ static void free_options(Options *opts) {
 /* sigmac list targets|formats|pipelines|checks */
 static int list_command(int argc, char **argv) {
   if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-    print_help("list");
+    cli_print_help("list");
     return 0;
   }
   char *text = argc == 3 ? sigmac_list(argv[2]) : NULL;
@@ -468,6 +400,8 @@ int main(int argc, char **argv) {
     free_options(&opts);
     return stop;
   }
+  RunState state = {0};
+  clock_gettime(CLOCK_MONOTONIC, &state.started);
   PathList paths = {0};
   int status = 0;
   for (size_t i = 0; i < opts.input_count; i++)
@@ -476,9 +410,14 @@ int main(int argc, char **argv) {
   SigmacSession *session = sigmac_session_new();
   int configured = configure(session, &opts);
   status = status ? status : configured;
-  int loaded = load_inputs(session, &opts, &paths);
+  state.read_ok = calloc(paths.count ? paths.count : 1, sizeof(bool));
+  if (!state.read_ok)
+    abort();
+  progress_begin(&state.progress, paths.count);
+  int loaded = load_inputs(session, &opts, &paths, &state.progress, state.read_ok);
   status = status ? status : loaded;
-  char *output = run(session, &opts, &paths, &status);
+  char *output = run(session, &opts, &paths, &state, &status);
+  progress_end(&state.progress);
   bool report = opts.lint && opts.format && strcmp(opts.format, "text") != 0;
   if (!report) {                               /* a lint report holds the diagnostics itself */
     const char *no_color = getenv("NO_COLOR"); /* https://no-color.org: any value turns them off */
@@ -495,6 +434,8 @@ int main(int argc, char **argv) {
     fputs(output, opts.lint && !report ? stderr : stdout);
   }
   free(output);
+  print_summary(session, &opts, &paths, &state);
+  free(state.read_ok);
   sigmac_session_free(session);
   cli_free_paths(&paths);
   free_options(&opts);

@@ -860,6 +860,7 @@ static bool eql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
 }
 
 static const char *const eql_formats[] = {"default", "kibana-ndjson", NULL};
+static const char *const eql_extensions[] = {".eql", ".ndjson"};
 
 static bool eql_output(EmitCtx *ctx, const char *format, StrBuf *out) {
   if (strcmp(format, "kibana-ndjson") == 0)
@@ -871,6 +872,7 @@ const Backend emit_eql_backend = {
     .name = "eql",
     .description = "Elasticsearch Event Query Language (EQL), Elastic Security rules",
     .formats = eql_formats,
+    .extensions = eql_extensions,
     .query = eql_query,
     .output = eql_output,
     .maps_fields = true,

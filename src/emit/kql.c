@@ -501,6 +501,7 @@ static bool kql_query(EmitCtx *ctx, size_t index, StrBuf *out) {
 }
 
 static const char *const kql_formats[] = {"default", "kibana-ndjson", NULL};
+static const char *const kql_extensions[] = {".kql", ".ndjson"};
 
 static bool kql_output(EmitCtx *ctx, const char *format, StrBuf *out) {
   if (strcmp(format, "kibana-ndjson") == 0)
@@ -513,6 +514,7 @@ const Backend emit_kql_backend = {
     .description = "Kibana Query Language (KQL, Elastic; not Microsoft's Kusto), Elastic Security "
                    "query rules",
     .formats = kql_formats,
+    .extensions = kql_extensions,
     .query = kql_query,
     .output = kql_output,
     .maps_fields = true,

@@ -33,6 +33,7 @@ static int by_id(const void *a, const void *b) {
 
 static bool navigator_output(EmitCtx *ctx, const char *format, StrBuf *out) {
   (void)format;
+  ctx->converted += ctx->rules->count; /* every rule is read for its tags, none refused */
   Technique *found = NULL;
   size_t count = 0;
   for (size_t r = 0; r < ctx->rules->count; r++) {
@@ -105,11 +106,13 @@ static bool navigator_query(EmitCtx *ctx, size_t index, StrBuf *out) {
 }
 
 static const char *const navigator_formats[] = {"default", NULL};
+static const char *const navigator_extensions[] = {".json"};
 
 const Backend emit_navigator_backend = {
     .name = "navigator",
     .description = "an ATT&CK Navigator layer of the techniques the rules' tags name",
     .formats = navigator_formats,
+    .extensions = navigator_extensions,
     .query = navigator_query,
     .output = navigator_output,
     .maps_fields = false,

@@ -25,9 +25,21 @@ const Backend *emit_backend(const char *name) {
   return NULL;
 }
 
+bool emit_selected(const EmitCtx *ctx, size_t index) {
+  return !ctx->selecting || (index >= ctx->select_first && index < ctx->select_end);
+}
+
+bool emit_counted(EmitCtx *ctx, bool ok) {
+  if (ok)
+    ctx->converted++;
+  else
+    ctx->refused++;
+  return ok;
+}
+
 bool emit_standalone(const EmitCtx *ctx, size_t index) {
   const IrRule *rule = ctx->rules->rules[index];
-  if (rule->kind == IR_RULE_FILTER)
+  if (rule->kind == IR_RULE_FILTER || !emit_selected(ctx, index))
     return false;
   if (rule->kind == IR_RULE_CORRELATION)
     return true;
@@ -62,7 +74,7 @@ bool emit_output_default(EmitCtx *ctx, EmitQueryFn query, const char *comment,
     if (!emit_standalone(ctx, i))
       continue;
     StrBuf text = STRBUF_INIT;
-    if (!query(ctx, i, &text)) {
+    if (!emit_counted(ctx, query(ctx, i, &text))) {
       ok = false;
       sb_free(&text);
       continue;
@@ -291,7 +303,7 @@ bool emit_output_kibana(EmitCtx *ctx, EmitQueryFn query, const char *type, const
     if (!emit_standalone(ctx, i))
       continue;
     StrBuf text = STRBUF_INIT;
-    if (query(ctx, i, &text))
+    if (emit_counted(ctx, query(ctx, i, &text)))
       kibana_rule(ctx, i, sb_text(&text), type, language, out);
     else
       ok = false;

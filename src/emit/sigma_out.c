@@ -1118,8 +1118,10 @@ static bool sigma_output(EmitCtx *ctx, const char *format, StrBuf *out) {
   (void)format;
   bool ok = true, first = true;
   for (size_t i = 0; i < ctx->rules->count; i++) {
+    if (!emit_selected(ctx, i))
+      continue;
     StrBuf doc = STRBUF_INIT;
-    if (sigma_query(ctx, i, &doc)) {
+    if (emit_counted(ctx, sigma_query(ctx, i, &doc))) {
       sb_puts(out, first ? "" : "---\n");
       sb_putn(out, sb_text(&doc), doc.len);
       first = false;
@@ -1132,11 +1134,13 @@ static bool sigma_output(EmitCtx *ctx, const char *format, StrBuf *out) {
 }
 
 static const char *const sigma_formats[] = {"default", NULL};
+static const char *const sigma_extensions[] = {".yml"};
 
 const Backend emit_sigma_backend = {
     .name = "sigma",
     .description = "portable Sigma rules (specification 2.1), from Sigma or EQL",
     .formats = sigma_formats,
+    .extensions = sigma_extensions,
     .query = sigma_query,
     .output = sigma_output,
     .maps_fields = false,

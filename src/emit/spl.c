@@ -582,7 +582,7 @@ static bool spl_savedsearches(EmitCtx *ctx, StrBuf *out) {
     if (!emit_standalone(ctx, i))
       continue;
     StrBuf text = STRBUF_INIT;
-    if (!spl_query(ctx, i, &text)) {
+    if (!emit_counted(ctx, spl_query(ctx, i, &text))) {
       ok = false;
       sb_free(&text);
       continue;
@@ -611,6 +611,7 @@ static bool spl_savedsearches(EmitCtx *ctx, StrBuf *out) {
 }
 
 static const char *const spl_formats[] = {"default", "savedsearches", NULL};
+static const char *const spl_extensions[] = {".spl", ".conf"};
 
 static bool spl_output(EmitCtx *ctx, const char *format, StrBuf *out) {
   if (strcmp(format, "savedsearches") == 0)
@@ -622,6 +623,7 @@ const Backend emit_spl_backend = {
     .name = "spl",
     .description = "Splunk Search Processing Language (SPL), Splunk searches",
     .formats = spl_formats,
+    .extensions = spl_extensions,
     .query = spl_query,
     .output = spl_output,
     .maps_fields = true,

@@ -176,7 +176,7 @@ static void compare(Comparison *c, json_t *rule_view, json_t *query_view, const 
 static const IrRule *translate_noting(Arena *arena, const ProveInput *in, size_t i,
                                       const ProveTarget *t, ProveResult *result, DiagSink *sink,
                                       IrRuleSet *parsed) {
-  EmitCtx ctx = {arena, sink, t->mapping, in->rules, t->mapped, in->meta};
+  EmitCtx ctx = {arena, sink, t->mapping, in->rules, t->mapped, in->meta, false, 0, 0, 0, 0};
   StrBuf text = STRBUF_INIT;
   bool written = emit_backend(t->name)->query(&ctx, i, &text);
   result->query = written ? arena_strdup(arena, sb_text(&text)) : NULL;
