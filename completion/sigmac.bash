@@ -6,7 +6,7 @@ _sigmac_formats() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     case $word in
-      convert|lint|test|prove) [[ $i -eq 1 ]] && command=$word ;;
+      convert|lint|check|test|prove) [[ $i -eq 1 ]] && command=${word/check/lint} ;;
       -t|--target) target=${COMP_WORDS[i+1]} ;;
     esac
   done
@@ -44,12 +44,12 @@ _sigmac() {
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   if [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then
-    COMPREPLY=($(compgen -W "convert lint test prove list" -- "$cur") $(compgen -f -- "$cur"))
+    COMPREPLY=($(compgen -W "convert lint check test prove list" -- "$cur") $(compgen -f -- "$cur"))
     return
   fi
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "-t --target -p --pipeline -f --format -o --output --output-dir -q
-      --quiet --from --events --expect --index-mapping --placeholders --syntax --werror --help
+      --quiet -s --skip-unsupported --fail-unsupported --from --events --expect --index-mapping --placeholders --syntax --werror --help
       --version" -- "$cur"))
     return
   fi

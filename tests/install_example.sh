@@ -33,3 +33,8 @@ test "$offered" = "$targets" || { echo "completion offers '$offered', targets ar
 test -f "$prefix/share/zsh/site-functions/_sigmac"
 if command -v zsh >/dev/null; then zsh -n "$prefix/share/zsh/site-functions/_sigmac"; fi
 echo "completion: $offered"
+# the installed binary over a rules tree: an output tree and the summary line
+"$prefix/bin/sigmac" convert -t spl --output-dir "$prefix/out" "$source/golden/cli/tree" 2>"$prefix/summary"
+test "$(cd "$prefix/out" && find . -type f | sort | tr '\n' ' ')" = "./a/one.spl ./b.spl "
+grep -q '^sigmac: 2 files, 2 rules converted, 0 refused, 0 errors, 0 warnings, 2 files written to' "$prefix/summary"
+"$prefix/bin/sigmac" --version

@@ -465,15 +465,21 @@ Test(cli, list_targets_formats_pipelines_and_checks) {
   free(out);
 }
 
-/* sigmac convert is the long form of sigmac -t; every command has its own --help, with
- * examples. */
+/* Two command lines print the same and exit with status. */
+static void same_output(const char *first, const char *second, int status) {
+  char *first_out, *second_out;
+  cr_assert_eq(run(first, &first_out), status, "%s", first_out);
+  cr_assert_eq(run(second, &second_out), status, "%s", second_out);
+  cr_assert_str_eq(second_out, first_out);
+  free(first_out);
+  free(second_out);
+}
+
+/* sigmac convert is the long form of sigmac -t, and check sigma-cli's name for lint; every
+ * command has its own --help, with examples. */
 Test(cli, convert_long_form_and_help_per_command) {
-  char *short_form, *long_form;
-  cr_assert_eq(run("-t eql rules/t1553_002.yml", &short_form), 0);
-  cr_assert_eq(run("convert -t eql rules/t1553_002.yml", &long_form), 0);
-  cr_assert_str_eq(long_form, short_form);
-  free(short_form);
-  free(long_form);
+  same_output("-t eql rules/t1553_002.yml", "convert -t eql rules/t1553_002.yml", 0);
+  same_output("lint docs/walkthrough/draft.yml", "check docs/walkthrough/draft.yml", 1);
   static const char *const commands[] = {"convert", "lint", "test", "prove", "list"};
   for (size_t i = 0; i < 5; i++) {
     char args[64], *out, expected[64];
@@ -484,6 +490,10 @@ Test(cli, convert_long_form_and_help_per_command) {
     cr_assert(strstr(out, "\nexample"), "%s: no examples", commands[i]);
     free(out);
   }
+  char *check;
+  cr_assert_eq(run("check --help", &check), 0);
+  cr_assert(strncmp(check, "usage: sigmac lint", 18) == 0, "%s", check);
+  free(check);
 }
 
 /* Colours in diagnostics on a terminal only (script(1) gives sigmac one), and never with

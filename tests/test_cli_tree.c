@@ -149,7 +149,8 @@ Test(tree, output_tree_refuses_collisions_and_overwriting_inputs) {
        "run (use -o): navigator\n"},
       {"lint --output-dir out golden/cli/tree",
        "sigmac: lint and test convert nothing: -t, -o and --output-dir do not apply\n"},
-      {"lint -q golden/cli/tree", "sigmac: --quiet belongs to 'sigmac convert'\n"},
+      {"lint -q golden/cli/tree",
+       "sigmac: --quiet and --skip-unsupported belong to 'sigmac convert'\n"},
   };
   for (size_t i = 0; i < sizeof usage / sizeof *usage; i++) {
     cr_assert_eq(test_sigmac(usage[i][0], true, &out), 2, "%s", usage[i][0]);
@@ -249,4 +250,46 @@ Test(tree, zsh_completion_names_the_targets) {
   cr_assert_str_eq(out, targets);
   free(out);
   free(targets);
+}
+
+/* -s (sigma-cli's --skip-unsupported): a rule the target cannot express is said and skipped, and
+ * the others are written; an invalid rule still fails the run; --fail-unsupported is the default
+ * said aloud. */
+Test(tree, skip_unsupported_writes_the_rules_that_converted) {
+  char path[64], args[512], *out;
+  snprintf(path, sizeof path, "/tmp/sigmac-skip-%d.eql", (int)getpid());
+  unlink(path);
+  snprintf(args, sizeof args, "-t eql -s -o %s golden/cli/keywords.yml golden/cli/tree/b.yml",
+           path);
+  cr_assert_eq(test_sigmac(args, true, &out), 0, "%s", out);
+  cr_assert(strstr(out, "error: EQL has no free-text search"), "the reason is still said: %s", out);
+  char *summary = strstr(out, "sigmac: ");
+  cr_assert(summary, "%s", out);
+  mask_seconds(summary);
+  cr_assert_str_eq(summary, "sigmac: 2 files, 1 rule converted, 1 refused (skipped), 1 error, 0 "
+                            "warnings (T s)\n");
+  free(out);
+  out = test_read_file(path, NULL);
+  cr_assert_str_eq(out, "// golden/cli/tree/b.yml #1: Directory walk\nprocess where event.type == "
+                        "\"start\" and process.executable : \"*\\\\cmd.exe\"\n");
+  free(out);
+  unlink(path);
+  snprintf(args, sizeof args, "-t eql --fail-unsupported -o %s golden/cli/keywords.yml", path);
+  cr_assert_eq(test_sigmac(args, true, &out), 1);
+  free(out);
+  snprintf(args, sizeof args, "-t eql -s -o %s golden/cli/broken_condition.yml golden/cli/tree",
+           path);
+  cr_assert_eq(test_sigmac(args, true, &out), 1, "an invalid rule is no unsupported one");
+  free(out);
+  cr_assert(access(path, F_OK) != 0, "nothing written by a failed run");
+  char dir[128];
+  make_rules_tree(dir, sizeof dir);
+  snprintf(args, sizeof args, "-t eql -s -q --output-dir %s/out %s/in", dir, dir);
+  cr_assert_eq(test_sigmac(args, false, &out), 0);
+  free(out);
+  snprintf(args, sizeof args, "%s/out", dir);
+  out = files_below(args);
+  cr_assert_str_eq(out, "./a/one.eql\n./b.eql\n");
+  free(out);
+  remove_tree(dir);
 }

@@ -6,10 +6,11 @@
 
 #include "cli/cli.h"
 
-static const char usage_text[] =
+/* The overview, in parts: C11 promises string literals of 4095 characters, no more. */
+static const char *const usage_text[] = {
     "usage: sigmac -t TARGET [options] FILE|DIR...\n"
     "       sigmac convert -t TARGET [-p MAPPING] [-f FORMAT] [-o FILE | --output-dir DIR]\n"
-    "                      [-q] FILE|DIR...\n"
+    "                      [-q] [-s] FILE|DIR...\n"
     "       sigmac lint [--format text|json|sarif|junit] [--werror]\n"
     "                   [--syntax elasticsearch|endgame] FILE|DIR...\n"
     "       sigmac test --events FILE [--events FILE]... [--expect FILE]\n"
@@ -31,7 +32,7 @@ static const char usage_text[] =
     "  sigma         portable Sigma YAML (from EQL: fields mapped back to the Sigma taxonomy)\n"
     "  navigator     an ATT&CK Navigator layer of the techniques the rules' tags name\n"
     "  ir            the sigmac IR as JSON (docs/ir.md), before field mapping\n"
-    "\n"
+    "\n",
     "options:\n"
     "  -t, --target TARGET     what to produce\n"
     "  -p, --pipeline MAPPING  field mapping: a built-in name (ecs_windows, the default;\n"
@@ -43,13 +44,15 @@ static const char usage_text[] =
     "                          the format's extension (a file whose rules were refused is not\n"
     "                          written, and one an earlier run left there is removed)\n"
     "  -q, --quiet             no summary line after runs over several files\n"
-    "      --placeholders FILE values for the 'expand' modifier's %%name%% placeholders\n"
+    "  -s, --skip-unsupported  rules the target cannot express (each still said, with why)\n"
+    "                          do not fail the run: -o and --output-dir write the others\n"
+    "      --placeholders FILE values for the 'expand' modifier's %name% placeholders\n"
     "      --from LANGUAGE     read every input as sigma, eql, kql, spl or elastic (a rule\n"
     "                          export); by default .eql is EQL, .kql KQL, .spl SPL,\n"
     "                          .json/.ndjson exports, others Sigma\n"
     "      --title, --id, --level, --author, --date, --description TEXT, --tag TAG (repeatable)\n"
     "                          metadata for rules read from EQL, when writing Sigma\n"
-    "\n"
+    "\n",
     "test options:\n"
     "      --events FILE       events: NDJSON, a JSON array, or raw lines (.log, .raw)\n"
     "      --index-mapping FILE the Elasticsearch index mapping of the --events files after\n"
@@ -70,7 +73,8 @@ static const char usage_text[] =
     "the rule: proven, differs-by-case (as the conversion warned), diverges (with the smallest\n"
     "event that shows it; exit status 1), refused or not-evaluated.\n"
     "\n"
-    "exit status: 0 every rule converted, 1 a rule was refused or invalid, 2 usage or I/O error\n";
+    "exit status: 0 every rule converted, 1 a rule was refused or invalid, 2 usage or I/O error\n",
+};
 
 /* 'sigmac COMMAND --help': the command's own options, with examples. */
 static const struct {
@@ -79,7 +83,7 @@ static const struct {
 } command_help[] = {
     {"convert",
      "usage: sigmac convert -t TARGET [-p MAPPING] [-f FORMAT] [-o FILE | --output-dir DIR]\n"
-     "                      [-q] FILE|DIR...\n"
+     "                      [-q] [-s] FILE|DIR...\n"
      "       (the same as sigmac -t TARGET ...)\n"
      "\n"
      "Writes each rule as TARGET's query: eql, kql, spl, sigma or ir (sigmac list targets).\n"
@@ -90,6 +94,8 @@ static const struct {
      "              the format's extension (.eql, .kql, .spl, .ndjson, .conf, .yml); files\n"
      "              whose rules were refused are not written\n"
      "  -q          no summary line (files, rules converted and refused, errors, warnings, time)\n"
+     "  -s, --skip-unsupported  a rule the target cannot express is said and skipped, not a\n"
+     "              failure (invalid rules still are); --fail-unsupported, the default\n"
      "\n"
      "On a terminal, runs over several files show a progress bar on standard error.\n"
      "\n"
@@ -97,9 +103,11 @@ static const struct {
      "  sigmac convert -t eql rules/t1553_002.yml\n"
      "  sigmac convert -t kql -f kibana-ndjson -o rules.ndjson rules/\n"
      "  sigmac convert -t spl -p splunk_cim rules/windows/\n"
-     "  sigmac convert -t kql -f kibana-ndjson --output-dir build/kibana rules/\n"},
+     "  sigmac convert -t kql -f kibana-ndjson --output-dir build/kibana rules/\n"
+     "  sigmac convert -t eql -s -o sigmahq.eql sigma/rules/\n"},
     {"lint",
      "usage: sigmac lint [--format text|json|sarif|junit] [--werror] FILE|DIR...\n"
+     "       (sigmac check is the same, as sigma-cli names it)\n"
      "\n"
      "Reports every problem of the rules (docs/checks.md, sigmac list checks); exit 1 on an\n"
      "error, or a warning with --werror. A .sigmac.yml found upward from a file sets the\n"
@@ -146,5 +154,6 @@ void cli_print_help(const char *command) {
       fputs(command_help[c].text, stdout);
       return;
     }
-  printf(usage_text);
+  for (size_t part = 0; part < sizeof usage_text / sizeof *usage_text; part++)
+    fputs(usage_text[part], stdout);
 }

@@ -37,6 +37,7 @@ typedef struct Options {
   const char *output;
   const char *output_dir; /* convert: an output tree instead of one output */
   bool quiet;             /* convert: no summary line */
+  bool skip_unsupported;  /* convert: rules a target cannot express do not fail the run */
   const char *placeholders;
   const char *category_field, *timestamp_field, *tiebreaker_field; /* test */
   const char *expect, *size, *max_samples_per_key;                 /* test */
@@ -69,6 +70,11 @@ static bool is_count(const char *text) {
 }
 
 /* Returns -1 to go on, or the exit code to stop with. */
+/* Whether arg is the option of that short name (or none) and name. */
+static bool names_option(const char *arg, const char *short_name, const char *name) {
+  return (short_name && strcmp(arg, short_name) == 0) || strcmp(arg, name) == 0;
+}
+
 /* Where the value of an option that takes one goes, or NULL for an option that takes none (or
  * is handled apart: --events, --index-mapping, the metadata flags). */
 static const char **value_slot(Options *opts, const char *arg) {
@@ -91,9 +97,23 @@ static const char **value_slot(Options *opts, const char *arg) {
                  {NULL, "--max-samples-per-key", &opts->max_samples_per_key},
                  {NULL, "--index-mapping", &opts->index_mapping}};
   for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-    if ((options[i].short_name && strcmp(arg, options[i].short_name) == 0) ||
-        strcmp(arg, options[i].name) == 0)
+    if (names_option(arg, options[i].short_name, options[i].name))
       return options[i].slot;
+  return NULL;
+}
+
+/* Where an option without a value goes, or NULL. */
+static bool *flag_slot(Options *opts, const char *arg) {
+  const struct {
+    const char *short_name, *name;
+    bool *slot;
+  } flags[] = {{NULL, "--werror", &opts->werror},
+               {"-q", "--quiet", &opts->quiet},
+               {"-s", "--skip-unsupported", &opts->skip_unsupported},
+               {NULL, "--fail-unsupported", &opts->skip_unsupported}};
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+    if (names_option(arg, flags[i].short_name, flags[i].name))
+      return flags[i].slot;
   return NULL;
 }
 
@@ -124,9 +144,10 @@ static int check_test_options(const Options *opts) {
 
 /* The checks of a 'prove' run: events, -t as a list of targets, text or JSON. */
 static int check_prove_options(const Options *opts) {
-  if (opts->expect || opts->size || opts->max_samples_per_key || opts->output || opts->output_dir)
-    return usage_error("prove takes --events, -t, --format and --index-mapping; not --expect, "
-                       "--size, --max-samples-per-key or -o",
+  if (opts->expect || opts->size || opts->max_samples_per_key || opts->output || opts->output_dir ||
+      opts->quiet || opts->skip_unsupported)
+    return usage_error("prove takes --events, -t, -p, --format and --index-mapping; not --expect, "
+                       "--size, --max-samples-per-key, -o, --output-dir, -q or -s",
                        NULL);
   if (opts->format && strcmp(opts->format, "text") != 0 && strcmp(opts->format, "json") != 0)
     return usage_error("prove formats are text and json, not", opts->format);
@@ -144,8 +165,8 @@ static int check_options(const Options *opts) {
     return stop;
   if (opts->werror && !opts->lint)
     return usage_error("--werror belongs to 'sigmac lint'", NULL);
-  if (opts->quiet && (opts->lint || opts->test))
-    return usage_error("--quiet belongs to 'sigmac convert'", NULL);
+  if ((opts->quiet || opts->skip_unsupported) && (opts->lint || opts->test))
+    return usage_error("--quiet and --skip-unsupported belong to 'sigmac convert'", NULL);
   if (opts->lint && opts->format && strcmp(opts->format, "text") != 0 &&
       strcmp(opts->format, "json") != 0 && strcmp(opts->format, "sarif") != 0 &&
       strcmp(opts->format, "junit") != 0)
@@ -187,6 +208,8 @@ static int parse_args(int argc, char **argv, Options *opts) {
   opts->event_mappings = calloc((size_t)argc, sizeof(char *));
   int first = 1;
   const char *command = NULL; /* lint, test, prove, convert: what --help is about */
+  if (argc > 1 && strcmp(argv[1], "check") == 0)
+    argv[1] = "lint"; /* sigma-cli's name for it */
   if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0 ||
                    strcmp(argv[1], "prove") == 0 || strcmp(argv[1], "convert") == 0)) {
     command = argv[1];
@@ -201,8 +224,9 @@ static int parse_args(int argc, char **argv, Options *opts) {
       cli_print_help(command);
       return 0;
     }
-    if (strcmp(arg, "--werror") == 0 || strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-      *(arg[1] == 'q' || arg[2] == 'q' ? &opts->quiet : &opts->werror) = true;
+    bool *flag = flag_slot(opts, arg);
+    if (flag) {
+      *flag = strcmp(arg, "--fail-unsupported") != 0; /* sigma-cli's default, said aloud */
       continue;
     }
     if (strcmp(arg, "--version") == 0) {
@@ -292,8 +316,9 @@ static int load_inputs(SigmacSession *session, const Options *opts, const PathLi
 /* What a run keeps beside its session: the progress bar, which inputs read well, the time. */
 typedef struct RunState {
   Progress progress;
-  bool *read_ok;  /* per input file */
-  size_t written; /* output trees: the files written */
+  bool *read_ok;      /* per input file */
+  size_t written;     /* output trees: the files written */
+  size_t errors_read; /* errors before converting: invalid rules, not unsupported ones */
   struct timespec started;
 } RunState;
 
@@ -302,6 +327,8 @@ static void convert_tree(SigmacSession *session, const Options *opts, const Path
                          RunState *state, int *status) {
   TreeRun tree = {opts->target, opts->format, opts->output_dir, state->read_ok};
   int tree_status = cli_write_tree(session, &tree, paths, &state->progress, &state->written);
+  if (tree_status == 1 && opts->skip_unsupported && state->errors_read == 0)
+    tree_status = 0; /* only refusals, which -s skips */
   if (tree_status > *status)
     *status = tree_status;
 }
@@ -359,9 +386,10 @@ static void print_summary(const SigmacSession *session, const Options *opts, con
   size_t warnings = sigmac_warning_count(session);
   sigmac_convert_counts(session, &converted, &refused);
   fprintf(stderr,
-          "sigmac: %zu file%s, %zu rule%s converted, %zu refused, %zu error%s, %zu warning%s",
+          "sigmac: %zu file%s, %zu rule%s converted, %zu refused%s, %zu error%s, %zu warning%s",
           paths->count, paths->count == 1 ? "" : "s", converted, converted == 1 ? "" : "s", refused,
-          errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+          opts->skip_unsupported && refused ? " (skipped)" : "", errors, errors == 1 ? "" : "s",
+          warnings, warnings == 1 ? "" : "s");
   if (opts->output_dir)
     fprintf(stderr, ", %zu file%s written to %s", state->written, state->written == 1 ? "" : "s",
             opts->output_dir);
@@ -416,6 +444,7 @@ int main(int argc, char **argv) {
   progress_begin(&state.progress, paths.count);
   int loaded = load_inputs(session, &opts, &paths, &state.progress, state.read_ok);
   status = status ? status : loaded;
+  state.errors_read = sigmac_error_count(session);
   char *output = run(session, &opts, &paths, &state, &status);
   progress_end(&state.progress);
   bool report = opts.lint && opts.format && strcmp(opts.format, "text") != 0;
@@ -426,7 +455,9 @@ int main(int argc, char **argv) {
     fputs(diagnostics, stderr);
     free(diagnostics);
   }
-  bool failed = sigmac_error_count(session) > 0;
+  bool converting = !opts.lint && !opts.test && !opts.prove;
+  bool failed =
+      (opts.skip_unsupported && converting ? state.errors_read : sigmac_error_count(session)) > 0;
   if (output && opts.output) {
     if (!failed && status == 0 && !cli_write_atomically(opts.output, output, strlen(output)))
       status = 2;
