@@ -51,7 +51,7 @@ static bool proven(Arena *arena, DiagSink *diags, const IrRuleSet *rules, const 
   }
   EmitMeta meta = {0};
   EventSet events = {0};
-  ProveInput input = {rules, &meta, &events, targets, 3, 50};
+  ProveInput input = {rules, &meta, &events, targets, 3, 50, NULL, NULL};
   size_t count;
   ProveResult *results = prove_run(arena, &input, &count);
   for (size_t i = 0; i < count; i++)

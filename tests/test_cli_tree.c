@@ -191,6 +191,9 @@ Test(tree, progress_bar_on_a_terminal_only) {
             "%s", out);
   cr_assert(strstr(out, "\r\x1b[Ksigmac: 2 files"), "erased before the summary: %s", out);
   free(out);
+  test_sigmac_on_terminal("TERM=xterm", "prove golden/cli/tree >/dev/null", &out);
+  cr_assert(strstr(out, "] 2/2 proving golden/cli/tree/b.yml\x1b[K"), "%s", out);
+  free(out);
   test_sigmac_on_terminal("TERM=dumb", "-t eql golden/cli/tree >/dev/null", &out);
   cr_assert(strstr(out, "sigmac: 2 files") && !strchr(out, '\x1b'), "%s", out);
   free(out);

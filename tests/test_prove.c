@@ -77,7 +77,7 @@ Test(prove, a_wrong_translation_diverges_with_a_witness) {
   ir_ruleset_push(&arena, &mapped, mapping_apply(&arena, mapping, other, &diags));
   EmitMeta meta = {0};
   ProveTarget targets[] = {{"eql", mapping, &mapped}, {"kql", mapping, &mapped}};
-  ProveInput input = {&rules, &meta, NULL, targets, 2, 500};
+  ProveInput input = {&rules, &meta, NULL, targets, 2, 500, NULL, NULL};
   size_t count;
   ProveResult *results = prove_run(&arena, &input, &count);
   cr_assert_eq(count, 2);

@@ -77,6 +77,14 @@ char *sigmac_render_diagnostics_styled(const SigmacSession *session, bool colour
  * loaded. Without a call, conversions use "ecs_windows". */
 bool sigmac_set_mapping(SigmacSession *session, const char *name_or_path);
 
+/* Called as a long run goes (sigmac_prove(): after each rule) with what it does ("proving"), how
+ * many of total are done and the path of the rule's file. */
+typedef void (*SigmacProgressFn)(void *user, const char *stage, size_t done, size_t total,
+                                 const char *item);
+
+/* Chooses the progress callback of the session's long runs; NULL: none. */
+void sigmac_set_progress(SigmacSession *session, SigmacProgressFn progress, void *user);
+
 /* Converts every rule of the session for target ("eql") in format (NULL: the target's default),
  * after mapping their fields. *out receives the malloc'd text of every rule that converted.
  * Returns false when a rule was refused (each with a diagnostic saying why), or the target or

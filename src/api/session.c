@@ -400,8 +400,8 @@ bool sigmac_prove(SigmacSession *session, const char *targets, const char *forma
     }
     pt->mapped = mapped;
   }
-  ProveInput input = {&filtered,      &session->meta, &session->events,
-                      prove_targets_, target_count,   2000};
+  ProveInput input = {&filtered,    &session->meta, &session->events,  prove_targets_,
+                      target_count, 2000,           session->progress, session->progress_user};
   size_t count;
   ProveResult *results = prove_run(&session->arena, &input, &count);
   StrBuf text = STRBUF_INIT;
@@ -411,6 +411,11 @@ bool sigmac_prove(SigmacSession *session, const char *targets, const char *forma
   for (size_t i = 0; i < count; i++)
     ok = ok && results[i].verdict != PROVE_DIVERGES;
   return ok;
+}
+
+void sigmac_set_progress(SigmacSession *session, SigmacProgressFn progress, void *user) {
+  session->progress = progress;
+  session->progress_user = user;
 }
 
 size_t sigmac_diagnostic_count(const SigmacSession *session) { return session->diags.count; }

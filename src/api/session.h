@@ -41,6 +41,8 @@ struct SigmacSession {
   IrRuleSet mapped;
   const Mapping *mapped_with; /* the mapping of mapped, or NULL: not mapped yet */
   size_t converted, refused;
+  SigmacProgressFn progress; /* long runs say how far they are; NULL: not */
+  void *progress_user;
   struct FileRules *files;          /* sorted by path, for sigmac_convert_file() (convert.c) */
   size_t file_count, files_indexed; /* files_indexed: rules.count when files was built */
 };

@@ -47,17 +47,21 @@ int cli_write_tree(SigmacSession *session, const TreeRun *run, const PathList *p
 /* A progress bar on standard error, shown only when it is a terminal and the run has more than
  * one file (progress.c). */
 struct Progress {
-  bool shown; /* a terminal, and more than one file */
-  bool drawn; /* something is on the line now */
-  size_t total;
+  bool shown;       /* a terminal, and more than one file */
+  bool drawn;       /* something is on the line now */
+  size_t files;     /* of the run: more than one shows the bar */
   double last_draw; /* seconds, monotonic */
   int columns;
 };
 
-void progress_begin(Progress *progress, size_t total);
+void progress_begin(Progress *progress, size_t files);
 /* Shows done of total at stage ("reading") with item (a path), at most every 50 ms and always
  * at the last. */
-void progress_update(Progress *progress, const char *stage, size_t done, const char *item);
+void progress_update(Progress *progress, const char *stage, size_t done, size_t total,
+                     const char *item);
+/* progress_update() for the library's long runs (SigmacProgressFn); user is the Progress. */
+void progress_from_library(void *user, const char *stage, size_t done, size_t total,
+                           const char *item);
 /* Erases the bar, so that diagnostics and the summary start on a clean line. */
 void progress_end(Progress *progress);
 

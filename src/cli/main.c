@@ -297,7 +297,7 @@ static int load_inputs(SigmacSession *session, const Options *opts, const PathLi
                        Progress *progress, bool *read_ok) {
   int status = 0;
   for (size_t i = 0; i < paths->count; i++) {
-    progress_update(progress, "reading", i + 1, paths->items[i]);
+    progress_update(progress, "reading", i + 1, paths->count, paths->items[i]);
     size_t errors = sigmac_error_count(session);
     read_ok[i] = sigmac_add_file(session, paths->items[i]) && sigmac_error_count(session) == errors;
   }
@@ -442,6 +442,7 @@ int main(int argc, char **argv) {
   if (!state.read_ok)
     abort();
   progress_begin(&state.progress, paths.count);
+  sigmac_set_progress(session, progress_from_library, &state.progress);
   int loaded = load_inputs(session, &opts, &paths, &state.progress, state.read_ok);
   status = status ? status : loaded;
   state.errors_read = sigmac_error_count(session);

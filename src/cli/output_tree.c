@@ -142,7 +142,7 @@ int cli_write_tree(SigmacSession *session, const TreeRun *run, const PathList *p
     outputs[i] = output_path(run->out_dir, paths->items[i] + paths->below[i], extension);
   int status = outputs_distinct(outputs, paths) ? 0 : 2;
   for (size_t i = 0; i < paths->count && status != 2; i++) {
-    progress_update(progress, "converting", i + 1, paths->items[i]);
+    progress_update(progress, "converting", i + 1, paths->count, paths->items[i]);
     char *text = NULL;
     bool converted = sigmac_convert_file(session, run->target, run->format, paths->items[i], &text);
     if (!converted && !text) {

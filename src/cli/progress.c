@@ -25,29 +25,30 @@ static int terminal_columns(void) {
   return 80;
 }
 
-void progress_begin(Progress *progress, size_t total) {
+void progress_begin(Progress *progress, size_t files) {
   const char *term = getenv("TERM");
   memset(progress, 0, sizeof *progress);
-  progress->total = total;
-  progress->shown = total > 1 && isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
+  progress->files = files;
+  progress->shown = files > 1 && isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
   progress->columns = progress->shown ? terminal_columns() : 80;
 }
 
-void progress_update(Progress *progress, const char *stage, size_t done, const char *item) {
+void progress_update(Progress *progress, const char *stage, size_t done, size_t total,
+                     const char *item) {
   if (!progress->shown)
     return;
   double now = now_seconds();
-  if (progress->drawn && done < progress->total && now - progress->last_draw < 0.05)
+  if (progress->drawn && done < total && now - progress->last_draw < 0.05)
     return;
   progress->drawn = true;
   progress->last_draw = now;
   char bar[BAR_WIDTH + 1];
-  size_t filled = progress->total ? done * BAR_WIDTH / progress->total : BAR_WIDTH;
+  size_t filled = total ? done * BAR_WIDTH / total : BAR_WIDTH;
   for (size_t i = 0; i < BAR_WIDTH; i++)
     bar[i] = i < filled ? '=' : i == filled ? '>' : ' ';
   bar[BAR_WIDTH] = '\0';
   char line[512];
-  int len = snprintf(line, sizeof line, "[%s] %zu/%zu %s ", bar, done, progress->total, stage);
+  int len = snprintf(line, sizeof line, "[%s] %zu/%zu %s ", bar, done, total, stage);
   int room = (progress->columns < (int)sizeof line ? progress->columns : (int)sizeof line) - 1;
   const char *tail = item ? item : "";
   int tail_len = (int)strlen(tail);
@@ -64,6 +65,11 @@ void progress_update(Progress *progress, const char *stage, size_t done, const c
       line[i] = '?';
   fprintf(stderr, "\r%.*s\033[K", len, line);
   fflush(stderr);
+}
+
+void progress_from_library(void *user, const char *stage, size_t done, size_t total,
+                           const char *item) {
+  progress_update(user, stage, done, total, item);
 }
 
 void progress_end(Progress *progress) {

@@ -404,6 +404,10 @@ ProveResult *prove_run(Arena *arena, const ProveInput *in, size_t *count) {
       r->example = r->example ? arena_strdup(arena, r->example) : NULL;
       arena_free(&scratch);
     }
+    const IrRule *rule = in->rules->rules[i];
+    if (in->progress)
+      in->progress(in->progress_user, "proving", i + 1, in->rules->count,
+                   rule->src ? rule->src->path : "");
   }
   return results;
 }

@@ -65,6 +65,9 @@ typedef struct ProveInput {
   const ProveTarget *targets;
   size_t target_count;
   size_t probe_limit; /* probes per rule */
+  /* called after each rule with the rules done, their count and the rule's file; may be NULL */
+  void (*progress)(void *user, const char *stage, size_t done, size_t total, const char *item);
+  void *progress_user;
 } ProveInput;
 
 /* One result per standalone rule and target, in rule order. */
