@@ -94,6 +94,23 @@ int test_shell(const char *command, char **out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+const char *test_sigmac_command(void) {
+  static char command[2048];
+  if (!command[0]) {
+    const char *wrapper = getenv("SIGMAC_TEST_WRAPPER");
+    int len = snprintf(command, sizeof command, "%s %s", wrapper ? wrapper : "", SIGMAC_BINARY);
+    if (len < 0 || (size_t)len >= sizeof command)
+      abort(); /* a wrapper of two kilobytes is a mistake */
+  }
+  return command;
+}
+
+size_t test_stride(void) {
+  const char *stride = getenv("SIGMAC_TEST_STRIDE");
+  long n = stride ? atol(stride) : 1;
+  return n > 1 ? (size_t)n : 1;
+}
+
 bool test_sigmac_on_terminal(const char *env, const char *args, char **out) {
   *out = NULL;
   char *found;
@@ -103,15 +120,15 @@ bool test_sigmac_on_terminal(const char *env, const char *args, char **out) {
   if (!present)
     return false;
   char command[4096];
-  snprintf(command, sizeof command, "%s script -qc '%s %s' /dev/null 2>&1", env, SIGMAC_BINARY,
-           args);
+  snprintf(command, sizeof command, "%s script -qc '%s %s' /dev/null 2>&1", env,
+           test_sigmac_command(), args);
   test_shell(command, out);
   return true;
 }
 
 int test_sigmac(const char *args, bool with_stderr, char **out) {
   char command[4096];
-  snprintf(command, sizeof command, "%s %s %s", SIGMAC_BINARY, args,
+  snprintf(command, sizeof command, "%s %s %s", test_sigmac_command(), args,
            with_stderr ? "2>&1" : "2>/dev/null");
   return test_shell(command, out);
 }

@@ -21,6 +21,15 @@ char *test_first_difference(const char *expected, const char *actual);
 /* Runs a shell command: its standard output in *out (malloc'd), its exit status returned. */
 int test_shell(const char *command, char **out);
 
+/* How tests run sigmac: the binary under test, after $SIGMAC_TEST_WRAPPER when it is set (the
+ * valgrind stage of CI sets it to a valgrind command line, so that every sigmac a test runs is
+ * checked too). */
+const char *test_sigmac_command(void);
+
+/* 1, or $SIGMAC_TEST_STRIDE: the corpus-wide tests that take longest take every Nth case then
+ * (the valgrind stage of CI sets it; every case still runs natively and under ASan). */
+size_t test_stride(void);
+
 /* Runs the sigmac binary with args (a shell-quoted string): its standard output (and error,
  * with_stderr) in *out (malloc'd), its exit status returned. */
 int test_sigmac(const char *args, bool with_stderr, char **out);

@@ -34,11 +34,11 @@ Test(bad, every_malformed_input_is_a_located_error_and_leaves_no_output, .timeou
       snprintf(
           command, sizeof command,
           "%s test --events tests/bad/%s rules/t1553_002.yml 2>&1 >/dev/null; echo \"exit $?\"",
-          SIGMAC_BINARY, name);
+          test_sigmac_command(), name);
     else
       snprintf(command, sizeof command,
                "timeout 20 %s -t eql -o %s tests/bad/%s 2>&1 >/dev/null; echo \"exit $?\"",
-               SIGMAC_BINARY, output, name);
+               test_sigmac_command(), output, name);
     char *out;
     test_shell(command, &out);
     char golden[512];

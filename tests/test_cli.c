@@ -380,8 +380,8 @@ Test(cli, prove_and_kql_round_trip) {
   cr_assert(fd >= 0);
   close(fd);
   char command[1024];
-  snprintf(command, sizeof command, "%s -t kql rules/t1553_002.yml > %s 2>/dev/null", SIGMAC_BINARY,
-           path);
+  snprintf(command, sizeof command, "%s -t kql rules/t1553_002.yml > %s 2>/dev/null",
+           test_sigmac_command(), path);
   cr_assert_eq(WEXITSTATUS(system(command)), 1); /* #4, a sequence, is refused */
   char *kql = test_read_file(path, NULL);
   char args[256];

@@ -58,7 +58,7 @@ Test(tree, output_tree_mirrors_the_rules_tree) {
   cr_assert_eq(test_shell(args, &out), 0);
   free(out);
   snprintf(args, sizeof args, "%s -t eql --output-dir %s/out %s/in 2>&1 >/dev/null | tail -n 1",
-           SIGMAC_BINARY, dir, dir);
+           test_sigmac_command(), dir, dir);
   test_shell(args, &out);
   mask_seconds(out);
   char expected[512];
@@ -172,8 +172,8 @@ Test(tree, summary_line_after_runs_over_many_files) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char command[512], *out;
-    snprintf(command, sizeof command, "%s %s 2>&1 >/dev/null | grep '^sigmac: '", SIGMAC_BINARY,
-             cases[i][0]);
+    snprintf(command, sizeof command, "%s %s 2>&1 >/dev/null | grep '^sigmac: '",
+             test_sigmac_command(), cases[i][0]);
     test_shell(command, &out);
     mask_seconds(out);
     cr_assert_str_eq(out, cases[i][1], "%s", cases[i][0]);
@@ -197,7 +197,8 @@ Test(tree, progress_bar_on_a_terminal_only) {
   test_sigmac_on_terminal("TERM=dumb", "-t eql golden/cli/tree >/dev/null", &out);
   cr_assert(strstr(out, "sigmac: 2 files") && !strchr(out, '\x1b'), "%s", out);
   free(out);
-  snprintf(command, sizeof command, "%s -t eql golden/cli/tree 2>&1 >/dev/null", SIGMAC_BINARY);
+  snprintf(command, sizeof command, "%s -t eql golden/cli/tree 2>&1 >/dev/null",
+           test_sigmac_command());
   test_shell(command, &out);
   cr_assert(strstr(out, "sigmac: 2 files") && !strchr(out, '\r') && !strchr(out, '\x1b'),
             "a pipe: no bar: %s", out);

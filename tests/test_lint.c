@@ -346,7 +346,7 @@ Test(lint, configuration_data_files) {
   }
   char command[512];
   snprintf(command, sizeof command, "cd %s && %s lint rule.yml rule.ndjson 2>&1", dir,
-           SIGMAC_BINARY);
+           test_sigmac_command());
   test_shell(command, &out);
   cr_assert_null(strstr(out, "sigma-attack-tag"), "%s", out);
   cr_assert_null(strstr(out, "ecs-unknown-field"), "%s", out);

@@ -45,7 +45,7 @@ static char *command_here(const char *command) {
   for (const char *at; (at = strstr(command, placeholder)) != NULL;
        command = at + sizeof placeholder - 1) {
     sb_putn(&out, command, (size_t)(at - command));
-    sb_puts(&out, SIGMAC_BINARY);
+    sb_puts(&out, test_sigmac_command());
   }
   sb_puts(&out, command);
   return take(&out);

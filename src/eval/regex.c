@@ -4,10 +4,12 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pcre2.h>
 
+#include "base/utf8.h"
 #include "sigmac/ir.h"
 
 struct Regex {
@@ -61,13 +63,22 @@ static bool is_utf8_error(int code) {
   return code <= PCRE2_ERROR_UTF8_ERR1 && code >= PCRE2_ERROR_UTF8_ERR21;
 }
 
+bool regex_jit_wanted(void) {
+  static int wanted = -1;
+  if (wanted < 0) {
+    const char *off = getenv("SIGMAC_REGEX_NO_JIT");
+    wanted = !(off && *off);
+  }
+  return wanted;
+}
+
 /* Compiles one variant, JIT-compiled when possible; NULL with *code and *offset set on error. */
 static pcre2_code *compile_variant(const char *pattern, size_t len, uint32_t options, int *code,
                                    size_t *offset) {
   PCRE2_SIZE where = 0;
   pcre2_code *compiled = pcre2_compile((PCRE2_SPTR)pattern, len, options, code, &where, NULL);
   *offset = where;
-  if (compiled)
+  if (compiled && regex_jit_wanted())
     (void)pcre2_jit_compile(compiled, PCRE2_JIT_COMPLETE); /* failure: the interpreter runs it */
   return compiled;
 }
@@ -158,6 +169,11 @@ RegexResult regex_search(Regex *regex, const char *subject, size_t len) {
 /* The whole-value variant is compiled with the anchoring options rather than passing them to
  * pcre2_match(): match-time PCRE2_ANCHORED/PCRE2_ENDANCHORED silently turn JIT off. */
 RegexResult regex_full_match(Regex *regex, const char *subject, size_t len) {
+  /* an invalid sequence matches nothing, so no match spans a subject holding one; said here
+     because PCRE2 10.42's interpreter (no JIT) takes a valid fragment's edges for the subject's
+     under ANCHORED/ENDANCHORED and would match */
+  if ((regex->options & PCRE2_UTF) && !utf8_valid(subject, len))
+    return REGEX_NO_MATCH;
   if (!regex->full) {
     int code = 0;
     size_t offset = 0;

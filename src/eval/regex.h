@@ -13,6 +13,7 @@
 #ifndef SIGMAC_EVAL_REGEX_H
 #define SIGMAC_EVAL_REGEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/arena.h"
@@ -37,6 +38,14 @@ typedef enum RegexResult {
   REGEX_LIMIT,    /* a match, depth, heap or JIT stack limit stopped the search: no answer */
   REGEX_ERROR,    /* any other PCRE2 failure (out of memory): no answer */
 } RegexResult;
+
+/* Whether patterns are JIT-compiled: yes, unless the environment holds SIGMAC_REGEX_NO_JIT (not
+ * empty). For memory checkers: PCRE2's JIT code reads whole vectors past a subject's end on
+ * purpose, which valgrind reports as invalid reads. The interpreter gives the same answers on
+ * valid UTF-8; on subjects holding invalid sequences, PCRE2 10.42's interpreter takes the edges
+ * of the valid fragments for the subject's in '\z' and '$' (JIT does not); whole-value matches
+ * are decided before PCRE2 there (no match). */
+bool regex_jit_wanted(void);
 
 /* Compiles pattern[0..len) (NUL bytes allowed) with flags, a set of IR_RE_IGNORECASE,
  * IR_RE_MULTILINE and IR_RE_DOTALL from "sigmac/ir.h". Returns the regex, owned by arena: its PCRE2
