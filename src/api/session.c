@@ -16,6 +16,7 @@
 #include "eval/stream.h"
 #include "ir/ir_build.h"
 #include "ir/ir_json.h"
+#include "ir/ir_limits.h"
 #include "kql/kql.h"
 #include "lint/lint.h"
 #include "schema/mapping.h"
@@ -126,9 +127,24 @@ static bool compile(SigmacSession *session, const Source *src) {
   return sigma_compile(&session->arena, src, &session->sigma, &session->diags, &session->rules);
 }
 
+/* Compiles src and drops its rules that are past the IR limits (each with its error). */
+static bool compile_within_limits(SigmacSession *session, const Source *src) {
+  size_t first = session->rules.count;
+  bool ok = compile(session, src);
+  size_t kept = first;
+  for (size_t i = first; i < session->rules.count; i++) {
+    if (ir_check_limits(session->rules.rules[i], &session->diags))
+      session->rules.rules[kept++] = session->rules.rules[i];
+    else
+      ok = false;
+  }
+  session->rules.count = kept;
+  return ok;
+}
+
 bool sigmac_add_file(SigmacSession *session, const char *path) {
   const Source *src = load(session, path);
-  return src && compile(session, src);
+  return src && compile_within_limits(session, src);
 }
 
 bool sigmac_add_text(SigmacSession *session, const char *path, const char *text, size_t len) {
@@ -137,7 +153,7 @@ bool sigmac_add_text(SigmacSession *session, const char *path, const char *text,
                      "input is larger than the limit of %zu bytes", session->sigma.max_input_bytes);
     return false;
   }
-  return compile(session, source_from_text(&session->arena, path, text, len));
+  return compile_within_limits(session, source_from_text(&session->arena, path, text, len));
 }
 
 bool sigmac_finish(SigmacSession *session) {

@@ -99,6 +99,13 @@ static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value
     json_decref(value);
     return false;
   }
+  if (json_array_size(value) > EVENT_ARRAY_LIMIT) {
+    diag_report(diags, DIAG_ERROR, src, (Span){offset, offset + 1}, "event-json",
+                "an array of %zu events; sigmac reads at most %d from one JSON value",
+                json_array_size(value), EVENT_ARRAY_LIMIT);
+    json_decref(value);
+    return false;
+  }
   bool ok = true;
   size_t i;
   json_t *item;

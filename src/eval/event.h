@@ -44,6 +44,10 @@ typedef struct EventSet {
   const struct IndexMapping *mapping; /* applied to the events loaded next (index_mapping.h) */
 } EventSet;
 
+/* Events one JSON value (an array: a whole file, or one line of NDJSON) may hold; past it the
+ * value is an error and none of its events is read. */
+enum { EVENT_ARRAY_LIMIT = 1000000 };
+
 /* Reads NDJSON (one object per line), a JSON array of objects, or a single object from src into
  * out (appending). Malformed JSON and non-object values are errors at their line; the valid
  * events are kept. False when an error was reported. */

@@ -160,6 +160,16 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
       json_decref(value);
       return;
     }
+    if (json_array_size(value) > EVENT_ARRAY_LIMIT) {
+      malformed(s, text, len, line,
+                arena_printf(s->arena,
+                             "an array of %zu events; sigmac reads at most %d from one "
+                             "JSON value",
+                             json_array_size(value), EVENT_ARRAY_LIMIT),
+                start);
+      json_decref(value);
+      return;
+    }
     size_t i; /* a line holding an array of events: each object is one (rare: no prefilter) */
     json_t *item;
     json_array_foreach(value, i, item) {
