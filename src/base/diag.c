@@ -90,8 +90,6 @@ void diag_report_file(DiagSink *sink, DiagSeverity severity, const char *path, c
 
 static bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
 
-/* The caret line: blanks (tabs kept, so it lines up) up to the span, then ^~~~ as wide as the
- * span's characters on that line, at least one. */
 /* ANSI styles of the parts of a diagnostic, when colours are wanted: the place bold, the
  * severity in its colour, the caret green, as compilers show them. */
 static const char *style(bool colour, const char *code) { return colour ? code : ""; }
@@ -102,20 +100,45 @@ static const char *severity_colour(DiagSeverity severity) {
                                     : "\x1b[1;36m";
 }
 
+/* How much of a long source line is shown: a 1 MiB line (a hostile rule, a minified event) would
+ * flood the terminal, so a window around the span is cut out of it. */
+enum { LINE_SHOWN = 500, CONTEXT_BEFORE = 200 };
+
+/* The shown part [*from, *to) of text[0..len), with the span starting at start; cut at character
+ * boundaries. */
+static void line_window(const char *text, size_t len, size_t start, size_t *from, size_t *to) {
+  *from = 0;
+  *to = len;
+  if (len <= LINE_SHOWN)
+    return;
+  *from = start > CONTEXT_BEFORE ? start - CONTEXT_BEFORE : 0;
+  while (*from > 0 && is_continuation((unsigned char)text[*from]))
+    (*from)--;
+  *to = *from + LINE_SHOWN < len ? *from + LINE_SHOWN : len;
+  while (*to < len && is_continuation((unsigned char)text[*to]))
+    (*to)++;
+}
+
+/* The source line (or its window, "..." where it was cut), then the caret line: blanks (tabs
+ * kept, so it lines up) up to the span, then ^~~~ as wide as the span's characters shown on that
+ * line, at least one. */
 static void render_caret(const Diag *diag, size_t line, bool colour, StrBuf *out) {
   const char *text;
-  size_t len;
+  size_t len, from, to;
   source_line(diag->src, line, &text, &len);
-  sb_putn(out, text, len);
-  sb_putc(out, '\n');
   size_t line_start = (size_t)(text - diag->src->text);
   size_t start = diag->span.start - line_start;
-  for (size_t i = 0; i < start && i < len; i++)
+  line_window(text, len, start, &from, &to);
+  sb_puts(out, from > 0 ? "..." : "");
+  sb_putn(out, text + from, to - from);
+  sb_puts(out, to < len ? "...\n" : "\n");
+  sb_puts(out, from > 0 ? "   " : "");
+  for (size_t i = from; i < start && i < to; i++)
     if (!is_continuation((unsigned char)text[i]))
       sb_putc(out, text[i] == '\t' ? '\t' : ' ');
   size_t end = diag->span.end > diag->span.start ? diag->span.end - line_start : start + 1;
-  if (end > len)
-    end = len > start ? len : start + 1;
+  if (end > to)
+    end = to > start ? to : start + 1;
   sb_puts(out, style(colour, "\x1b[1;32m"));
   sb_putc(out, '^');
   for (size_t i = start + 1; i < end; i++)
