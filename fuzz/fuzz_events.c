@@ -1,18 +1,77 @@
 /* libFuzzer target for the streaming evaluator's readers of untrusted event lines: the JSON check
  * must agree with jansson on what is JSON (but for NUL bytes, where jansson stops reading and the
- * check sees garbage), and the lean tree must be built from any object the check accepts
- * without a crash. Crashers found are kept as cases in tests/test_prefilter.c. */
+ * check sees garbage), the lean tree must be built from any object the check accepts without a
+ * crash, and the prefilter's gram scanner must find in the line exactly the literals an
+ * Aho-Corasick automaton finds. Crashers found are kept as cases in tests/test_prefilter.c. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/aho.h"
+#include "eval/grams.h"
 #include "eval/json_check.h"
 #include "eval/lean.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Literals of every gram size, repeated texts, case, and a run of 'a's long enough that some
+ * go to the scanner's overflow automaton. */
+enum { LITERALS = 48, HITS_MAX = 1 << 16 };
+
+typedef struct Hits {
+  uint64_t items[HITS_MAX];
+  size_t count;
+} Hits;
+
+static bool note(uint32_t id, size_t end, void *context) {
+  Hits *h = context;
+  if (h->count < HITS_MAX)
+    h->items[h->count] = (uint64_t)id << 32 | end;
+  h->count++;
+  return false;
+}
+
+static int by_value(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void compare_scanners(const char *text, size_t len) {
+  static Arena arena;
+  static Aho *aho;
+  static Grams *grams;
+  static Hits by_aho, by_grams;
+  if (!aho) {
+    static const char *const words[] = {"a",       "Ev",    "nul",   "true",  "event",   "EVENT",
+                                        "\\\\cmd", "1.5e3", "\\u00", "\"}\"", "{\"a\":", "ab"};
+    static char run[64];
+    const char *literals[LITERALS];
+    size_t lens[LITERALS];
+    memset(run, 'a', sizeof run);
+    for (size_t i = 0; i < LITERALS; i++) {
+      bool word = i < sizeof words / sizeof words[0];
+      literals[i] = word ? words[i] : run;
+      lens[i] = word ? strlen(words[i]) : 5 + i % 40;
+    }
+    arena_init(&arena);
+    aho = aho_build(&arena, literals, lens, LITERALS);
+    grams = grams_build(&arena, literals, lens, LITERALS);
+  }
+  by_aho.count = by_grams.count = 0;
+  aho_scan(aho, text, len, note, &by_aho);
+  grams_scan(grams, text, len, note, &by_grams);
+  if (by_aho.count != by_grams.count)
+    abort();
+  size_t n = by_aho.count < HITS_MAX ? by_aho.count : HITS_MAX;
+  qsort(by_aho.items, n, sizeof(uint64_t), by_value);
+  qsort(by_grams.items, n, sizeof(uint64_t), by_value);
+  if (by_aho.count <= HITS_MAX && memcmp(by_aho.items, by_grams.items, n * sizeof(uint64_t)))
+    abort(); /* the scanners disagree */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  compare_scanners((const char *)data, size);
   if (memchr(data, 0, size))
     return 0;
   bool is_object;

@@ -1,6 +1,7 @@
 /* The evaluator's semantics, case by case: patterns, field resolution, missing fields and null
  * under 'not' (term queries against scripts), regexes, networks, numbers kept as text, keywords. */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/strbuf.h"
@@ -45,6 +46,70 @@ Test(eval, patterns_fold_ascii_case_and_take_utf8_characters) {
   IrString literal = pattern("a\\*b");
   cr_assert(match_pattern(&literal, "a*b", 3, false));
   cr_assert_not(match_pattern(&literal, "axxb", 4, false));
+}
+
+/* The glob as specified, by plain recursion: '*' takes any number of characters, '?' one, a
+ * character being what its first byte says (a UTF-8 lead byte's width, one for any other). */
+static size_t width_at(const char *text, size_t len, size_t at) {
+  unsigned char c = (unsigned char)text[at];
+  size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  return at + n <= len ? n : len - at;
+}
+
+static bool reference_glob(const IrString *p, size_t s, const char *text, size_t len, size_t at,
+                           bool cased) {
+  if (s == p->count)
+    return at == len;
+  const IrSegment *seg = &p->segs[s];
+  switch (seg->kind) {
+  case IR_SEG_ANY:
+    for (size_t from = at;; from += width_at(text, len, from)) {
+      if (reference_glob(p, s + 1, text, len, from, cased))
+        return true;
+      if (from >= len)
+        return false;
+    }
+  case IR_SEG_ONE:
+    return at < len && reference_glob(p, s + 1, text, len, at + width_at(text, len, at), cased);
+  case IR_SEG_LITERAL:
+    if (at + seg->len > len)
+      return false;
+    for (size_t i = 0; i < seg->len; i++) {
+      char a = seg->text[i], b = text[at + i];
+      if (!cased && a >= 'A' && a <= 'Z')
+        a = (char)(a | 0x20);
+      if (!cased && b >= 'A' && b <= 'Z')
+        b = (char)(b | 0x20);
+      if (a != b)
+        return false;
+    }
+    return reference_glob(p, s + 1, text, len, at + seg->len, cased);
+  }
+  return false;
+}
+
+/* The matcher's shortcuts for "lit", "lit*", "*lit" and "*lit*" and its backtracking for the
+ * rest agree with the specification on random patterns and texts, invalid UTF-8 included (a lead
+ * byte makes the glob step over the bytes after it). */
+Test(eval, patterns_match_as_the_glob_is_specified) {
+  static const char alphabet[] = "aAb*?\xc3\xa9\xe2";
+  uint32_t seed = 1;
+  for (int round = 0; round < 20000; round++) {
+    char written[8], text[12];
+    size_t written_len = 1 + round % 7, len = (size_t)(round / 7) % 12;
+    for (size_t i = 0; i < written_len + len; i++) {
+      seed = seed * 1103515245u + 12345u;
+      char c = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+      if (i < written_len)
+        written[i] = c;
+      else
+        text[i - written_len] = c == '*' || c == '?' ? 'a' : c;
+    }
+    IrString p = sigma_parse_string(&arena, written, written_len);
+    bool cased = round % 3 == 0;
+    cr_assert_eq(match_pattern(&p, text, len, cased), reference_glob(&p, 0, text, len, 0, cased),
+                 "pattern %.*s, text %.*s", (int)written_len, written, (int)len, text);
+  }
 }
 
 static Event event_of(const char *json) {

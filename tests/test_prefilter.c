@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval/aho.h"
+#include "eval/grams.h"
 #include "eval/json_check.h"
 #include "eval/prefilter.h"
 #include "sigmac/sigmac.h"
@@ -34,6 +35,107 @@ Test(prefilter, aho_corasick_finds_every_occurrence_ignoring_ascii_case) {
   aho_scan(aho, "xyz\xff", 4, note, &none);
   cr_assert_str_eq(none.text, "");
   arena_free(&arena);
+}
+
+/* Every (literal, end) the scan reports, sorted: the two scanners report in different orders. */
+typedef struct HitSet {
+  uint64_t items[4096];
+  size_t count;
+} HitSet;
+
+static bool collect(uint32_t id, size_t end, void *context) {
+  HitSet *set = context;
+  cr_assert_lt(set->count, 4096);
+  set->items[set->count++] = (uint64_t)id << 32 | end;
+  return false;
+}
+
+static int by_value(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* A small alphabet, so that literals overlap, repeat and share grams; upper case, a backslash,
+ * a byte past ASCII. */
+static char random_byte(uint32_t *seed) {
+  static const char alphabet[] = "abcAB\\.\xe9";
+  *seed = *seed * 1103515245u + 12345u;
+  return alphabet[(*seed >> 16) % (sizeof alphabet - 1)];
+}
+
+Test(prefilter, grams_find_every_occurrence_ignoring_ascii_case) {
+  Arena arena;
+  arena_init(&arena);
+  const char *literals[] = {"he", "she", "HERS", "his", "", "she"};
+  size_t lens[] = {2, 3, 4, 3, 0, 3};
+  Grams *grams = grams_build(&arena, literals, lens, 6);
+  HitSet *hits = arena_alloc(&arena, sizeof(HitSet));
+  grams_scan(grams, "uSHErs", 6, collect, hits);
+  qsort(hits->items, hits->count, sizeof(uint64_t), by_value);
+  /* he and both copies of she end at 4, hers at 6 */
+  uint64_t expected[] = {0ull << 32 | 4, 1ull << 32 | 4, 2ull << 32 | 6, 5ull << 32 | 4};
+  cr_assert_eq(hits->count, 4);
+  cr_assert_arr_eq(hits->items, expected, sizeof expected);
+  hits->count = 0;
+  grams_scan(grams, "xyz\xff", 4, collect, hits);
+  cr_assert_eq(hits->count, 0);
+  arena_free(&arena);
+}
+
+/* "aaaaa" to forty a's have one gram, "aaaa": sixteen are filed under it, the rest scanned the
+ * linear way; each is found at every end. */
+Test(prefilter, grams_find_literals_whose_every_gram_is_full) {
+  Arena arena;
+  arena_init(&arena);
+  static char a_run[64];
+  memset(a_run, 'a', 63);
+  const char *literals[36];
+  size_t lens[36];
+  for (size_t i = 0; i < 36; i++) {
+    literals[i] = a_run;
+    lens[i] = 5 + i;
+  }
+  HitSet *hits = arena_alloc(&arena, sizeof(HitSet));
+  grams_scan(grams_build(&arena, literals, lens, 36), a_run, 44, collect, hits);
+  size_t expected = 0;
+  for (size_t i = 0; i < 36; i++)
+    expected += 44 - lens[i] + 1;
+  cr_assert_eq(hits->count, expected);
+  qsort(hits->items, hits->count, sizeof(uint64_t), by_value);
+  cr_assert_eq(hits->items[0], 0ull << 32 | 5);
+  cr_assert_eq(hits->items[hits->count - 1], 35ull << 32 | 44);
+  arena_free(&arena);
+}
+
+Test(prefilter, grams_report_what_aho_corasick_reports) {
+  uint32_t seed = 7;
+  for (int round = 0; round < 500; round++) {
+    Arena arena;
+    arena_init(&arena);
+    char texts[40][24], text[300];
+    const char *literals[40];
+    size_t lens[40], count = 1 + round % 40;
+    for (size_t i = 0; i < count; i++) {
+      lens[i] = (seed >> 8) % 12; /* 0 to 11 bytes: every gram size, and empty ones */
+      for (size_t k = 0; k < lens[i]; k++)
+        texts[i][k] = random_byte(&seed);
+      literals[i] = texts[i];
+      seed = seed * 1103515245u + 12345u;
+    }
+    size_t len = (seed >> 4) % sizeof text;
+    for (size_t k = 0; k < len; k++)
+      text[k] = random_byte(&seed);
+    HitSet *by_aho = arena_alloc(&arena, sizeof(HitSet));
+    HitSet *by_grams = arena_alloc(&arena, sizeof(HitSet));
+    aho_scan(aho_build(&arena, literals, lens, count), text, len, collect, by_aho);
+    grams_scan(grams_build(&arena, literals, lens, count), text, len, collect, by_grams);
+    qsort(by_aho->items, by_aho->count, sizeof(uint64_t), by_value);
+    qsort(by_grams->items, by_grams->count, sizeof(uint64_t), by_value);
+    cr_assert_eq(by_grams->count, by_aho->count, "round %d", round);
+    cr_assert_arr_eq(by_grams->items, by_aho->items, by_aho->count * sizeof(uint64_t), "round %d",
+                     round);
+    arena_free(&arena);
+  }
 }
 
 Test(prefilter, json_check_agrees_with_jansson) {

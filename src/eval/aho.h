@@ -1,5 +1,6 @@
 /* Aho-Corasick: finds which of many literals occur in a text, in one pass, ignoring ASCII case.
- * The evaluator's prefilter uses it to find the rules an event can possibly match. The automaton
+ * The evaluator matches a long Sigma value list with it (match.c), and the gram scanner
+ * (grams.h) hands it the literals it cannot file cheaply; the tests compare the two. The automaton
  * is a full DFA over byte classes (the distinct lower-cased bytes of the literals, and one class
  * for every other byte), so a scan costs one table lookup per byte. */
 #ifndef SIGMAC_EVAL_AHO_H

@@ -177,9 +177,55 @@ static bool literal_at(const IrSegment *lit, const char *text, size_t len, size_
   return true;
 }
 
+/* Whether at is a character boundary of text as the glob steps over it, char_width() at a time
+ * from the start (for valid UTF-8, every offset not inside a character). */
+static bool stepped_onto(const char *text, size_t len, size_t at) {
+  size_t i = 0;
+  while (i < at)
+    i += char_width(text + i, len - i);
+  return i == at;
+}
+
+/* The first offset from 'from' on, stepped onto as the glob steps, where lit occurs; len + 1 if
+ * none. Offsets whose byte cannot start lit are stepped over without comparing the rest. */
+static size_t find_literal(const IrSegment *lit, const char *text, size_t len, size_t from,
+                           bool cased) {
+  char first = fold(lit->text[0], cased);
+  for (size_t at = from; at + lit->len <= len; at += char_width(text + at, len - at))
+    if (fold(text[at], cased) == first && literal_at(lit, text, len, at, cased))
+      return at;
+  return len + 1;
+}
+
+/* The common shapes of Sigma values, decided without backtracking: "lit", "lit*", "*lit" and
+ * "*lit*". Returns false when the pattern has another shape (*matched is then unset). */
+static bool match_shape(const IrString *p, const char *text, size_t len, bool cased,
+                        bool *matched) {
+  const IrSegment *s = p->segs;
+  size_t n = p->count;
+  bool lead = n > 0 && s[0].kind == IR_SEG_ANY, trail = n > 1 && s[n - 1].kind == IR_SEG_ANY;
+  size_t body = n - lead - trail;
+  if (body != 1 || s[lead].kind != IR_SEG_LITERAL || s[lead].len == 0)
+    return false;
+  const IrSegment *lit = &s[lead];
+  if (!lead && !trail)
+    *matched = len == lit->len && literal_at(lit, text, len, 0, cased);
+  else if (!lead)
+    *matched = literal_at(lit, text, len, 0, cased);
+  else if (!trail)
+    *matched = len >= lit->len && literal_at(lit, text, len, len - lit->len, cased) &&
+               stepped_onto(text, len, len - lit->len);
+  else
+    *matched = find_literal(lit, text, len, 0, cased) <= len;
+  return true;
+}
+
 /* Glob matching over segments with one backtracking point per '*': the last '*' seen takes one
  * more character when what follows it fails (linear in practice, quadratic at worst). */
 bool match_pattern(const IrString *pattern, const char *text, size_t len, bool cased) {
+  bool matched;
+  if (match_shape(pattern, text, len, cased, &matched))
+    return matched;
   size_t s = 0, at = 0, star_seg = (size_t)-1, star_at = 0;
   for (;;) {
     if (s < pattern->count && pattern->segs[s].kind == IR_SEG_ANY) {

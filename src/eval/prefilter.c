@@ -29,7 +29,7 @@ typedef struct Requirement {
 static const Requirement always = {NULL, 0};
 
 struct Prefilter {
-  Aho *aho;
+  Grams *grams;
   uint32_t *anchor_clause; /* anchor -> clause */
   size_t anchor_count;
   uint32_t *clause_rule;  /* clause -> rule */
@@ -428,7 +428,7 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
         pf->anchor_clause[pf->anchor_count++] = (uint32_t)clause;
       }
     }
-  pf->aho = aho_build(arena, texts, lens, pf->anchor_count);
+  pf->grams = grams_build(arena, texts, lens, pf->anchor_count);
   return pf;
 }
 
@@ -467,13 +467,22 @@ void prefilter_begin(Prefilter *pf) {
 }
 
 void prefilter_feed(Prefilter *pf, const char *text, size_t len) {
-  aho_scan(pf->aho, text, len, found_anchor, pf);
+  grams_scan(pf->grams, text, len, found_anchor, pf);
 }
 
 size_t prefilter_end(Prefilter *pf, uint32_t *out) {
   memcpy(out, pf->found, pf->found_count * sizeof(uint32_t));
-  if (pf->found_count > 1)
+  if (pf->found_count > 64) {
     qsort(out, pf->found_count, sizeof(uint32_t), ascending);
+    return pf->found_count;
+  }
+  for (size_t i = 1; i < pf->found_count; i++) { /* tens of candidates: qsort's calls cost more */
+    uint32_t rule = out[i];
+    size_t k = i;
+    for (; k > 0 && out[k - 1] > rule; k--)
+      out[k] = out[k - 1];
+    out[k] = rule;
+  }
   return pf->found_count;
 }
 
@@ -485,4 +494,4 @@ size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_
 
 size_t prefilter_unanchored(const Prefilter *pf) { return pf->unanchored_count; }
 size_t prefilter_anchor_count(const Prefilter *pf) { return pf->anchor_count; }
-size_t prefilter_bytes(const Prefilter *pf) { return aho_bytes(pf->aho); }
+size_t prefilter_bytes(const Prefilter *pf) { return grams_bytes(pf->grams); }

@@ -5,15 +5,15 @@
  * digits, space, backslash as "\\", most punctuation; not '/', '<', '>', '&', '"' or non-ASCII,
  * which writers may escape); AND takes its most selective operand's anchors, OR the union of
  * its operands'. A rule for which no anchors can be found (a regex, a negation, a numeric range
- * alone) is a candidate for every event. One Aho-Corasick pass over the text then gives the
- * candidates. Only a necessary condition: candidates are evaluated in full. It holds for JSON
+ * alone) is a candidate for every event. One pass of the gram scanner (grams.h) over the text
+ * then gives the candidates. Only a necessary condition: candidates are evaluated in full. It holds for JSON
  * text that escapes no ASCII letter, digit or such punctuation; a line that does (json_check()
  * notes it) is not prefiltered, nor are events read with an index mapping, whose null values
  * and dates are not in the text. */
 #ifndef SIGMAC_EVAL_PREFILTER_H
 #define SIGMAC_EVAL_PREFILTER_H
 
-#include "eval/aho.h"
+#include "eval/grams.h"
 #include "sigmac/ir.h"
 
 typedef struct Prefilter Prefilter;

@@ -1,0 +1,377 @@
+/* Literals found through their rarest grams. */
+#include "eval/grams.h"
+
+#include "eval/aho.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  GRAM_MAX = 4,     /* bytes in a gram: one 32-bit word */
+  BITMAP_BITS = 20, /* 2^20 bits, 128 KB per gram size: about 2 % full with 23,000 grams */
+  SLOT_MAX = 16, /* literals filed under one gram: past this, a position costs too many compares */
+};
+
+/* A literal filed under a gram that starts offset bytes into it. */
+typedef struct Filed {
+  uint32_t literal;
+  uint32_t offset;
+} Filed;
+
+/* The literals filed under one gram: filed[first .. first + count). */
+typedef struct Slot {
+  uint64_t key; /* the gram's bytes, and its size above them; 0: an empty slot */
+  uint32_t first, count;
+} Slot;
+
+struct Grams {
+  uint64_t *bitmap[GRAM_MAX + 1]; /* per gram size, of the grams' hashes; NULL: no gram so short */
+  uint32_t sizes[GRAM_MAX];       /* the gram sizes in use, longest first */
+  uint32_t size_count;
+  Slot *slots; /* open addressing on key */
+  size_t slot_mask;
+  Filed *filed;
+  size_t filed_count;
+  char **literals; /* lower-cased copies */
+  uint32_t *lens;
+  int32_t *same_next; /* the next literal of the same text (only the first of them is filed), -1 */
+  Aho *overflow;      /* the literals whose every gram was full (such as "aaaaa", "aaaaaa", ...
+                         when sixteen others hold only "aaaa"), or NULL: scanned the linear way */
+  uint32_t *overflow_literal; /* overflow's id -> literal */
+};
+
+static uint8_t lower(uint8_t c) { return (uint8_t)(c + ((unsigned)(c - 'A') < 26u ? 0x20 : 0)); }
+
+/* The up to four bytes at p (of which avail remain), lower-cased, first byte lowest; missing
+ * bytes are 0. Written byte by byte so that the word is the same on every byte order. */
+static uint32_t word_at(const char *p, size_t avail) {
+  uint32_t w = 0;
+  for (size_t i = 0; i < GRAM_MAX && i < avail; i++)
+    w |= (uint32_t)lower((uint8_t)p[i]) << (8 * i);
+  return w;
+}
+
+static uint32_t size_mask(uint32_t size) {
+  return size >= 4 ? 0xffffffffu : (uint32_t)((1u << (8 * size)) - 1);
+}
+
+static uint32_t bitmap_hash(uint32_t gram) {
+  return (uint32_t)(gram * 2654435761u) >> (32 - BITMAP_BITS);
+}
+
+static uint64_t slot_key(uint32_t gram, uint32_t size) { return (uint64_t)size << 32 | gram; }
+
+static size_t slot_hash(uint64_t key, size_t mask) {
+  return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+}
+
+/* ---- choosing each literal's gram --------------------------------------------------------- */
+
+/* How many literals hold each four-byte gram, counted once per literal. */
+typedef struct GramCounts {
+  uint32_t *grams, *counts, *last; /* last: the literal that counted the gram last, plus one */
+  size_t mask;
+} GramCounts;
+
+static uint32_t *gram_count(GramCounts *g, uint32_t gram) {
+  size_t i = slot_hash(gram, g->mask);
+  while (g->counts[i] && g->grams[i] != gram)
+    i = (i + 1) & g->mask;
+  g->grams[i] = gram;
+  return &g->counts[i];
+}
+
+static void count_grams(Arena *scratch, GramCounts *g, char *const *literals, const uint32_t *lens,
+                        size_t count) {
+  size_t total = 0;
+  for (size_t i = 0; i < count; i++)
+    total += lens[i] > GRAM_MAX ? lens[i] - GRAM_MAX + 1 : 0;
+  size_t capacity = 64;
+  while (capacity < 2 * total)
+    capacity *= 2;
+  g->mask = capacity - 1;
+  g->grams = arena_array(scratch, capacity, sizeof(uint32_t));
+  g->counts = arena_array(scratch, capacity, sizeof(uint32_t));
+  g->last = arena_array(scratch, capacity, sizeof(uint32_t));
+  for (size_t i = 0; i < count; i++)
+    for (size_t p = 0; lens[i] > GRAM_MAX && p + GRAM_MAX <= lens[i]; p++) {
+      uint32_t *n = gram_count(g, word_at(literals[i] + p, GRAM_MAX));
+      uint32_t *last = &g->last[n - g->counts];
+      if (*last != i + 1) { /* once per literal */
+        *last = (uint32_t)i + 1;
+        ++*n;
+      }
+    }
+}
+
+/* How many literals are filed under each gram (of any size) so far. */
+typedef struct Loads {
+  uint64_t *keys;
+  uint32_t *counts;
+  size_t mask;
+} Loads;
+
+/* The load of key's slot; entered in the table only when add (a literal filed under it), so
+ * that the table holds at most one key per literal. */
+static uint32_t load_of(Loads *l, uint64_t key, bool add) {
+  size_t i = slot_hash(key, l->mask);
+  while (l->keys[i] && l->keys[i] != key)
+    i = (i + 1) & l->mask;
+  if (add) {
+    l->keys[i] = key;
+    l->counts[i]++;
+  }
+  return l->keys[i] ? l->counts[i] : 0;
+}
+
+/* The gram literal is filed under: of those whose slot has room, the one fewest literals hold
+ * (the last on a tie: literals end with what tells them apart more often than they begin with
+ * it, "\\cmd.exe"). False when every slot it could go to is full. */
+static bool choose_gram(GramCounts *g, Loads *loads, const char *literal, uint32_t len,
+                        uint32_t *offset, uint64_t *key) {
+  uint32_t size = len < GRAM_MAX ? len : GRAM_MAX, best_count = UINT32_MAX;
+  bool found = false;
+  for (uint32_t p = 0; p + size <= len; p++) {
+    uint32_t gram = word_at(literal + p, size);
+    uint32_t n = len > GRAM_MAX ? *gram_count(g, gram) : 0;
+    if (n > best_count || load_of(loads, slot_key(gram, size), false) >= SLOT_MAX)
+      continue;
+    best_count = n;
+    *offset = p;
+    *key = slot_key(gram, size);
+    found = true;
+  }
+  if (found)
+    load_of(loads, *key, true);
+  return found;
+}
+
+/* ---- literals of the same text ----------------------------------------------------------------
+ */
+
+/* A literal for sorting by text, ties by id (the lowest id of a text comes first). */
+typedef struct ByText {
+  const char *text;
+  uint32_t len, id;
+} ByText;
+
+static int by_text(const void *a, const void *b) {
+  const ByText *x = a, *y = b;
+  if (x->len != y->len)
+    return x->len < y->len ? -1 : 1;
+  int c = memcmp(x->text, y->text, x->len);
+  return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Chains the literals of one text through same_next, first the lowest id; first[i] says whether
+ * literal i is the first of its text (the one filed). */
+static void chain_same(Grams *gr, Arena *scratch, size_t count, bool *first) {
+  ByText *order = arena_array(scratch, count + 1, sizeof(ByText));
+  for (size_t i = 0; i < count; i++)
+    order[i] = (ByText){gr->literals[i], gr->lens[i], (uint32_t)i};
+  qsort(order, count, sizeof(ByText), by_text);
+  for (size_t k = 0; k < count; k++) {
+    uint32_t i = order[k].id;
+    bool same = k > 0 && order[k - 1].len == order[k].len &&
+                memcmp(order[k - 1].text, order[k].text, order[k].len) == 0;
+    first[i] = !same;
+    gr->same_next[i] = -1;
+    if (same)
+      gr->same_next[order[k - 1].id] = (int32_t)i;
+  }
+}
+
+/* ---- filing -----------------------------------------------------------------------------------
+ */
+
+typedef struct Entry {
+  uint64_t key;
+  Filed filed;
+} Entry;
+
+static int by_key(const void *a, const void *b) {
+  uint64_t x = ((const Entry *)a)->key, y = ((const Entry *)b)->key;
+  return x < y ? -1 : x > y;
+}
+
+static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
+  if (!gr->bitmap[size]) {
+    gr->bitmap[size] = arena_array(arena, ((size_t)1 << BITMAP_BITS) / 64, sizeof(uint64_t));
+    gr->sizes[gr->size_count++] = size;
+  }
+  uint32_t h = bitmap_hash(gram);
+  gr->bitmap[size][h / 64] |= (uint64_t)1 << (h % 64);
+}
+
+/* The slots of entries[0..n), sorted by key: one per distinct gram. */
+static void file_entries(Grams *gr, Arena *arena, const Entry *entries, size_t n) {
+  size_t capacity = 64;
+  while (capacity < 2 * n)
+    capacity *= 2;
+  gr->slot_mask = capacity - 1;
+  gr->slots = arena_array(arena, capacity, sizeof(Slot));
+  gr->filed = arena_array(arena, n + 1, sizeof(Filed));
+  gr->filed_count = n;
+  for (size_t i = 0; i < n; i++) {
+    gr->filed[i] = entries[i].filed;
+    if (i > 0 && entries[i].key == entries[i - 1].key)
+      continue;
+    size_t s = slot_hash(entries[i].key, gr->slot_mask);
+    while (gr->slots[s].key)
+      s = (s + 1) & gr->slot_mask;
+    size_t end = i;
+    while (end < n && entries[end].key == entries[i].key)
+      end++;
+    gr->slots[s] = (Slot){entries[i].key, (uint32_t)i, (uint32_t)(end - i)};
+  }
+}
+
+static void build_overflow(Grams *gr, Arena *arena, Arena *scratch, const uint32_t *ids,
+                           size_t count) {
+  const char **texts = arena_array(scratch, count, sizeof(char *));
+  size_t *lens = arena_array(scratch, count, sizeof(size_t));
+  gr->overflow_literal = arena_array(arena, count, sizeof(uint32_t));
+  for (size_t i = 0; i < count; i++) {
+    gr->overflow_literal[i] = ids[i];
+    texts[i] = gr->literals[ids[i]];
+    lens[i] = gr->lens[ids[i]];
+  }
+  gr->overflow = aho_build(arena, texts, lens, count);
+}
+
+static int longest_first(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x > y ? -1 : x < y;
+}
+
+Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count) {
+  Grams *gr = arena_alloc(arena, sizeof *gr);
+  gr->literals = arena_array(arena, count + 1, sizeof(char *));
+  gr->lens = arena_array(arena, count + 1, sizeof(uint32_t));
+  for (size_t i = 0; i < count; i++) {
+    gr->lens[i] = (uint32_t)lens[i];
+    gr->literals[i] = arena_alloc(arena, lens[i] + 1);
+    for (size_t k = 0; k < lens[i]; k++)
+      gr->literals[i][k] = (char)lower((uint8_t)literals[i][k]);
+  }
+  Arena scratch;
+  arena_init(&scratch);
+  gr->same_next = arena_array(arena, count + 1, sizeof(int32_t));
+  bool *first = arena_array(&scratch, count + 1, sizeof(bool));
+  chain_same(gr, &scratch, count, first);
+  GramCounts counts;
+  count_grams(&scratch, &counts, gr->literals, gr->lens, count);
+  size_t capacity = 64;
+  while (capacity < 2 * count)
+    capacity *= 2;
+  Loads loads = {NULL, NULL, capacity - 1};
+  loads.keys = arena_array(&scratch, loads.mask + 1, sizeof(uint64_t));
+  loads.counts = arena_array(&scratch, loads.mask + 1, sizeof(uint32_t));
+  Entry *entries = arena_array(&scratch, count + 1, sizeof(Entry));
+  uint32_t *overflow = arena_array(&scratch, count + 1, sizeof(uint32_t));
+  size_t n = 0, overflow_count = 0;
+  for (size_t i = 0; i < count; i++) {
+    uint32_t offset, len = gr->lens[i];
+    uint64_t key;
+    if (len == 0 || !first[i])
+      continue;
+    if (!choose_gram(&counts, &loads, gr->literals[i], len, &offset, &key)) {
+      overflow[overflow_count++] = (uint32_t)i;
+      continue;
+    }
+    set_bit(gr, arena, (uint32_t)(key >> 32), (uint32_t)key);
+    entries[n++] = (Entry){key, {(uint32_t)i, offset}};
+  }
+  qsort(entries, n, sizeof(Entry), by_key);
+  file_entries(gr, arena, entries, n);
+  if (overflow_count)
+    build_overflow(gr, arena, &scratch, overflow, overflow_count);
+  qsort(gr->sizes, gr->size_count, sizeof(uint32_t), longest_first);
+  arena_free(&scratch);
+  return gr;
+}
+
+/* ---- scanning ----------------------------------------------------------------------------------
+ */
+
+static bool same_folded(const char *text, const char *folded, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (lower((uint8_t)text[i]) != (uint8_t)folded[i])
+      return false;
+  return true;
+}
+
+/* The literals filed under the gram of size at text[at]: each that occurs there is reported. */
+static bool try_slot(const Grams *gr, const char *text, size_t len, size_t at, uint32_t gram,
+                     uint32_t size, bool (*found)(uint32_t, size_t, void *), void *context) {
+  uint64_t key = slot_key(gram, size);
+  size_t s = slot_hash(key, gr->slot_mask);
+  while (gr->slots[s].key && gr->slots[s].key != key)
+    s = (s + 1) & gr->slot_mask;
+  const Slot *slot = &gr->slots[s];
+  for (uint32_t i = 0; slot->key && i < slot->count; i++) {
+    const Filed *f = &gr->filed[slot->first + i];
+    uint32_t lit_len = gr->lens[f->literal];
+    if (at < f->offset || at - f->offset + lit_len > len)
+      continue;
+    size_t start = at - f->offset;
+    if (!same_folded(text + start, gr->literals[f->literal], lit_len))
+      continue;
+    for (int32_t id = (int32_t)f->literal; id >= 0; id = gr->same_next[id])
+      if (found((uint32_t)id, start + lit_len, context))
+        return true;
+  }
+  return false;
+}
+
+/* The caller's callback, for the overflow automaton's ids. */
+typedef struct Relay {
+  const Grams *grams;
+  bool (*found)(uint32_t id, size_t end, void *context);
+  void *context;
+  bool stopped; /* found returned true */
+} Relay;
+
+static bool relay(uint32_t id, size_t end, void *context) {
+  Relay *r = context;
+  for (int32_t lit = (int32_t)r->grams->overflow_literal[id]; lit >= 0;
+       lit = r->grams->same_next[lit])
+    if (r->found((uint32_t)lit, end, r->context))
+      return r->stopped = true;
+  return false;
+}
+
+void grams_scan(const Grams *gr, const char *text, size_t len,
+                bool (*found)(uint32_t id, size_t end, void *context), void *context) {
+  if (gr->overflow) {
+    Relay r = {gr, found, context, false};
+    aho_scan(gr->overflow, text, len, relay, &r);
+    if (r.stopped)
+      return;
+  }
+  uint32_t word = word_at(text, len); /* the bytes at 'at', rolled on one byte at a time */
+  for (size_t at = 0; at < len; at++, word >>= 8) {
+    size_t avail = len - at;
+    if (avail >= GRAM_MAX)
+      word |= (uint32_t)lower((uint8_t)text[at + GRAM_MAX - 1]) << 24;
+    for (uint32_t k = 0; k < gr->size_count; k++) {
+      uint32_t size = gr->sizes[k];
+      if (size > avail)
+        continue;
+      uint32_t gram = word & size_mask(size);
+      uint32_t h = bitmap_hash(gram);
+      if (!(gr->bitmap[size][h / 64] >> (h % 64) & 1))
+        continue;
+      if (try_slot(gr, text, len, at, gram, size, found, context))
+        return;
+    }
+  }
+}
+
+size_t grams_bytes(const Grams *gr) {
+  size_t bytes = gr->size_count * (((size_t)1 << BITMAP_BITS) / 8);
+  bytes += (gr->slot_mask + 1) * sizeof(Slot) + gr->filed_count * sizeof(Filed);
+  for (size_t i = 0; i < gr->filed_count; i++)
+    bytes += gr->lens[gr->filed[i].literal] + 1 + sizeof(char *) + sizeof(uint32_t);
+  return bytes;
+}

@@ -1,0 +1,35 @@
+/* Which of many literals occur in a text, ignoring ASCII case, found through rare grams: each
+ * literal is filed under one gram of it (four bytes, or the whole literal when shorter), the one
+ * that fewest literals share; a bitmap of the grams' hashes, small enough to stay in the cache,
+ * says at each position of the text whether a filed gram may start there, and only then are the
+ * literals filed under it compared. The prefilter runs it over every event: an Aho-Corasick
+ * automaton of its 23,000 anchors is a 40 MB table in which a scan waits on a cache miss at
+ * nearly every byte, where this takes a few independent loads per byte from 256 KB. A literal
+ * whose every gram already has sixteen literals filed under it ("aaaaa" when "aaaa" is all it
+ * holds) would make one position cost too many compares: such literals go to a small
+ * Aho-Corasick automaton scanned as well, so a scan stays linear in the text whatever the
+ * literals. */
+#ifndef SIGMAC_EVAL_GRAMS_H
+#define SIGMAC_EVAL_GRAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+typedef struct Grams Grams;
+
+/* Files count literals (bytes, len each; empty ones are ignored); literal i reports id i. The
+ * literals are copied. Owned by arena. */
+Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count);
+
+/* Calls found(id, end, context) for every occurrence in text[0..len) of a literal, end being the
+ * offset just past it, in no particular order; stops early when found returns true. */
+void grams_scan(const Grams *grams, const char *text, size_t len,
+                bool (*found)(uint32_t id, size_t end, void *context), void *context);
+
+/* Bytes the scanner takes (for the benchmark's memory figures). */
+size_t grams_bytes(const Grams *grams);
+
+#endif
