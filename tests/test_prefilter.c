@@ -227,6 +227,37 @@ Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
   sigmac_session_free(session);
 }
 
+/* A value's non-ASCII characters are anchors as UTF-8 (Sigma folds ASCII case only); a regex's
+ * are not (PCRE2 folds Unicode case); a line escaping one is not prefiltered at all. */
+Test(prefilter, non_ascii_values_are_anchors_as_utf8) {
+  static const char unicode_rules[] =
+      "title: braille\nlogsource: {product: windows, category: process_creation}\n"
+      "detection:\n  sel: {CommandLine|contains: '\u2800\u2800\u2800.exe'}\n"
+      "  condition: sel\n---\n"
+      "title: cyrillic regex\nlogsource: {product: windows, category: process_creation}\n"
+      "detection:\n  sel: {CommandLine|re: '\u0410\u0411\u0412'}\n  condition: sel\n";
+  SigmacSession *session = sigmac_session_new();
+  cr_assert(sigmac_add_text(session, "rules.yml", unicode_rules, strlen(unicode_rules)));
+  const IrRuleSet *set = sigmac_rules(session);
+  cr_assert_eq(set->count, 2);
+  Arena arena;
+  arena_init(&arena);
+  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL);
+  cr_assert_eq(prefilter_unanchored(pf), 1, "the regex has no anchor");
+  uint32_t out[2];
+  cr_assert_eq(
+      candidates(pf, "{\"CommandLine\":\"a\xe2\xa0\x80\xe2\xa0\x80\xe2\xa0\x80.EXE\"}", out), 2);
+  cr_assert_eq(candidates(pf, "{\"CommandLine\":\"a   .exe\"}", out), 1);
+  cr_assert_eq(out[0], 1);
+  JsonFacts f;
+  bool is_object;
+  const char *escaped = "{\"CommandLine\": \"\\u2800\\u2800\\u2800.exe\"}";
+  cr_assert(json_check(escaped, strlen(escaped), &is_object, &f, NULL));
+  cr_assert(f.odd_escapes, "the anchors cannot be read in \\u2800");
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 /* A regex gives the literal its top level requires: never a character a quantifier makes
  * optional, nothing from groups or classes, one anchor per branch of a top-level '|'. Each
  * case: the regex, a text it matches (so the rule must be a candidate), a text without the

@@ -138,8 +138,9 @@ static bool unicode_escape(Cursor *c) {
   unsigned unit, low;
   if (!hex4(c, &unit) || unit == 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
     return false;
-  if (c->facts && unit >= 0x20 && unit < 0x7f && unit != '"' && unit != '\\' && unit != '/' &&
-      unit != '<' && unit != '>' && unit != '&')
+  if (c->facts && ((unit >= 0x20 && unit < 0x7f && unit != '"' && unit != '\\' && unit != '/' &&
+                    unit != '<' && unit != '>' && unit != '&') ||
+                   unit >= 0x80)) /* anchors hold non-ASCII characters as UTF-8 */
     c->facts->odd_escapes = true;
   if (unit < 0xD800 || unit > 0xDBFF)
     return true;

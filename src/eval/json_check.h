@@ -24,8 +24,9 @@ typedef struct JsonFacts {
   const char *os_type; /* host.os.type (nested or a flat key), or NULL */
   size_t os_type_len;
   bool has_category; /* event.category (nested or a flat key) */
-  bool odd_escapes;  /* a \u escape of a character JSON writers write as it is (a letter,
-                        a digit, most punctuation): the prefilter cannot read this text */
+  bool odd_escapes;  /* a \u escape of a character the prefilter's anchors hold as it is (a
+                        letter, a digit, most punctuation, any non-ASCII character): it
+                        cannot read this text */
 } JsonFacts;
 
 /* What the check hands on: the text of every string value (between its quotes, escapes as

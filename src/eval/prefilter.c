@@ -45,15 +45,18 @@ struct Prefilter {
   size_t rule_count, clause_count;
 };
 
-/* Characters a JSON writer writes as themselves (or, for a backslash, as two). */
-static bool clean(unsigned char c) {
-  if (c < 0x20 || c >= 0x7f)
+/* Characters a JSON writer writes as themselves (or, for a backslash, as two); bytes of
+ * non-ASCII characters when non_ascii (a line that escapes one, \u00e9, is not prefiltered). */
+static bool clean(unsigned char c, bool non_ascii) {
+  if (c >= 0x80)
+    return non_ascii;
+  if (c < 0x20 || c == 0x7f)
     return false;
   return c != '/' && c != '<' && c != '>' && c != '&' && c != '"';
 }
 
 /* The anchor of a literal: its longest clean run (the last ANCHOR_MAX characters of it). */
-static bool best_run(const IrString *s, const char **start, size_t *len) {
+static bool best_run(const IrString *s, bool non_ascii, const char **start, size_t *len) {
   *len = 0;
   for (size_t i = 0; i < s->count; i++) {
     const IrSegment *seg = &s->segs[i];
@@ -61,7 +64,7 @@ static bool best_run(const IrString *s, const char **start, size_t *len) {
       continue;
     for (size_t at = 0; at < seg->len;) {
       size_t run = 0;
-      while (at + run < seg->len && clean((unsigned char)seg->text[at + run]))
+      while (at + run < seg->len && clean((unsigned char)seg->text[at + run], non_ascii))
         run++;
       if (run > *len) {
         *len = run;
@@ -92,10 +95,12 @@ static Requirement one(Arena *arena, const char *text, size_t len) {
   return r;
 }
 
-static Requirement literal(Arena *arena, const IrString *s) {
+/* non_ascii: whether the literal's non-ASCII characters are matched byte for byte (Sigma and EQL
+ * values fold ASCII case only), not so for a regex (PCRE2 folds Unicode case). */
+static Requirement literal(Arena *arena, const IrString *s, bool non_ascii) {
   const char *start = NULL;
   size_t len = 0;
-  return best_run(s, &start, &len) ? one(arena, start, len) : always;
+  return best_run(s, non_ascii, &start, &len) ? one(arena, start, len) : always;
 }
 
 static Requirement any_of(Arena *arena, const Requirement *parts, size_t n);
@@ -220,7 +225,7 @@ static Requirement regex_requirement(Arena *arena, const char *p, bool lucene) {
     IrString s = {&seg, 1};
     char *copy = arena_strndup(arena, branches[k].best, branches[k].best_len);
     seg.text = copy;
-    parts[k] = literal(arena, &s);
+    parts[k] = literal(arena, &s, false);
   }
   return count == 1 ? parts[0] : any_of(arena, parts, count);
 }
@@ -237,14 +242,14 @@ static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *
       const char *text = pred->value.number.text;
       IrSegment seg = {IR_SEG_LITERAL, text, strlen(text)};
       IrString s = {&seg, 1};
-      return literal(arena, &s);
+      return literal(arena, &s, false);
     }
-    return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string) : always;
+    return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string, true) : always;
   case IR_MATCH_CONTAINS:
   case IR_MATCH_STARTSWITH:
   case IR_MATCH_ENDSWITH:
   case IR_MATCH_WILDCARD:
-    return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string) : always;
+    return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string, true) : always;
   case IR_MATCH_REGEX:
     return pred->pattern ? regex_requirement(arena, pred->pattern, pred->lucene) : always;
   case IR_MATCH_CIDR:
