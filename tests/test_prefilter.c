@@ -58,7 +58,7 @@ static int by_value(const void *a, const void *b) {
 /* A small alphabet, so that literals overlap, repeat and share grams; upper case, a backslash,
  * a byte past ASCII. */
 static char random_byte(uint32_t *seed) {
-  static const char alphabet[] = "abcAB\\.\xe9";
+  static const char alphabet[] = "abcAB\\.\xe9\xc1"; /* \xc1: 0x41 with the top bit */
   *seed = *seed * 1103515245u + 12345u;
   return alphabet[(*seed >> 16) % (sizeof alphabet - 1)];
 }
@@ -82,7 +82,7 @@ Test(prefilter, grams_find_every_occurrence_ignoring_ascii_case) {
   arena_free(&arena);
 }
 
-/* "aaaaa" to forty a's have one gram, "aaaa": sixteen are filed under it, the rest scanned the
+/* "aaaaa" to forty a's have one gram, "aaaa": 32 are filed under it, the rest scanned the
  * linear way; each is found at every end. */
 Test(prefilter, grams_find_literals_whose_every_gram_is_full) {
   Arena arena;
@@ -109,7 +109,7 @@ Test(prefilter, grams_find_literals_whose_every_gram_is_full) {
 
 Test(prefilter, grams_report_what_aho_corasick_reports) {
   uint32_t seed = 7;
-  for (int round = 0; round < 500; round++) {
+  for (int round = 0; round < 2000; round++) {
     Arena arena;
     arena_init(&arena);
     char texts[40][24], text[300];
@@ -125,6 +125,15 @@ Test(prefilter, grams_report_what_aho_corasick_reports) {
     size_t len = (seed >> 4) % sizeof text;
     for (size_t k = 0; k < len; k++)
       text[k] = random_byte(&seed);
+    for (size_t copies = 0; copies < 4; copies++) { /* long literals occur only when planted */
+      seed = seed * 1103515245u + 12345u;
+      const char *lit = texts[(seed >> 8) % count];
+      size_t lit_len = lens[(seed >> 8) % count],
+             at = len > lit_len ? (seed >> 4) % (len - lit_len) : 0;
+      for (size_t k = 0; k < lit_len && at + k < len; k++) /* in upper case where a letter */
+        text[at + k] =
+            (char)(lit[k] >= 'a' && lit[k] <= 'z' && (seed >> (k % 16)) & 1 ? lit[k] - 32 : lit[k]);
+    }
     HitSet *by_aho = arena_alloc(&arena, sizeof(HitSet));
     HitSet *by_grams = arena_alloc(&arena, sizeof(HitSet));
     aho_scan(aho_build(&arena, literals, lens, count), text, len, collect, by_aho);

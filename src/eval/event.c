@@ -42,7 +42,14 @@ static bool splunk_facts(json_t *root, EventFacts *f) {
 static void read_facts(Event *event) {
   EventFacts *f = &event->facts;
   memset(f, 0, sizeof *f);
-  json_t *system = json_object_get(json_object_get(event->root, "Event"), "System");
+  json_t *evtx = json_object_get(event->root, "Event");
+  if (json_is_object(evtx)) {
+    f->evtx_event = evtx;
+    f->evtx_data = json_object_get(evtx, "EventData");
+    f->evtx_user = json_object_get(evtx, "UserData");
+    f->evtx_system = json_object_get(evtx, "System");
+  }
+  json_t *system = f->evtx_system;
   if (json_is_object(system)) {
     f->evtx = true;
     f->channel = json_string_value(json_object_get(system, "Channel"));
@@ -197,19 +204,17 @@ static json_t *user_data_field(json_t *user_data, const char *name) {
 }
 
 /* EVTX-rendered events (Event.System, Event.EventData): Sigma names the fields by themselves. */
-static json_t *evtx_field(json_t *root, const char *name) {
-  json_t *event = json_object_get(root, "Event");
-  if (!json_is_object(event))
+static json_t *evtx_field(const EventFacts *f, const char *name) {
+  if (!f->evtx_event)
     return NULL;
-  json_t *value = json_object_get(json_object_get(event, "EventData"), name);
+  json_t *value = json_object_get(f->evtx_data, name);
   if (!value) /* UserData wraps its fields in one element named by the provider's schema */
-    value = user_data_field(json_object_get(event, "UserData"), name);
+    value = user_data_field(f->evtx_user, name);
   if (!value)
-    value = json_object_get(json_object_get(event, "System"), name);
+    value = json_object_get(f->evtx_system, name);
   const char *underscore = strchr(name, '_');
   if (!value && underscore) { /* Provider_Name: System.Provider.#attributes.Name */
-    json_t *tag =
-        json_object_getn(json_object_get(event, "System"), name, (size_t)(underscore - name));
+    json_t *tag = json_object_getn(f->evtx_system, name, (size_t)(underscore - name));
     value = json_object_get(json_object_get(tag, "#attributes"), underscore + 1);
   }
   if (json_is_object(value) &&
@@ -259,6 +264,6 @@ json_t *event_field_flattened(const Event *event, const char *name) {
 json_t *event_field(const Event *event, const char *name, bool sigma_names) {
   json_t *value = lookup(event->root, name, strlen(name));
   if (!value && sigma_names)
-    value = evtx_field(event->root, name);
+    value = evtx_field(&event->facts, name);
   return value;
 }

@@ -20,6 +20,11 @@ typedef struct EventFacts {
   const char *os_type; /* ECS host.os.type, or NULL */
   size_t os_type_len;
   bool has_category; /* ECS event.category present */
+  /* EVTX containers, found once for the field lookups of every rule (NULL when absent) */
+  json_t *evtx_event;  /* Event, an object */
+  json_t *evtx_data;   /* Event.EventData */
+  json_t *evtx_user;   /* Event.UserData */
+  json_t *evtx_system; /* Event.System */
 } EventFacts;
 
 struct IndexMapping;

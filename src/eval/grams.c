@@ -8,8 +8,8 @@
 
 enum {
   GRAM_MAX = 4,     /* bytes in a gram: one 32-bit word */
-  BITMAP_BITS = 20, /* 2^20 bits, 128 KB per gram size: about 2 % full with 23,000 grams */
-  SLOT_MAX = 16, /* literals filed under one gram: past this, a position costs too many compares */
+  FILTER_BITS = 16, /* 2^16 words of 32 bits, 256 KB: a fifth of them set with 14,000 grams */
+  SLOT_MAX = 32, /* literals filed under one gram: past this, a position costs too many compares */
 };
 
 /* A literal filed under a gram that starts offset bytes into it. */
@@ -25,10 +25,12 @@ typedef struct Slot {
 } Slot;
 
 struct Grams {
-  uint64_t *bitmap[GRAM_MAX + 1]; /* per gram size, of the grams' hashes; NULL: no gram so short */
-  uint32_t sizes[GRAM_MAX];       /* the gram sizes in use, longest first */
-  uint32_t size_count;
-  Slot *slots; /* open addressing on key */
+  /* Grams of three and four bytes, one load per position of a text: per hash of a gram's first
+   * three bytes, bit 16 for a three-byte gram, bit (fourth byte & 15) for a four-byte one. NULL
+   * when there are none. */
+  uint32_t *filter;
+  uint64_t *short_bits[3]; /* grams of one and two bytes (literals that short): a bit per gram */
+  Slot *slots;             /* open addressing on key */
   size_t slot_mask;
   Filed *filed;
   size_t filed_count;
@@ -36,7 +38,7 @@ struct Grams {
   uint32_t *lens;
   int32_t *same_next; /* the next literal of the same text (only the first of them is filed), -1 */
   Aho *overflow;      /* the literals whose every gram was full (such as "aaaaa", "aaaaaa", ...
-                         when sixteen others hold only "aaaa"), or NULL: scanned the linear way */
+                         when 32 others hold only "aaaa"), or NULL: scanned the linear way */
   uint32_t *overflow_literal; /* overflow's id -> literal */
 };
 
@@ -51,12 +53,13 @@ static uint32_t word_at(const char *p, size_t avail) {
   return w;
 }
 
-static uint32_t size_mask(uint32_t size) {
-  return size >= 4 ? 0xffffffffu : (uint32_t)((1u << (8 * size)) - 1);
+/* The filter's word for a gram's first three bytes (the low 24 bits of gram). */
+static uint32_t filter_hash(uint32_t gram) {
+  return (uint32_t)((gram & 0xffffffu) * 2654435761u) >> (32 - FILTER_BITS);
 }
 
-static uint32_t bitmap_hash(uint32_t gram) {
-  return (uint32_t)(gram * 2654435761u) >> (32 - BITMAP_BITS);
+static uint32_t filter_bit(uint32_t gram, uint32_t size) {
+  return size == 3 ? 1u << 16 : 1u << (gram >> 24 & 15);
 }
 
 static uint64_t slot_key(uint32_t gram, uint32_t size) { return (uint64_t)size << 32 | gram; }
@@ -195,12 +198,15 @@ static int by_key(const void *a, const void *b) {
 }
 
 static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
-  if (!gr->bitmap[size]) {
-    gr->bitmap[size] = arena_array(arena, ((size_t)1 << BITMAP_BITS) / 64, sizeof(uint64_t));
-    gr->sizes[gr->size_count++] = size;
+  if (size >= 3) {
+    if (!gr->filter)
+      gr->filter = arena_array(arena, (size_t)1 << FILTER_BITS, sizeof(uint32_t));
+    gr->filter[filter_hash(gram)] |= filter_bit(gram, size);
+    return;
   }
-  uint32_t h = bitmap_hash(gram);
-  gr->bitmap[size][h / 64] |= (uint64_t)1 << (h % 64);
+  if (!gr->short_bits[size])
+    gr->short_bits[size] = arena_array(arena, 65536 / 64, sizeof(uint64_t));
+  gr->short_bits[size][gram / 64] |= (uint64_t)1 << (gram % 64);
 }
 
 /* The slots of entries[0..n), sorted by key: one per distinct gram. */
@@ -237,11 +243,6 @@ static void build_overflow(Grams *gr, Arena *arena, Arena *scratch, const uint32
     lens[i] = gr->lens[ids[i]];
   }
   gr->overflow = aho_build(arena, texts, lens, count);
-}
-
-static int longest_first(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x > y ? -1 : x < y;
 }
 
 Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count) {
@@ -286,7 +287,6 @@ Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens
   file_entries(gr, arena, entries, n);
   if (overflow_count)
     build_overflow(gr, arena, &scratch, overflow, overflow_count);
-  qsort(gr->sizes, gr->size_count, sizeof(uint32_t), longest_first);
   arena_free(&scratch);
   return gr;
 }
@@ -294,8 +294,26 @@ Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens
 /* ---- scanning ----------------------------------------------------------------------------------
  */
 
+/* Eight bytes with ASCII capitals lower-cased, at once: a byte's top bit is set below when it is
+ * at least 'A' and not past 'Z' (its low seven bits plus 0x3f, and plus 0x25, carry into it
+ * just so; they cannot carry into the next byte), and that bit moved to 0x20 is the case bit. */
+static uint64_t lower8(uint64_t x) {
+  uint64_t low7 = x & 0x7f7f7f7f7f7f7f7full;
+  uint64_t at_least_a = low7 + 0x3f3f3f3f3f3f3f3full, past_z = low7 + 0x2525252525252525ull;
+  uint64_t capital = at_least_a & ~past_z & ~x & 0x8080808080808080ull;
+  return x | capital >> 2;
+}
+
 static bool same_folded(const char *text, const char *folded, size_t len) {
-  for (size_t i = 0; i < len; i++)
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t a, b;
+    memcpy(&a, text + i, 8);
+    memcpy(&b, folded + i, 8);
+    if (lower8(a) != b)
+      return false;
+  }
+  for (; i < len; i++)
     if (lower((uint8_t)text[i]) != (uint8_t)folded[i])
       return false;
   return true;
@@ -341,6 +359,19 @@ static bool relay(uint32_t id, size_t end, void *context) {
   return false;
 }
 
+/* Literals of one and two bytes, found bit by bit; true when found asked to stop. */
+static bool scan_short(const Grams *gr, const char *text, size_t len,
+                       bool (*found)(uint32_t, size_t, void *), void *context) {
+  for (size_t at = 0; at < len; at++)
+    for (uint32_t size = 1; size <= 2 && at + size <= len; size++) {
+      uint32_t gram = word_at(text + at, size);
+      if (gr->short_bits[size] && gr->short_bits[size][gram / 64] >> (gram % 64) & 1 &&
+          try_slot(gr, text, len, at, gram, size, found, context))
+        return true;
+    }
+  return false;
+}
+
 void grams_scan(const Grams *gr, const char *text, size_t len,
                 bool (*found)(uint32_t id, size_t end, void *context), void *context) {
   if (gr->overflow) {
@@ -349,27 +380,30 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
     if (r.stopped)
       return;
   }
+  if ((gr->short_bits[1] || gr->short_bits[2]) && scan_short(gr, text, len, found, context))
+    return;
+  if (!gr->filter)
+    return;
   uint32_t word = word_at(text, len); /* the bytes at 'at', rolled on one byte at a time */
-  for (size_t at = 0; at < len; at++, word >>= 8) {
-    size_t avail = len - at;
-    if (avail >= GRAM_MAX)
+  for (size_t at = 0; at + 3 <= len; at++, word >>= 8) {
+    bool four = at + GRAM_MAX <= len;
+    if (four)
       word |= (uint32_t)lower((uint8_t)text[at + GRAM_MAX - 1]) << 24;
-    for (uint32_t k = 0; k < gr->size_count; k++) {
-      uint32_t size = gr->sizes[k];
-      if (size > avail)
-        continue;
-      uint32_t gram = word & size_mask(size);
-      uint32_t h = bitmap_hash(gram);
-      if (!(gr->bitmap[size][h / 64] >> (h % 64) & 1))
-        continue;
-      if (try_slot(gr, text, len, at, gram, size, found, context))
-        return;
-    }
+    uint32_t bits = gr->filter[filter_hash(word)];
+    if (!bits)
+      continue;
+    if (bits & filter_bit(word, 3) &&
+        try_slot(gr, text, len, at, word & 0xffffffu, 3, found, context))
+      return;
+    if (four && bits & filter_bit(word, 4) && try_slot(gr, text, len, at, word, 4, found, context))
+      return;
   }
 }
 
 size_t grams_bytes(const Grams *gr) {
-  size_t bytes = gr->size_count * (((size_t)1 << BITMAP_BITS) / 8);
+  size_t bytes = gr->filter ? ((size_t)1 << FILTER_BITS) * sizeof(uint32_t) : 0;
+  for (size_t size = 1; size <= 2; size++)
+    bytes += gr->short_bits[size] ? 65536 / 8 : 0;
   bytes += (gr->slot_mask + 1) * sizeof(Slot) + gr->filed_count * sizeof(Filed);
   for (size_t i = 0; i < gr->filed_count; i++)
     bytes += gr->lens[gr->filed[i].literal] + 1 + sizeof(char *) + sizeof(uint32_t);

@@ -1,11 +1,12 @@
 /* Which of many literals occur in a text, ignoring ASCII case, found through rare grams: each
  * literal is filed under one gram of it (four bytes, or the whole literal when shorter), the one
- * that fewest literals share; a bitmap of the grams' hashes, small enough to stay in the cache,
- * says at each position of the text whether a filed gram may start there, and only then are the
- * literals filed under it compared. The prefilter runs it over every event: an Aho-Corasick
- * automaton of its 23,000 anchors is a 40 MB table in which a scan waits on a cache miss at
- * nearly every byte, where this takes a few independent loads per byte from 256 KB. A literal
- * whose every gram already has sixteen literals filed under it ("aaaaa" when "aaaa" is all it
+ * that fewest literals share; a filter small enough to stay in the cache (a word per hash of a
+ * gram's first three bytes, a bit in it for the fourth) says at each position of the text
+ * whether a filed gram may start there, and only then are the literals filed under it compared.
+ * The prefilter runs it over every event: an Aho-Corasick automaton of its 23,000 anchors is a
+ * 40 MB table in which a scan waits on a cache miss at nearly every byte, where this takes one
+ * load per byte from 256 KB, independent of the one before. A literal
+ * whose every gram already has 32 literals filed under it ("aaaaa" when "aaaa" is all it
  * holds) would make one position cost too many compares: such literals go to a small
  * Aho-Corasick automaton scanned as well, so a scan stays linear in the text whatever the
  * literals. */

@@ -130,8 +130,10 @@ static bool row_holds(const EvtxRows *rows, const EventFacts *f) {
     if (f->channel && (row->channel_len != f->channel_len ||
                        strncasecmp(f->channel, row->channel, f->channel_len) != 0))
       continue;
-    if (!f->has_event_id || row->id_count == 0)
+    if (row->id_count == 0)
       return true;
+    if (!f->has_event_id)
+      continue; /* the row names its event IDs: an event without one is not of them */
     for (size_t i = 0; i < row->id_count; i++)
       if (row->ids[i] == f->event_id)
         return true;

@@ -2,7 +2,9 @@
  * events it was written for (a file_delete rule is not a file_event rule, though both read
  * TargetFilename):
  *   - an EVTX-rendered Windows event: the product is windows (or unset), and the event's channel
- *     and event ID are those of the rule's category and service (data/windows/evtx_logsources.tsv);
+ *     and event ID are those of the rule's category and service (data/windows/evtx_logsources.tsv;
+ *     an event without an ID is of no category whose rows name IDs, as the queries written for
+ *     it test EventCode="1");
  *   - an ECS event (it has event.category): the product agrees with host.os.type, and the event
  *     holds the EQL category and conditions the mapping gives the logsource, exactly as the EQL
  *     the rule converts to would test them;

@@ -127,8 +127,14 @@ static void feed_prefilter(const char *text, size_t len, void *context) {
 /* Drops the candidates whose logsource the event's facts already rule out (a file_delete rule
  * for a Sysmon file creation), so that an event no rule is left for is not even parsed. */
 static size_t route(Stream *s, const JsonFacts *seen, size_t candidates) {
-  EventFacts facts = {seen->evtx,     seen->channel, seen->channel_len, seen->has_event_id,
-                      seen->event_id, seen->os_type, seen->os_type_len, seen->has_category};
+  EventFacts facts = {.evtx = seen->evtx,
+                      .channel = seen->channel,
+                      .channel_len = seen->channel_len,
+                      .has_event_id = seen->has_event_id,
+                      .event_id = seen->event_id,
+                      .os_type = seen->os_type,
+                      .os_type_len = seen->os_type_len,
+                      .has_category = seen->has_category}; /* no tree yet: no containers */
   size_t kept = 0;
   for (size_t c = 0; c < candidates; c++) {
     const Matcher *m = &s->rules[s->candidates[c]].matcher;
