@@ -23,6 +23,7 @@
 #include "emit/emit_common.h"
 #include "emit/spl_emit.h"
 #include "emit/spl_text.h"
+#include "ir/ir_build.h"
 
 typedef struct Writer {
   EmitCtx *ctx;
@@ -224,6 +225,20 @@ static void temporal(Writer *w, const char *window, const char *by, StrBuf *out)
   sb_free(&seen);
 }
 
+/* A temporal correlation of one rule: at each match of it, the rules seen within the timespan
+ * are that one, so it fires on every match when its condition holds for one rule (no condition:
+ * all rules, one), and never otherwise. Written as the event count it equals, which needs no
+ * tag (a single search has none). */
+static void single_temporal(Writer *w, const char *window, const char *by, StrBuf *out) {
+  if (!ir_correlation_meets(w->corr, 1)) {
+    refuse(w, "this temporal correlation of one rule never fires: its condition does not hold "
+              "for the one rule there is");
+    return;
+  }
+  sb_printf(out, "\n| streamstats %s count AS sigmac_count%s\n| where sigmac_count >= 1", window,
+            by);
+}
+
 static void ordered(Writer *w, const char *window, const char *by, StrBuf *out) {
   const IrCorrelation *c = w->corr;
   size_t last = c->rule_count - 1;
@@ -271,7 +286,10 @@ bool spl_correlation_search(EmitCtx *ctx, size_t index, StrBuf *out) {
     condition(&w, "sigmac_value_count", &text);
     break;
   case IR_CORR_TEMPORAL:
-    temporal(&w, window, sb_text(&by), &text);
+    if (c->rule_count == 1) /* its one rule seen within the timespan: each match of it */
+      single_temporal(&w, window, sb_text(&by), &text);
+    else
+      temporal(&w, window, sb_text(&by), &text);
     break;
   case IR_CORR_TEMPORAL_ORDERED:
     ordered(&w, window, sb_text(&by), &text);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "eval/timeline.h"
+#include "ir/ir_build.h"
 
 typedef struct Hit {
   const Event *const *events; /* the match's events (NULL entries for missing steps) */
@@ -140,37 +141,6 @@ static int by_group_then_time(const void *a, const void *b) {
 
 /* ---- conditions --------------------------------------------------------------------------------
  */
-
-static bool meets(const IrCorrelation *corr, double value) {
-  for (size_t t = 0; t < corr->threshold_count; t++) {
-    double n = corr->thresholds[t].number.value;
-    bool ok;
-    switch (corr->thresholds[t].op) {
-    case IR_CMP_GT:
-      ok = value > n;
-      break;
-    case IR_CMP_GTE:
-      ok = value >= n;
-      break;
-    case IR_CMP_LT:
-      ok = value < n;
-      break;
-    case IR_CMP_LTE:
-      ok = value <= n;
-      break;
-    case IR_CMP_EQ:
-      ok = value == n;
-      break;
-    case IR_CMP_NEQ:
-    default:
-      ok = value != n;
-      break;
-    }
-    if (!ok)
-      return false;
-  }
-  return true;
-}
 
 static int by_text(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -307,7 +277,7 @@ static bool temporal_holds(const Scan *s, const bool *present, bool *bad) {
     return v && !*bad;
   }
   if (s->corr->threshold_count)
-    return meets(s->corr, (double)distinct);
+    return ir_correlation_meets(s->corr, (double)distinct);
   return distinct == s->corr->rule_count;
 }
 
@@ -336,7 +306,7 @@ static void scan_aggregate(const Scan *s, const Hit *hits, size_t n) {
       j = i;
     while (j < n && hits[j].time - hits[i].time <= s->span)
       j++;
-    if (meets(s->corr, aggregate(s, &hits[i], j - i))) {
+    if (ir_correlation_meets(s->corr, aggregate(s, &hits[i], j - i))) {
       for (size_t k = i; k < j; k++)
         window[k - i] = &hits[k];
       emit(s, window, j - i);

@@ -229,3 +229,34 @@ bool ir_plain_number(const char *text) {
   }
   return digits && *rest == '\0';
 }
+
+bool ir_correlation_meets(const IrCorrelation *corr, double value) {
+  for (size_t t = 0; t < corr->threshold_count; t++) {
+    double n = corr->thresholds[t].number.value;
+    bool ok;
+    switch (corr->thresholds[t].op) {
+    case IR_CMP_GT:
+      ok = value > n;
+      break;
+    case IR_CMP_GTE:
+      ok = value >= n;
+      break;
+    case IR_CMP_LT:
+      ok = value < n;
+      break;
+    case IR_CMP_LTE:
+      ok = value <= n;
+      break;
+    case IR_CMP_EQ:
+      ok = value == n;
+      break;
+    case IR_CMP_NEQ:
+    default:
+      ok = value != n;
+      break;
+    }
+    if (!ok)
+      return false;
+  }
+  return true;
+}

@@ -49,6 +49,9 @@ void ir_ruleset_push(Arena *arena, IrRuleSet *set, IrRule *rule);
  * is. */
 bool ir_plain_number(const char *text);
 
+/* Whether value meets every threshold of a correlation's condition (none: true). */
+bool ir_correlation_meets(const IrCorrelation *corr, double value);
+
 /* A detection rule of one event query (a parsed KQL or SPL query): where, written at span of src,
  * the index-th of its file; its fields named in taxonomy ("ecs", "splunk"). */
 IrRule *ir_event_rule(Arena *arena, IrLanguage origin, const Source *src, Span span, size_t index,
