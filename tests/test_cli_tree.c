@@ -160,7 +160,8 @@ Test(tree, output_tree_refuses_collisions_and_overwriting_inputs) {
   remove_tree(dir);
 }
 
-/* The summary closes runs over several files; one file's run keeps its output alone. */
+/* The summary closes runs over several files; one file's run keeps its output alone, and a run a
+ * usage or I/O error stopped (exit 2) has said so and counts nothing. */
 Test(tree, summary_line_after_runs_over_many_files) {
   static const char *const cases[][2] = {
       {"-t eql golden/cli/tree",
@@ -169,6 +170,8 @@ Test(tree, summary_line_after_runs_over_many_files) {
        "sigmac: 2 files, 1 rule converted, 1 refused, 1 error, 0 warnings (T s)\n"},
       {"-t eql -q golden/cli/tree", ""},
       {"-t eql golden/cli/tree/b.yml", ""},
+      {"-t eql golden/cli/tree golden/cli/missing.yml",
+       "sigmac: cannot open 'golden/cli/missing.yml': No such file or directory\n"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char command[512], *out;

@@ -466,7 +466,8 @@ int main(int argc, char **argv) {
     fputs(output, opts.lint && !report ? stderr : stdout);
   }
   free(output);
-  print_summary(session, &opts, &paths, &state);
+  if (status != 2) /* a usage or I/O error stopped the run: said above, counts would mislead */
+    print_summary(session, &opts, &paths, &state);
   free(state.read_ok);
   sigmac_session_free(session);
   cli_free_paths(&paths);
