@@ -128,11 +128,17 @@ static const char *map_field(Pass *p, const IrPredicate *pred) {
   return mapped ? mapped : field;
 }
 
-static void number_to_string(Arena *arena, IrValue *value) {
-  const IrNumber *n = &value->number;
-  const char *text = n->is_integer ? arena_printf(arena, "%lld", n->integer) : n->text;
-  value->kind = IR_VALUE_STRING;
-  value->string = ir_string_literal(arena, text, strlen(text));
+/* A number the data holds as text: the text an event's string must be to equal it, as Sigma
+ * compares them (an integer's digits; otherwise the text as written, without a leading '+'), and
+ * compared exactly when letters make case matter ("-.INF" is not "-.inf"). */
+static void number_to_string(Arena *arena, IrPredicate *pred) {
+  const IrNumber *n = &pred->value.number;
+  const char *text =
+      n->is_integer ? arena_printf(arena, "%lld", n->integer) : n->text + (n->text[0] == '+');
+  for (const char *c = text; *c; c++)
+    pred->cased = pred->cased || (*c | 0x20) >= 'a';
+  pred->value.kind = IR_VALUE_STRING;
+  pred->value.string = ir_string_literal(arena, text, strlen(text));
 }
 
 /* value_maps: a value equal (case-insensitively) to a 'from' becomes its 'to'. */
@@ -177,7 +183,7 @@ static void map_keyword(Pass *p, IrPredicate *pred) {
     return;
   pred->field = p->mapping->keyword_field;
   if (pred->value.kind == IR_VALUE_NUMBER)
-    number_to_string(p->arena, &pred->value);
+    number_to_string(p->arena, pred);
   if (pred->value.kind != IR_VALUE_STRING)
     return;
   /* a keyword is found anywhere in the text, wildcards or not: wrap the pattern in '*' */
@@ -210,7 +216,7 @@ static void map_predicate(Pass *p, IrPredicate *pred) {
   bool stringly = listed(&p->mapping->string_products, p->rule->logsource.product);
   if (stringly && pred->match == IR_MATCH_EQUALS && pred->value.kind == IR_VALUE_NUMBER &&
       !listed(&p->mapping->keep_numbers, pred->field))
-    number_to_string(p->arena, &pred->value);
+    number_to_string(p->arena, pred);
   rewrite_value(p, pred);
 }
 
