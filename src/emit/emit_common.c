@@ -3,6 +3,7 @@
 
 #include "base/cidr.h"
 #include "base/utf8.h"
+#include "ir/ir_build.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -116,11 +117,7 @@ bool emit_number_text(StrBuf *out, const IrNumber *n) {
     return true;
   }
   char text[64];
-  for (int precision = 1; precision <= 17; precision++) {
-    snprintf(text, sizeof text, "%.*g", precision, n->value);
-    if (strtod(text, NULL) == n->value)
-      break;
-  }
+  ir_shortest_real(text, sizeof text, n->value);
   sb_puts(out, text);
   return true;
 }

@@ -123,11 +123,7 @@ static bool written_as_shown(const IrNumber *n, char shown[64]) {
     snprintf(shown, 64, "%.0f", n->value); /* an integer's digits, never 1e+01 */
     return strcmp(t, shown) == 0;
   }
-  for (int precision = 1; precision <= 17; precision++) {
-    snprintf(shown, 64, "%.*g", precision, n->value);
-    if (strtod(shown, NULL) == n->value)
-      break;
-  }
+  ir_shortest_real(shown, 64, n->value);
   return strcmp(t, shown) == 0;
 }
 

@@ -70,82 +70,85 @@ static size_t slot_hash(uint64_t key, size_t mask) {
 
 /* ---- choosing each literal's gram --------------------------------------------------------- */
 
-/* How many literals hold each four-byte gram, counted once per literal. */
-typedef struct GramCounts {
-  uint32_t *grams, *counts, *last; /* last: the literal that counted the gram last, plus one */
-  size_t mask;
-} GramCounts;
-
-static uint32_t *gram_count(GramCounts *g, uint32_t gram) {
-  size_t i = slot_hash(gram, g->mask);
-  while (g->counts[i] && g->grams[i] != gram)
-    i = (i + 1) & g->mask;
-  g->grams[i] = gram;
-  return &g->counts[i];
+/* A power of two at least twice n: an open-addressing table stays at most half full. */
+static size_t table_capacity(size_t n) {
+  size_t capacity = 64;
+  while (capacity < 2 * n)
+    capacity *= 2;
+  return capacity;
 }
 
-static void count_grams(Arena *scratch, GramCounts *g, char *const *literals, const uint32_t *lens,
+/* A count per slot key (never 0), by open addressing: how many literals hold each four-byte
+ * gram, and how many are filed under each gram so far. */
+typedef struct Counts {
+  uint64_t *keys;
+  uint32_t *counts;
+  uint32_t *last; /* the literal that counted a key last, plus one: each counts once */
+  size_t mask;
+} Counts;
+
+static void counts_init(Counts *c, Arena *scratch, size_t keys) {
+  size_t capacity = table_capacity(keys);
+  c->mask = capacity - 1;
+  c->keys = arena_array(scratch, capacity, sizeof(uint64_t));
+  c->counts = arena_array(scratch, capacity, sizeof(uint32_t));
+  c->last = arena_array(scratch, capacity, sizeof(uint32_t));
+}
+
+/* The entry of key: its own, or the empty one it would take. */
+static size_t counts_at(const Counts *c, uint64_t key) {
+  size_t i = slot_hash(key, c->mask);
+  while (c->keys[i] && c->keys[i] != key)
+    i = (i + 1) & c->mask;
+  return i;
+}
+
+static uint32_t count_of(const Counts *c, uint64_t key) {
+  size_t i = counts_at(c, key);
+  return c->keys[i] ? c->counts[i] : 0;
+}
+
+static void count_for(Counts *c, uint64_t key, size_t literal) {
+  size_t i = counts_at(c, key);
+  c->keys[i] = key;
+  if (c->last[i] != literal + 1) {
+    c->last[i] = (uint32_t)literal + 1;
+    c->counts[i]++;
+  }
+}
+
+/* How many literals hold each four-byte gram. */
+static void count_grams(Arena *scratch, Counts *held, char *const *literals, const uint32_t *lens,
                         size_t count) {
   size_t total = 0;
   for (size_t i = 0; i < count; i++)
     total += lens[i] > GRAM_MAX ? lens[i] - GRAM_MAX + 1 : 0;
-  size_t capacity = 64;
-  while (capacity < 2 * total)
-    capacity *= 2;
-  g->mask = capacity - 1;
-  g->grams = arena_array(scratch, capacity, sizeof(uint32_t));
-  g->counts = arena_array(scratch, capacity, sizeof(uint32_t));
-  g->last = arena_array(scratch, capacity, sizeof(uint32_t));
+  counts_init(held, scratch, total);
   for (size_t i = 0; i < count; i++)
-    for (size_t p = 0; lens[i] > GRAM_MAX && p + GRAM_MAX <= lens[i]; p++) {
-      uint32_t *n = gram_count(g, word_at(literals[i] + p, GRAM_MAX));
-      uint32_t *last = &g->last[n - g->counts];
-      if (*last != i + 1) { /* once per literal */
-        *last = (uint32_t)i + 1;
-        ++*n;
-      }
-    }
-}
-
-/* How many literals are filed under each gram (of any size) so far. */
-typedef struct Loads {
-  uint64_t *keys;
-  uint32_t *counts;
-  size_t mask;
-} Loads;
-
-/* The load of key's slot; entered in the table only when add (a literal filed under it), so
- * that the table holds at most one key per literal. */
-static uint32_t load_of(Loads *l, uint64_t key, bool add) {
-  size_t i = slot_hash(key, l->mask);
-  while (l->keys[i] && l->keys[i] != key)
-    i = (i + 1) & l->mask;
-  if (add) {
-    l->keys[i] = key;
-    l->counts[i]++;
-  }
-  return l->keys[i] ? l->counts[i] : 0;
+    for (size_t p = 0; lens[i] > GRAM_MAX && p + GRAM_MAX <= lens[i]; p++)
+      count_for(held, slot_key(word_at(literals[i] + p, GRAM_MAX), GRAM_MAX), i);
 }
 
 /* The gram literal is filed under: of those whose slot has room, the one fewest literals hold
  * (the last on a tie: literals end with what tells them apart more often than they begin with
  * it, "\\cmd.exe"). False when every slot it could go to is full. */
-static bool choose_gram(GramCounts *g, Loads *loads, const char *literal, uint32_t len,
+static bool choose_gram(const Counts *held, Counts *filed, const Grams *gr, size_t literal,
                         uint32_t *offset, uint64_t *key) {
-  uint32_t size = len < GRAM_MAX ? len : GRAM_MAX, best_count = UINT32_MAX;
+  uint32_t len = gr->lens[literal], size = len < GRAM_MAX ? len : GRAM_MAX;
+  uint32_t best_count = UINT32_MAX;
   bool found = false;
   for (uint32_t p = 0; p + size <= len; p++) {
-    uint32_t gram = word_at(literal + p, size);
-    uint32_t n = len > GRAM_MAX ? *gram_count(g, gram) : 0;
-    if (n > best_count || load_of(loads, slot_key(gram, size), false) >= SLOT_MAX)
+    uint64_t at = slot_key(word_at(gr->literals[literal] + p, size), size);
+    uint32_t n = len > GRAM_MAX ? count_of(held, at) : 0;
+    if (n > best_count || count_of(filed, at) >= SLOT_MAX)
       continue;
     best_count = n;
     *offset = p;
-    *key = slot_key(gram, size);
+    *key = at;
     found = true;
   }
   if (found)
-    load_of(loads, *key, true);
+    count_for(filed, *key, literal);
   return found;
 }
 
@@ -211,11 +214,8 @@ static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
 
 /* The slots of entries[0..n), sorted by key: one per distinct gram. */
 static void file_entries(Grams *gr, Arena *arena, const Entry *entries, size_t n) {
-  size_t capacity = 64;
-  while (capacity < 2 * n)
-    capacity *= 2;
-  gr->slot_mask = capacity - 1;
-  gr->slots = arena_array(arena, capacity, sizeof(Slot));
+  gr->slot_mask = table_capacity(n) - 1;
+  gr->slots = arena_array(arena, gr->slot_mask + 1, sizeof(Slot));
   gr->filed = arena_array(arena, n + 1, sizeof(Filed));
   gr->filed_count = n;
   for (size_t i = 0; i < n; i++) {
@@ -260,23 +260,18 @@ Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens
   gr->same_next = arena_array(arena, count + 1, sizeof(int32_t));
   bool *first = arena_array(&scratch, count + 1, sizeof(bool));
   chain_same(gr, &scratch, count, first);
-  GramCounts counts;
-  count_grams(&scratch, &counts, gr->literals, gr->lens, count);
-  size_t capacity = 64;
-  while (capacity < 2 * count)
-    capacity *= 2;
-  Loads loads = {NULL, NULL, capacity - 1};
-  loads.keys = arena_array(&scratch, loads.mask + 1, sizeof(uint64_t));
-  loads.counts = arena_array(&scratch, loads.mask + 1, sizeof(uint32_t));
+  Counts held, filed;
+  count_grams(&scratch, &held, gr->literals, gr->lens, count);
+  counts_init(&filed, &scratch, count);
   Entry *entries = arena_array(&scratch, count + 1, sizeof(Entry));
   uint32_t *overflow = arena_array(&scratch, count + 1, sizeof(uint32_t));
   size_t n = 0, overflow_count = 0;
   for (size_t i = 0; i < count; i++) {
-    uint32_t offset, len = gr->lens[i];
+    uint32_t offset;
     uint64_t key;
-    if (len == 0 || !first[i])
+    if (gr->lens[i] == 0 || !first[i])
       continue;
-    if (!choose_gram(&counts, &loads, gr->literals[i], len, &offset, &key)) {
+    if (!choose_gram(&held, &filed, gr, i, &offset, &key)) {
       overflow[overflow_count++] = (uint32_t)i;
       continue;
     }
@@ -319,6 +314,15 @@ static bool same_folded(const char *text, const char *folded, size_t len) {
   return true;
 }
 
+/* Reports every literal of first's text, ending at end; true when found asked to stop. */
+static bool report(const Grams *gr, uint32_t first, size_t end,
+                   bool (*found)(uint32_t, size_t, void *), void *context) {
+  for (int32_t id = (int32_t)first; id >= 0; id = gr->same_next[id])
+    if (found((uint32_t)id, end, context))
+      return true;
+  return false;
+}
+
 /* The literals filed under the gram of size at text[at]: each that occurs there is reported. */
 static bool try_slot(const Grams *gr, const char *text, size_t len, size_t at, uint32_t gram,
                      uint32_t size, bool (*found)(uint32_t, size_t, void *), void *context) {
@@ -333,11 +337,9 @@ static bool try_slot(const Grams *gr, const char *text, size_t len, size_t at, u
     if (at < f->offset || at - f->offset + lit_len > len)
       continue;
     size_t start = at - f->offset;
-    if (!same_folded(text + start, gr->literals[f->literal], lit_len))
-      continue;
-    for (int32_t id = (int32_t)f->literal; id >= 0; id = gr->same_next[id])
-      if (found((uint32_t)id, start + lit_len, context))
-        return true;
+    if (same_folded(text + start, gr->literals[f->literal], lit_len) &&
+        report(gr, f->literal, start + lit_len, found, context))
+      return true;
   }
   return false;
 }
@@ -352,11 +354,8 @@ typedef struct Relay {
 
 static bool relay(uint32_t id, size_t end, void *context) {
   Relay *r = context;
-  for (int32_t lit = (int32_t)r->grams->overflow_literal[id]; lit >= 0;
-       lit = r->grams->same_next[lit])
-    if (r->found((uint32_t)lit, end, r->context))
-      return r->stopped = true;
-  return false;
+  r->stopped = report(r->grams, r->grams->overflow_literal[id], end, r->found, r->context);
+  return r->stopped;
 }
 
 /* Literals of one and two bytes, found bit by bit; true when found asked to stop. */

@@ -186,15 +186,14 @@ static bool stepped_onto(const char *text, size_t len, size_t at) {
   return i == at;
 }
 
-/* The first offset from 'from' on, stepped onto as the glob steps, where lit occurs; len + 1 if
- * none. Offsets whose byte cannot start lit are stepped over without comparing the rest. */
-static size_t find_literal(const IrSegment *lit, const char *text, size_t len, size_t from,
-                           bool cased) {
+/* Whether lit occurs at an offset the glob steps onto; offsets whose byte cannot start lit are
+ * stepped over without comparing the rest. */
+static bool holds_literal(const IrSegment *lit, const char *text, size_t len, bool cased) {
   char first = fold(lit->text[0], cased);
-  for (size_t at = from; at + lit->len <= len; at += char_width(text + at, len - at))
+  for (size_t at = 0; at + lit->len <= len; at += char_width(text + at, len - at))
     if (fold(text[at], cased) == first && literal_at(lit, text, len, at, cased))
-      return at;
-  return len + 1;
+      return true;
+  return false;
 }
 
 /* The common shapes of Sigma values, decided without backtracking: "lit", "lit*", "*lit" and
@@ -216,7 +215,7 @@ static bool match_shape(const IrString *p, const char *text, size_t len, bool ca
     *matched = len >= lit->len && literal_at(lit, text, len, len - lit->len, cased) &&
                stepped_onto(text, len, len - lit->len);
   else
-    *matched = find_literal(lit, text, len, 0, cased) <= len;
+    *matched = holds_literal(lit, text, len, cased);
   return true;
 }
 
@@ -270,11 +269,7 @@ static bool value_text(const json_t *v, char *buf, size_t size, const char **tex
     *text = buf;
     return true;
   case JSON_REAL: /* the shortest text that reads back as the number: 2.2, not 2.2000000000000002 */
-    for (int precision = 1; precision <= 17; precision++) {
-      *len = (size_t)snprintf(buf, size, "%.*g", precision, json_real_value(v));
-      if (strtod(buf, NULL) == json_real_value(v))
-        break;
-    }
+    *len = ir_shortest_real(buf, size, json_real_value(v));
     *text = buf;
     return true;
   case JSON_TRUE:

@@ -1,6 +1,8 @@
 /* IR constructors, string patterns and the names of the IR's enums. */
 #include "ir/ir_build.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define NAME_FUNCTION(function, type, TABLE)                                                       \
@@ -228,6 +230,16 @@ bool ir_plain_number(const char *text) {
     rest += fraction ? 1 + fraction : 0;
   }
   return digits && *rest == '\0';
+}
+
+size_t ir_shortest_real(char *out, size_t size, double value) {
+  int len = 0;
+  for (int precision = 1; precision <= 17; precision++) {
+    len = snprintf(out, size, "%.*g", precision, value);
+    if (strtod(out, NULL) == value)
+      break;
+  }
+  return len > 0 ? (size_t)len : 0;
 }
 
 bool ir_correlation_meets(const IrCorrelation *corr, double value) {

@@ -49,6 +49,10 @@ void ir_ruleset_push(Arena *arena, IrRuleSet *set, IrRule *rule);
  * is. */
 bool ir_plain_number(const char *text);
 
+/* The shortest "%g" text that reads back as value (2.2, not 2.2000000000000002), into out[size]
+ * (32 bytes hold any); returns its length. */
+size_t ir_shortest_real(char *out, size_t size, double value);
+
 /* Whether value meets every threshold of a correlation's condition (none: true). */
 bool ir_correlation_meets(const IrCorrelation *corr, double value);
 
