@@ -209,3 +209,20 @@ bool emit_mapped(const EmitCtx *ctx, const IrRule *mapped, const char *id) {
               "%s (a strict mapping writes only what its tables name)", mapped->unmappable);
   return false;
 }
+
+bool emit_number_as_shown(const IrNumber *n, char shown[64]) {
+  snprintf(shown, 64, "%s", n->text ? n->text : "");
+  if (n->is_integer)
+    return true;
+  const char *t = n->text ? n->text : "";
+  t += t[0] == '+';
+  size_t sign = t[0] == '-';
+  if (t[sign] && strspn(t + sign, "0123456789") == strlen(t + sign))
+    return true; /* an integer past 64 bits: compared digit by digit everywhere */
+  if (n->value == floor(n->value) && fabs(n->value) < 9007199254740992.0) {
+    snprintf(shown, 64, "%.0f", n->value); /* an integer's digits, never 1e+01 */
+    return strcmp(t, shown) == 0;
+  }
+  ir_shortest_real(shown, 64, n->value);
+  return strcmp(t, shown) == 0;
+}

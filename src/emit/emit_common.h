@@ -44,6 +44,12 @@ bool emit_octet_prefix_network(const char *prefix, size_t len, StrBuf *out);
  * the shortest form that reads back; false for infinities and NaN, which have no literal. */
 bool emit_number_text(StrBuf *out, const IrNumber *n);
 
+/* Whether an event holding the number n shows it as n is written, the form it shows into shown.
+ * Where a number is compared as text (SPL, which has no number type; a string field in EQL or
+ * KQL), "10.0" matches only that text, not an event's 10 the rule's 10.0 equals: such a number
+ * cannot be written there. */
+bool emit_number_as_shown(const IrNumber *n, char shown[64]);
+
 /* The operands of an 'and' (or an 'or') with nested ones of the same kind spliced in: 'and' and
  * 'or' are associative, and text printed from a flat list reads back flat. */
 typedef struct EmitOperands {

@@ -247,7 +247,14 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
     return FORM_WHOLE;
   }
   Form form = FORM_WHOLE;
-  if (pred->match == IR_MATCH_EQUALS && on_string) { /* Sigma numbers compare as strings */
+  char shown[64];
+  if (pred->match == IR_MATCH_EQUALS && on_string &&
+      !emit_number_as_shown(&pred->value.number, shown)) {
+    refuse(p, pred, "eql-refused-type",
+           "'%s' holds text: %s would match only that text, not an event's number %s, which "
+           "the rule's number equals; write it as %s",
+           pred->field, pred->value.number.text, shown, shown);
+  } else if (pred->match == IR_MATCH_EQUALS && on_string) { /* Sigma numbers compare as text */
     eql_string(value, sb_text(&number), number.len);
     form = FORM_COLON;
   } else if (pred->match == IR_MATCH_EQUALS) {

@@ -201,8 +201,16 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
     return FORM_WHOLE;
   }
   Form form = FORM_WHOLE;
-  if (pred->match == IR_MATCH_EQUALS) {
-    if (on_string || (fam == ECS_STRING && p->rule->origin == IR_LANG_SIGMA))
+  char shown[64];
+  bool as_text = on_string || (fam == ECS_STRING && p->rule->origin == IR_LANG_SIGMA);
+  if (pred->match == IR_MATCH_EQUALS && as_text &&
+      !emit_number_as_shown(&pred->value.number, shown)) {
+    refuse(p, pred, "kql-refused-type",
+           "'%s' holds text: %s would match only that text, not an event's number %s, which "
+           "the rule's number equals; write it as %s",
+           pred->field, pred->value.number.text, shown, shown);
+  } else if (pred->match == IR_MATCH_EQUALS) {
+    if (as_text)
       kql_quoted(value, sb_text(&number), number.len); /* Sigma numbers compare as strings */
     else
       sb_puts(value, sb_text(&number));

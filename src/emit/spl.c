@@ -107,26 +107,6 @@ static Way keyword_way(const Printer *p, const IrPredicate *pred) {
   return error == SPL_VALUE_OK ? WAY_SEARCH : WAY_NONE;
 }
 
-/* Whether an event holding the number n shows it as n is written. Splunk has no number type:
- * EventCode=10.0 compares the text "10.0", which an event's 10 does not show (sigmac's events
- * show a real as its shortest text), where the rule's 10.0 equals that 10. */
-static bool written_as_shown(const IrNumber *n, char shown[64]) {
-  snprintf(shown, 64, "%s", n->text ? n->text : "");
-  if (n->is_integer)
-    return true;
-  const char *t = n->text ? n->text : "";
-  t += t[0] == '+';
-  size_t sign = t[0] == '-';
-  if (t[sign] && strspn(t + sign, "0123456789") == strlen(t + sign))
-    return true; /* an integer past 64 bits: compared digit by digit everywhere */
-  if (n->value == floor(n->value) && fabs(n->value) < 9007199254740992.0) {
-    snprintf(shown, 64, "%.0f", n->value); /* an integer's digits, never 1e+01 */
-    return strcmp(t, shown) == 0;
-  }
-  ir_shortest_real(shown, 64, n->value);
-  return strcmp(t, shown) == 0;
-}
-
 static Way way_of(const Printer *p, const IrPredicate *pred) {
   if (pred->time_part != IR_TIME_NONE || pred->match == IR_MATCH_EXPR ||
       pred->match == IR_MATCH_FIELDREF)
@@ -140,7 +120,8 @@ static Way way_of(const Printer *p, const IrPredicate *pred) {
     bool ok = emit_number_text(&probe, &pred->value.number);
     sb_free(&probe);
     char shown[64];
-    if (!ok || (pred->match == IR_MATCH_EQUALS && !written_as_shown(&pred->value.number, shown)))
+    if (!ok ||
+        (pred->match == IR_MATCH_EQUALS && !emit_number_as_shown(&pred->value.number, shown)))
       return WAY_NONE;
   }
   if (!string_match(pred->match) || pred->value.kind != IR_VALUE_STRING)
@@ -186,7 +167,7 @@ static void refuse_pred(Printer *p, const IrPredicate *pred, bool pipe_possible)
            pred->field ? pred->field : "");
   } else if (pred->value.kind == IR_VALUE_NUMBER && isfinite(pred->value.number.value)) {
     char shown[64];
-    written_as_shown(&pred->value.number, shown);
+    emit_number_as_shown(&pred->value.number, shown);
     refuse(p, pred, "spl-refused-value",
            "SPL has no number type: %s would match only that text, not an event's number %s, "
            "which the rule's number equals; write it as %s",
