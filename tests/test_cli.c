@@ -312,6 +312,31 @@ Test(cli, test_tries_sigma_rules_on_their_logsource_only) {
   free(out);
 }
 
+/* The prefilter looks for a field test's anchors in the values of keys rules read, and for a
+ * keyword search's in every value. */
+Test(cli, test_keyword_rules_read_values_no_field_names) {
+  char *out;
+  cr_assert_eq(run("test --events golden/eval/keywords.ndjson --expect "
+                   "golden/eval/keywords.expect.yml golden/eval/keywords.yml",
+                   &out),
+               0, "%s", out);
+  cr_assert(strstr(out, "\n2 rules as expected, 0 differ\n"), "%s", out);
+  free(out);
+}
+
+Test(cli, test_expectations_name_rules_as_listed) {
+  char *out;
+  cr_assert_eq(run("test --events golden/eval/keywords.ndjson --expect golden/cli/by_title.yml "
+                   "golden/eval/keywords.yml",
+                   &out),
+               1, "%s", out);
+  cr_assert(strstr(out, "golden/cli/by_title.yml:3:3: error: no rule 'Mimikatz Image' was run (a "
+                        "Sigma rule is listed by its name, else its id, else its title; an EQL "
+                        "rule by its file name) [expect-no-rule]\n"),
+            "%s", out);
+  free(out);
+}
+
 /* A JSON writer may escape any character (\u0063 for 'c'): the streamed line's text then does
  * not show the rule's literal, and the prefilter must not skip it. */
 Test(cli, test_streaming_reads_lines_with_unusual_escapes) {

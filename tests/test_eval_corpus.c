@@ -106,6 +106,17 @@ static int append_event(const char *path, const struct stat *info, int type, str
   return 0;
 }
 
+static SigmacSession *streamed, *loaded;
+
+static int add_rule(const char *path, const struct stat *st, int kind, struct FTW *ftw) {
+  (void)st, (void)ftw;
+  if (kind == FTW_F && strstr(path, ".yml")) {
+    sigmac_add_file(streamed, path);
+    sigmac_add_file(loaded, path);
+  }
+  return 0;
+}
+
 Test(eval_corpus, streaming_gives_what_loading_gives, .timeout = 300) {
   const char *corpus = test_corpus_dir();
   if (!corpus)
@@ -122,22 +133,13 @@ Test(eval_corpus, streaming_gives_what_loading_gives, .timeout = 300) {
   cr_assert_eq(nftw(dir, append_event, 16, FTW_PHYS), 0);
   fclose(compact_out);
   cr_assert_eq(link(stream_path, loaded_path), 0); /* same bytes, read whole: not a stream */
-  /* every Windows process-creation rule: many anchors, regexes and negations among them */
+  /* every Windows rule: many anchors, regexes, negations and keyword searches among them */
   char rules_dir[4096];
-  snprintf(rules_dir, sizeof rules_dir, "%s/sigma/rules/windows/process_creation", corpus);
-  SigmacSession *a = sigmac_session_new(), *b = sigmac_session_new();
+  snprintf(rules_dir, sizeof rules_dir, "%s/sigma/rules/windows", corpus);
+  streamed = sigmac_session_new(), loaded = sigmac_session_new();
+  SigmacSession *a = streamed, *b = loaded;
   char *out_a = NULL, *out_b = NULL;
-  DIR *d = opendir(rules_dir);
-  cr_assert(d);
-  for (struct dirent *entry; (entry = readdir(d));) {
-    char rule[8192];
-    snprintf(rule, sizeof rule, "%s/%s", rules_dir, entry->d_name);
-    if (strstr(entry->d_name, ".yml")) {
-      sigmac_add_file(a, rule);
-      sigmac_add_file(b, rule);
-    }
-  }
-  closedir(d);
+  cr_assert_eq(nftw(rules_dir, add_rule, 16, FTW_PHYS), 0);
   cr_assert(sigmac_add_events(a, stream_path));
   cr_assert(sigmac_add_events(b, loaded_path));
   sigmac_finish(a);

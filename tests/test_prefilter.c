@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "base/json_plain.h"
 #include "eval/aho.h"
 #include "eval/grams.h"
 #include "eval/json_check.h"
@@ -180,6 +181,33 @@ Test(prefilter, json_check_agrees_with_jansson) {
   cr_assert_not(json_check(deep, 2 * JSON_CHECK_DEPTH + 2, &is_object, NULL, NULL), "too deep");
 }
 
+/* The eight-bytes-at-a-time run of plain string bytes against the byte-by-byte definition: every
+ * start and length over texts where each special byte ('"', '\\', controls, bytes past 0x7f)
+ * sits at every place of a word, among neighbours that set and clear the borrows the word tests
+ * depend on (0x00, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xff, the bytes around '"' and '\\'). */
+Test(prefilter, plain_runs_stop_at_the_first_special_byte) {
+  static const unsigned char bytes[] = {0x00, 0x01, 0x1f, 0x20, 0x21, '!',  '"',  '#',  '[',
+                                        '\\', ']',  'a',  'Z',  0x7e, 0x7f, 0x80, 0xc3, 0xff};
+  uint32_t seed = 7;
+  char text[40];
+  for (int round = 0; round < 20000; round++) {
+    for (size_t i = 0; i < sizeof text; i++) {
+      seed = seed * 1103515245u + 12345u;
+      /* mostly plain letters, so that runs are long enough to span words */
+      text[i] = (seed >> 16) % 4 ? (char)('a' + (seed >> 20) % 26)
+                                 : (char)bytes[(seed >> 18) % sizeof bytes];
+    }
+    for (size_t start = 0; start < 9; start++)
+      for (size_t n = 0; start + n <= sizeof text; n++) {
+        size_t expected = 0;
+        while (expected < n && !json_special((unsigned char)text[start + expected]))
+          expected++;
+        cr_assert_eq(json_plain_run(text + start, n), expected, "round %d start %zu n %zu", round,
+                     start, n);
+      }
+  }
+}
+
 Test(prefilter, json_check_notes_the_facts_that_route_an_event) {
   JsonFacts f;
   bool is_object;
@@ -199,6 +227,88 @@ Test(prefilter, json_check_notes_the_facts_that_route_an_event) {
   cr_assert(f.evtx && !f.channel && !f.has_event_id, "escaped or nested values are not guessed");
 }
 
+/* The values json_check hands on, each with whether a lean tree keeps it: "value+" or
+ * "value-". */
+typedef struct Seen {
+  char text[512];
+} Seen;
+
+static void seen_value(const char *text, size_t len, bool kept, void *context) {
+  Seen *seen = context;
+  size_t used = strlen(seen->text);
+  snprintf(seen->text + used, sizeof seen->text - used, "%s%.*s%c", used ? " " : "", (int)len, text,
+           kept ? '+' : '-');
+}
+
+static bool read_keys(const char *key, size_t len, void *context) {
+  (void)context;
+  static const char *const read[] = {"Event", "EventData", "Image", "UserData", "tags", "n"};
+  for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
+    if (strlen(read[i]) == len && memcmp(read[i], key, len) == 0)
+      return true;
+  return false;
+}
+
+Test(prefilter, json_check_says_which_values_a_lean_tree_keeps) {
+  const char *event =
+      "{\"Event\": {\"System\": {\"Image\": \"a\"}, \"EventData\": {\"Image\": \"b\", "
+      "\"Other\": \"c\", \"n\": 7}, \"UserData\": {\"Any\": {\"x\": \"d\"}}}, "
+      "\"tags\": [\"e\", {\"deep\": \"f\"}], \"Im\\u0061ge\": {\"z\": \"g\"}, \"x\": [\"h\"]}";
+  Seen seen = {{0}};
+  JsonValueSink sink = {seen_value, read_keys, &seen};
+  bool is_object;
+  cr_assert(json_check(event, strlen(event), &is_object, NULL, &sink));
+  /* System is no key of the rules: its Image is left out, as lean_parse leaves it; below
+   * UserData and in a kept array everything is kept; a key with an escape counts as kept */
+  cr_assert_str_eq(seen.text, "a- b+ c- 7+ d+ e+ f+ g+ h-");
+  Seen all = {{0}};
+  JsonValueSink every = {seen_value, NULL, &all};
+  cr_assert(json_check(event, strlen(event), &is_object, NULL, &every));
+  cr_assert_str_eq(all.text, "a+ b+ c+ 7+ d+ e+ f+ g+ h+", "no key filter: every value is kept");
+}
+
+/* The rules of a YAML text, count of them, compiled in a new session (the caller frees it). */
+static const IrRuleSet *compiled(SigmacSession **session, const char *yaml, size_t count) {
+  *session = sigmac_session_new();
+  cr_assert(sigmac_add_text(*session, "rules.yml", yaml, strlen(yaml)), "%s", yaml);
+  const IrRuleSet *set = sigmac_rules(*session);
+  cr_assert_eq(set->count, count, "%s", yaml);
+  return set;
+}
+
+/* A value no rule's field reads is searched for the anchors of rules that read every value
+ * (Sigma keywords) alone. */
+Test(prefilter, unread_values_are_searched_for_keyword_anchors_only) {
+  static const char keyword_rules[] =
+      "title: field\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {Image|contains: 'mimikatz'}\n  condition: sel\n---\n"
+      "title: keyword\nlogsource: {product: windows}\n"
+      "detection:\n  kw: ['sekurlsa']\n  condition: kw\n";
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, keyword_rules, 2);
+  Arena arena;
+  arena_init(&arena);
+  bool whole_event[] = {false, true};
+  Prefilter *pf =
+      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, whole_event);
+  uint32_t out[2];
+  const char *both = "mimikatz sekurlsa::logonpasswords";
+  prefilter_begin(pf);
+  prefilter_feed(pf, both, strlen(both), false);
+  cr_assert_eq(prefilter_end(pf, out), 1, "only the keyword rule reads an unread value");
+  cr_assert_eq(out[0], 1);
+  prefilter_begin(pf);
+  prefilter_feed(pf, both, strlen(both), true);
+  cr_assert_eq(prefilter_end(pf, out), 2);
+  Prefilter *plain =
+      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL);
+  prefilter_begin(plain);
+  prefilter_feed(plain, both, strlen(both), false);
+  cr_assert_eq(prefilter_end(plain, out), 0, "no rule said to read every value");
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 static const char rules[] =
     "title: a\nlogsource: {product: windows, category: process_creation}\n"
     "detection:\n  img: {Image|endswith: '\\certutil.exe'}\n"
@@ -214,12 +324,12 @@ static size_t candidates(Prefilter *pf, const char *event, uint32_t *out) {
 }
 
 Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
-  SigmacSession *session = sigmac_session_new();
-  cr_assert(sigmac_add_text(session, "rules.yml", rules, strlen(rules)));
-  const IrRuleSet *set = sigmac_rules(session);
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, rules, 3);
   Arena arena;
   arena_init(&arena);
-  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL);
+  Prefilter *pf =
+      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL);
   cr_assert_eq(prefilter_unanchored(pf), 2); /* a regex, and a negation */
   uint32_t out[3];
   /* the JSON text doubles backslashes; the anchors are written the same way */
@@ -245,13 +355,12 @@ Test(prefilter, non_ascii_values_are_anchors_as_utf8) {
       "  condition: sel\n---\n"
       "title: cyrillic regex\nlogsource: {product: windows, category: process_creation}\n"
       "detection:\n  sel: {CommandLine|re: '\u0410\u0411\u0412'}\n  condition: sel\n";
-  SigmacSession *session = sigmac_session_new();
-  cr_assert(sigmac_add_text(session, "rules.yml", unicode_rules, strlen(unicode_rules)));
-  const IrRuleSet *set = sigmac_rules(session);
-  cr_assert_eq(set->count, 2);
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, unicode_rules, 2);
   Arena arena;
   arena_init(&arena);
-  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL);
+  Prefilter *pf =
+      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL);
   cr_assert_eq(prefilter_unanchored(pf), 1, "the regex has no anchor");
   uint32_t out[2];
   cr_assert_eq(
@@ -289,12 +398,12 @@ Test(prefilter, regexes_give_the_literals_they_require) {
              "title: r\nlogsource: {product: windows, category: process_creation}\n"
              "detection:\n  sel: {CommandLine|re: '%s'}\n  condition: sel\n",
              cases[i].re);
-    SigmacSession *session = sigmac_session_new();
-    cr_assert(sigmac_add_text(session, "rule.yml", rule, strlen(rule)), "%s", cases[i].re);
-    const IrRuleSet *set = sigmac_rules(session);
+    SigmacSession *session;
+    const IrRuleSet *set = compiled(&session, rule, 1);
     Arena arena;
     arena_init(&arena);
-    Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL);
+    Prefilter *pf =
+        prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL);
     cr_assert_eq(prefilter_unanchored(pf), 0, "%s has an anchor", cases[i].re);
     uint32_t out[1];
     char event[256];

@@ -167,8 +167,8 @@ RuleVerdict *expect_compare(Arena *arena, DiagSink *diags, Expectations *expecte
   for (size_t i = 0; i < expected->count; i++)
     if (!expected->rules[i].ran)
       diag_report(diags, DIAG_ERROR, expected->src, expected->rules[i].span, "expect-no-rule",
-                  "no rule '%s' was run (rules are listed by Sigma name, id or title, EQL rules "
-                  "by file name)",
+                  "no rule '%s' was run (a Sigma rule is listed by its name, else its id, else "
+                  "its title; an EQL rule by its file name)",
                   expected->rules[i].key);
   return verdicts;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json_plain.h"
 #include "base/utf8.h"
 
 /* Where a value sits, as far as the facts care. */
@@ -22,6 +23,9 @@ typedef enum Place {
   AT_ECS_EVENT, /* event */
   AT_CATEGORY,  /* event.category */
 } Place;
+
+/* Whether a lean tree keeps what sits here: nothing, the members whose key it reads, or all. */
+typedef enum Reach { REACH_NONE, REACH_KEYED, REACH_ALL } Reach;
 
 typedef struct Cursor {
   const char *p, *end;
@@ -151,6 +155,9 @@ static bool unicode_escape(Cursor *c) {
 static bool string(Cursor *c) {
   c->p++; /* the opening quote */
   while (c->p < c->end) {
+    c->p += json_plain_run(c->p, (size_t)(c->end - c->p));
+    if (c->p == c->end)
+      break;
     unsigned char ch = (unsigned char)*c->p;
     if (ch == '"') {
       c->p++;
@@ -266,9 +273,20 @@ static bool number(Cursor *c) {
   return integer ? integer_fits(start, c->p) : real_fits(start, c->p);
 }
 
-static bool value(Cursor *c, Place place);
+static bool value(Cursor *c, Place place, Reach reach);
 
-static bool container(Cursor *c, char close, bool object, Place place) {
+/* The reach of a member named key[0..len) (as written) of an object reached so. */
+static Reach member_reach(const Cursor *c, Reach parent, const char *key, size_t len) {
+  if (parent != REACH_KEYED)
+    return parent;
+  if (memchr(key, '\\', len))
+    return REACH_ALL;
+  if (!c->sink->key_read(key, len, c->sink->context))
+    return REACH_NONE;
+  return key_is(key, len, "UserData") ? REACH_ALL : REACH_KEYED; /* its wrapper is any name */
+}
+
+static bool container(Cursor *c, char close, bool object, Place place, Reach reach) {
   if (++c->depth > JSON_CHECK_DEPTH)
     return false;
   c->p++;
@@ -280,12 +298,15 @@ static bool container(Cursor *c, char close, bool object, Place place) {
   }
   for (;;) {
     Place child = AT_OTHER;
+    Reach child_reach = reach == REACH_KEYED ? REACH_ALL : reach; /* an array's items */
     if (object) {
       const char *key = c->p + 1;
       if (c->p >= c->end || *c->p != '"' || !string(c))
         return false;
+      size_t key_len = (size_t)(c->p - 1 - key);
       if (c->facts && place != AT_OTHER)
-        child = child_place(place, key, (size_t)(c->p - 1 - key));
+        child = child_place(place, key, key_len);
+      child_reach = member_reach(c, reach, key, key_len);
       space(c);
       if (c->p >= c->end || *c->p++ != ':')
         return false;
@@ -293,7 +314,7 @@ static bool container(Cursor *c, char close, bool object, Place place) {
     } else if (place == AT_CATEGORY) {
       child = AT_CATEGORY;
     }
-    if (!value(c, child))
+    if (!value(c, child, child_reach))
       return false;
     space(c);
     if (c->p >= c->end)
@@ -309,7 +330,7 @@ static bool container(Cursor *c, char close, bool object, Place place) {
   }
 }
 
-static bool value(Cursor *c, Place place) {
+static bool value(Cursor *c, Place place, Reach reach) {
   if (c->p >= c->end)
     return false;
   const char *start = c->p;
@@ -317,15 +338,16 @@ static bool value(Cursor *c, Place place) {
   char kind = *c->p;
   switch (kind) {
   case '{':
-    ok = container(c, '}', true, place);
+    ok = container(c, '}', true, place, reach);
     break;
   case '[':
-    ok = container(c, ']', false, place);
+    ok = container(c, ']', false, place, reach);
     break;
   case '"':
     ok = string(c);
     if (ok && c->sink)
-      c->sink->value(start + 1, (size_t)(c->p - 1 - (start + 1)), c->sink->context);
+      c->sink->value(start + 1, (size_t)(c->p - 1 - (start + 1)), reach != REACH_NONE,
+                     c->sink->context);
     if (ok && place != AT_OTHER && c->facts)
       note(c, place, '"', start + 1, c->p - 1);
     return ok;
@@ -338,7 +360,7 @@ static bool value(Cursor *c, Place place) {
   default:
     ok = (kind == '-' || (kind >= '0' && kind <= '9')) && number(c);
     if (ok && c->sink)
-      c->sink->value(start, (size_t)(c->p - start), c->sink->context);
+      c->sink->value(start, (size_t)(c->p - start), reach != REACH_NONE, c->sink->context);
     if (ok && place != AT_OTHER && c->facts)
       note(c, place, '0', start, c->p);
     return ok;
@@ -355,7 +377,8 @@ bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts,
     memset(facts, 0, sizeof *facts);
   space(&c);
   *is_object = c.p < c.end && *c.p == '{';
-  if (!value(&c, facts ? AT_ROOT : AT_OTHER))
+  Reach reach = sink && sink->key_read ? REACH_KEYED : REACH_ALL;
+  if (!value(&c, facts ? AT_ROOT : AT_OTHER, reach))
     return false;
   space(&c);
   return c.p == c.end;

@@ -30,9 +30,14 @@ typedef struct JsonFacts {
 } JsonFacts;
 
 /* What the check hands on: the text of every string value (between its quotes, escapes as
- * written) and every number, not keys; the prefilter looks for its anchors there. */
+ * written) and every number, not keys; the prefilter looks for its anchors there. Each value
+ * comes with whether a lean tree (lean.h) would keep it: key_read says which member keys are
+ * kept (NULL: all of them), and the check follows lean_parse()'s rules: a member is kept when its
+ * key is, and everything below a kept array or a kept UserData object. A key written with an
+ * escape counts as kept, with all below it (the check does not decode it). */
 typedef struct JsonValueSink {
-  void (*value)(const char *text, size_t len, void *context);
+  void (*value)(const char *text, size_t len, bool kept, void *context);
+  bool (*key_read)(const char *key, size_t len, void *context);
   void *context;
 } JsonValueSink;
 

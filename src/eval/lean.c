@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "base/json_plain.h"
 #include "eval/json_check.h"
 
 /* ---- the key names ------------------------------------------------------------------------------
@@ -43,6 +44,10 @@ static void put_key(Arena *arena, LeanKeys *k, const char *text, size_t len) {
   k->slots[i] = arena_strndup(arena, text, len);
   k->lens[i] = len;
   k->count++;
+}
+
+bool lean_key_read(const LeanKeys *keys, const char *text, size_t len) {
+  return has_key(keys, text, len);
 }
 
 /* Every key a name can be written with: each run of its dot-separated parts ("a.b.c": a, b, c,
@@ -192,8 +197,12 @@ static size_t put_utf8(char *out, unsigned cp) {
 static size_t read_string(Reader *r) {
   const char *start = ++r->p;
   const char *close = start;
-  while (*close != '"')
+  for (;;) {
+    close += json_plain_run(close, (size_t)(r->end - close));
+    if (*close == '"')
+      break;
     close += *close == '\\' ? 2 : 1;
+  }
   size_t need = (size_t)(close - start) + 1;
   if (need > r->cap) {
     r->cap = need * 2;
@@ -204,7 +213,11 @@ static size_t read_string(Reader *r) {
   size_t n = 0;
   while (r->p < close) {
     if (*r->p != '\\') {
-      r->buf[n++] = *r->p++;
+      const char *escape = memchr(r->p, '\\', (size_t)(close - r->p));
+      size_t run = (size_t)((escape ? escape : close) - r->p);
+      memcpy(r->buf + n, r->p, run);
+      n += run;
+      r->p += run;
       continue;
     }
     char e = r->p[1];
@@ -245,16 +258,25 @@ static size_t read_string(Reader *r) {
   return n;
 }
 
+/* Past a string (at its opening quote) without decoding it: a member no rule reads. */
+static void skip_string(Reader *r) {
+  const char *p = r->p + 1;
+  for (;;) {
+    p += json_plain_run(p, (size_t)(r->end - p));
+    if (*p == '"')
+      break;
+    p += *p == '\\' ? 2 : 1;
+  }
+  r->p = p + 1;
+}
+
 static void skip_value(Reader *r);
 
 static void skip_container(Reader *r, char close) {
   r->p++;
   space(r);
   while (*r->p != close) {
-    if (*r->p == '"')
-      read_string(r);
-    else
-      skip_value(r);
+    skip_value(r);
     space(r);
     if (*r->p == ':' || *r->p == ',') {
       r->p++;
@@ -273,7 +295,7 @@ static void skip_value(Reader *r) {
     skip_container(r, ']');
     return;
   case '"':
-    read_string(r);
+    skip_string(r);
     return;
   default:
     while (r->p < r->end && !strchr(",}] \t\r\n", *r->p))

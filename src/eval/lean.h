@@ -21,6 +21,9 @@ typedef struct LeanKeys LeanKeys;
 LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, const Mapping *mapping,
                     const char *const *extra, size_t extra_count, bool *whole_event);
 
+/* Whether the lean tree keeps a member whose key is text[0..len) (decoded). */
+bool lean_key_read(const LeanKeys *keys, const char *text, size_t len);
+
 /* The lean tree of text[0..len), which json_check() has found to be one JSON object; NULL when
  * it cannot be built (then parse it whole). The caller owns the reference. */
 json_t *lean_parse(const LeanKeys *keys, const char *text, size_t len);

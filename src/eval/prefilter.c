@@ -30,7 +30,9 @@ static const Requirement always = {NULL, 0};
 
 struct Prefilter {
   Grams *grams;
-  uint32_t *anchor_clause; /* anchor -> clause */
+  Grams *keyword_grams;     /* the anchors of rules reading every value, or NULL: none */
+  uint32_t *keyword_anchor; /* keyword_grams' id -> anchor */
+  uint32_t *anchor_clause;  /* anchor -> clause */
   size_t anchor_count;
   uint32_t *clause_rule;  /* clause -> rule */
   uint32_t *clause_stamp; /* per clause: the last scan it was found in */
@@ -399,8 +401,26 @@ static Requirement rule_requirement(Arena *arena, const IrRule *rule, const char
   return rule->query_count == 1 ? parts[0] : any_of(arena, parts, rule->query_count);
 }
 
+/* The scanner of the anchors of rules reading every value (keyword searches): values that
+ * no field reads are searched for these alone. */
+static void build_keyword_grams(Prefilter *pf, Arena *arena, const char **texts, const size_t *lens,
+                                const bool *whole_event) {
+  size_t n = 0;
+  const char **kept = arena_array(arena, pf->anchor_count + 1, sizeof(char *));
+  size_t *kept_lens = arena_array(arena, pf->anchor_count + 1, sizeof(size_t));
+  pf->keyword_anchor = arena_array(arena, pf->anchor_count + 1, sizeof(uint32_t));
+  for (size_t a = 0; a < pf->anchor_count; a++)
+    if (whole_event[pf->clause_rule[pf->anchor_clause[a]]]) {
+      kept[n] = texts[a];
+      kept_lens[n] = lens[a];
+      pf->keyword_anchor[n++] = (uint32_t)a;
+    }
+  if (n)
+    pf->keyword_grams = grams_build(arena, kept, kept_lens, n);
+}
+
 Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
-                           const char *time_field) {
+                           const char *time_field, const bool *whole_event) {
   Prefilter *pf = arena_alloc(arena, sizeof *pf);
   pf->rule_count = count;
   pf->stamp = arena_array(arena, count + 1, sizeof(uint32_t));
@@ -434,6 +454,8 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
       }
     }
   pf->grams = grams_build(arena, texts, lens, pf->anchor_count);
+  if (whole_event)
+    build_keyword_grams(pf, arena, texts, lens, whole_event);
   return pf;
 }
 
@@ -455,6 +477,11 @@ static bool found_anchor(uint32_t id, size_t end, void *context) {
   return false;
 }
 
+static bool found_keyword_anchor(uint32_t id, size_t end, void *context) {
+  Prefilter *pf = context;
+  return found_anchor(pf->keyword_anchor[id], end, pf);
+}
+
 static int ascending(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
   return x < y ? -1 : x > y;
@@ -471,8 +498,11 @@ void prefilter_begin(Prefilter *pf) {
     pf->found[pf->found_count++] = pf->unanchored[i];
 }
 
-void prefilter_feed(Prefilter *pf, const char *text, size_t len) {
-  grams_scan(pf->grams, text, len, found_anchor, pf);
+void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
+  if (read)
+    grams_scan(pf->grams, text, len, found_anchor, pf);
+  else if (pf->keyword_grams)
+    grams_scan(pf->keyword_grams, text, len, found_keyword_anchor, pf);
 }
 
 size_t prefilter_end(Prefilter *pf, uint32_t *out) {
@@ -493,7 +523,7 @@ size_t prefilter_end(Prefilter *pf, uint32_t *out) {
 
 size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out) {
   prefilter_begin(pf);
-  prefilter_feed(pf, text, len);
+  prefilter_feed(pf, text, len, true);
   return prefilter_end(pf, out);
 }
 

@@ -21,18 +21,21 @@ typedef struct Prefilter Prefilter;
 
 /* The prefilter of rules[0..count) (detection rules; the index is the rule's number). A test of
  * time_field (EQL's, a date) gives no anchor: date text need not appear as written. So does a
- * test of an optional field, which its absence may satisfy. */
+ * test of an optional field, which its absence may satisfy. whole_event[i] (NULL: none) says
+ * that rule i reads every value of an event (Sigma keywords), not only its fields' values. */
 Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
-                           const char *time_field);
+                           const char *time_field, const bool *whole_event);
 
 /* The candidate rules for an event whose JSON text is text[0..len): their numbers, ascending,
  * into out (room for every rule); returns how many. */
 size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out);
 
 /* The same in steps, for a caller that walks the event: begin, feed each value's text (the
- * anchors are literals of values, so keys need not be read), end with the candidates. */
+ * anchors are literals of values, so keys need not be read), end with the candidates. A value
+ * no field of any rule reads (read false: its key is none of theirs) is searched only for the
+ * anchors of rules that read every value. */
 void prefilter_begin(Prefilter *pf);
-void prefilter_feed(Prefilter *pf, const char *text, size_t len);
+void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read);
 size_t prefilter_end(Prefilter *pf, uint32_t *out);
 
 /* How many rules are candidates for every event (they have no anchors), and how many anchors

@@ -39,7 +39,8 @@ typedef struct Stream {
   RuleState *rules;
   size_t rule_count;
   uint32_t *candidates;
-  JsonValueSink sink; /* hands the values json_check() reads to the prefilter */
+  JsonValueSink sink; /* hands the values json_check() reads to the prefilter, with whether
+                         the lean tree keeps them */
   LeanKeys *lean;     /* the key names the rules read */
   bool *whole_event;  /* per rule: it reads the whole event (Sigma keywords) */
   bool keep_matches;  /* correlations read the matched events afterwards: keep their JSON */
@@ -120,8 +121,12 @@ static void evaluate(Stream *s, json_t *root, size_t line, size_t candidates) {
   }
 }
 
-static void feed_prefilter(const char *text, size_t len, void *context) {
-  prefilter_feed(context, text, len);
+static void feed_prefilter(const char *text, size_t len, bool kept, void *context) {
+  prefilter_feed(((Stream *)context)->prefilter, text, len, kept);
+}
+
+static bool key_read(const char *key, size_t len, void *context) {
+  return lean_key_read(((Stream *)context)->lean, key, len);
 }
 
 /* Drops the candidates whose logsource the event's facts already rule out (a file_delete rule
@@ -340,8 +345,6 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
       rs->matcher.logsource_test = logsource_test(arena, rule, rs->matcher.mapping);
     runnable[s.rule_count++] = rule;
   }
-  s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time);
-  s.sink = (JsonValueSink){feed_prefilter, s.prefilter};
   /* the lean trees keep what the index mappings rewrite and alias, the request's fields, and
    * what correlations read of the matched events */
   size_t correlated_count;
@@ -360,6 +363,9 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   memcpy(extra + k, correlated, correlated_count * sizeof(char *));
   s.whole_event = arena_array(arena, s.rule_count + 1, sizeof(bool));
   s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, extra_count, s.whole_event);
+  /* a value the lean tree leaves out is searched for keyword anchors alone */
+  s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time, s.whole_event);
+  s.sink = (JsonValueSink){feed_prefilter, key_read, &s};
   s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
   stats->unanchored = prefilter_unanchored(s.prefilter);
   stats->anchors = prefilter_anchor_count(s.prefilter);
