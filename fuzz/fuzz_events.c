@@ -1,14 +1,17 @@
 /* libFuzzer target for the streaming evaluator's readers of untrusted event lines: the JSON check
  * must agree with jansson on what is JSON (but for NUL bytes, where jansson stops reading and the
- * check sees garbage), the lean tree must be built from any object the check accepts without a
- * crash, and the prefilter's gram scanner must find in the line exactly the literals an
- * Aho-Corasick automaton finds. Crashers found are kept as cases in tests/test_prefilter.c. */
+ * check sees garbage), and unless it says it is unsure, the routing facts it notes must be those
+ * event.c reads from jansson's tree; the lean tree must be built from any object the check
+ * accepts without a crash, and the prefilter's gram scanner must find in the line exactly the
+ * literals an Aho-Corasick automaton finds. Crashers found are kept as cases in
+ * tests/test_prefilter.c. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "eval/aho.h"
+#include "eval/event.h"
 #include "eval/grams.h"
 #include "eval/json_check.h"
 #include "eval/lean.h"
@@ -70,6 +73,33 @@ static void compare_scanners(const char *text, size_t len) {
     abort(); /* the scanners disagree */
 }
 
+static bool same_text(const char *a, size_t a_len, const char *b, size_t b_len) {
+  return a_len == b_len && (!a_len || memcmp(a, b, a_len) == 0);
+}
+
+/* The facts the check noted against those the tree gives (an EVTX event's, or an ECS event's
+ * host.os.type): the router trusts them to drop rules before parsing. */
+static void compare_facts(const JsonFacts *seen, json_t *root) {
+  Event event = {root, NULL, 1, 0, {0}, NULL};
+  event_ready(&event, NULL);
+  const EventFacts *tree = &event.facts;
+  if (seen->unsure)
+    return;
+  if (seen->evtx != tree->evtx)
+    abort();
+  if (seen->evtx) {
+    if (seen->has_event_id != tree->has_event_id ||
+        (seen->has_event_id && seen->event_id != tree->event_id))
+      abort(); /* the check misread the event ID */
+    if (seen->channel &&
+        !same_text(seen->channel, seen->channel_len, tree->channel, tree->channel_len))
+      abort();
+  } else if (seen->os_type &&
+             !same_text(seen->os_type, seen->os_type_len, tree->os_type, tree->os_type_len)) {
+    abort();
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   compare_scanners((const char *)data, size);
   if (memchr(data, 0, size))
@@ -80,6 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   json_t *parsed = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
   if (ok != (parsed != NULL))
     abort(); /* the check and jansson disagree */
+  if (ok && is_object)
+    compare_facts(&facts, parsed);
   json_decref(parsed);
   if (ok && is_object) {
     static Arena arena;

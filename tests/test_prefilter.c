@@ -225,6 +225,28 @@ Test(prefilter, json_check_notes_the_facts_that_route_an_event) {
       "{\"Event\": {\"System\": {\"Channel\": \"a\\\\b\", \"EventID\": {\"#text\": 1}}}}";
   cr_assert(json_check(escaped, strlen(escaped), &is_object, &f, NULL));
   cr_assert(f.evtx && !f.channel && !f.has_event_id, "escaped or nested values are not guessed");
+  cr_assert(f.unsure, "the ID is an element: only its tree says");
+  /* the event ID as event.c reads it from a tree: strtoll over the text, a real is none */
+  static const struct {
+    const char *id;
+    bool has;
+    long long value;
+  } ids[] = {{"\" 12\"", true, 12}, {"\"+12\"", true, 12}, {"-3", true, -3},
+             {"\"12a\"", false, 0}, {"1.0", false, 0},     {"\"\"", false, 0},
+             {"[12]", false, 0},    {"null", false, 0}};
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+    char text[128];
+    snprintf(text, sizeof text, "{\"Event\": {\"System\": {\"EventID\": %s}}}", ids[i].id);
+    cr_assert(json_check(text, strlen(text), &is_object, &f, NULL));
+    cr_assert(!f.unsure && f.has_event_id == ids[i].has, "%s", ids[i].id);
+    cr_assert(!ids[i].has || f.event_id == ids[i].value, "%s", ids[i].id);
+  }
+  const char *twice = "{\"Event\": {\"System\": {\"Channel\": \"Security\"}, \"System\": {}}}";
+  cr_assert(json_check(twice, strlen(twice), &is_object, &f, NULL));
+  cr_assert(f.unsure, "a tree keeps the second System, without a channel");
+  const char *escaped_id = "{\"Event\": {\"System\": {\"EventID\": \"\\u0031\"}}}";
+  cr_assert(json_check(escaped_id, strlen(escaped_id), &is_object, &f, NULL));
+  cr_assert(f.unsure);
 }
 
 /* The values json_check hands on, each with whether a lean tree keeps it: "value+" or

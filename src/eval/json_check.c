@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/json_plain.h"
 #include "base/utf8.h"
@@ -22,6 +23,7 @@ typedef enum Place {
   AT_OS_TYPE,   /* host.os.type */
   AT_ECS_EVENT, /* event */
   AT_CATEGORY,  /* event.category */
+  AT_SOURCE,    /* source: Splunk's "WinEventLog:<channel>" makes an EVTX event (event.c) */
 } Place;
 
 /* Whether a lean tree keeps what sits here: nothing, the members whose key it reads, or all. */
@@ -30,6 +32,7 @@ typedef enum Reach { REACH_NONE, REACH_KEYED, REACH_ALL } Reach;
 typedef struct Cursor {
   const char *p, *end;
   int depth;
+  unsigned noted; /* a bit per Place noted so far: a second time makes the facts unsure */
   JsonFacts *facts;
   const JsonValueSink *sink;
 } Cursor;
@@ -48,6 +51,7 @@ static Place child_place(Place parent, const char *key, size_t len) {
            : key_is(key, len, "host.os.type")   ? AT_OS_TYPE
            : key_is(key, len, "host.os")        ? AT_OS
            : key_is(key, len, "event.category") ? AT_CATEGORY
+           : key_is(key, len, "source")         ? AT_SOURCE
                                                 : AT_OTHER;
   case AT_EVENT:
     return key_is(key, len, "System") ? AT_SYSTEM : AT_OTHER;
@@ -66,10 +70,40 @@ static Place child_place(Place parent, const char *key, size_t len) {
   }
 }
 
+/* The event ID of a number or a plain string, read as event.c reads it from a tree (strtoll:
+ * leading space and a sign allowed, a real is no ID); false when it cannot be read here. */
+static bool note_event_id(JsonFacts *f, char kind, bool plain, const char *start, const char *end) {
+  char text[64];
+  size_t len = (size_t)(end - start);
+  if ((kind != '0' && !plain) || len >= sizeof text)
+    return false;
+  memcpy(text, start, len);
+  text[len] = '\0';
+  if (kind == '0' && strpbrk(text, ".eE")) {
+    f->has_event_id = false; /* a real */
+    return true;
+  }
+  char *stop;
+  f->event_id = strtoll(text, &stop, 10);
+  f->has_event_id = len > 0 && *stop == '\0';
+  return true;
+}
+
+/* Whether start..end begins with prefix, ignoring ASCII case. */
+static bool begins(const char *start, const char *end, const char *prefix) {
+  size_t n = strlen(prefix);
+  return (size_t)(end - start) >= n && strncasecmp(start, prefix, n) == 0;
+}
+
 /* Notes a value's facts; start..end is its text (a string's without the quotes). */
 static void note(Cursor *c, Place place, char kind, const char *start, const char *end) {
   JsonFacts *f = c->facts;
   bool plain = kind == '"' && !memchr(start, '\\', (size_t)(end - start));
+  if (place != AT_CATEGORY) { /* a category's values only ever keep a rule (see route()) */
+    if (c->noted & 1u << place)
+      f->unsure = true;
+    c->noted |= 1u << place;
+  }
   switch (place) {
   case AT_SYSTEM:
     f->evtx = kind == '{';
@@ -81,14 +115,8 @@ static void note(Cursor *c, Place place, char kind, const char *start, const cha
     }
     break;
   case AT_EVENT_ID:
-    if ((kind == '0' || plain) && end > start && end - start < 18) {
-      long long id = 0;
-      const char *d = start;
-      while (d < end && *d >= '0' && *d <= '9')
-        id = id * 10 + (*d++ - '0');
-      f->has_event_id = d == end;
-      f->event_id = id;
-    }
+    if (kind == '0' || kind == '"' || kind == '{')
+      f->unsure |= !note_event_id(f, kind, plain, start, end);
     break;
   case AT_OS_TYPE:
     if (plain) {
@@ -98,6 +126,10 @@ static void note(Cursor *c, Place place, char kind, const char *start, const cha
     break;
   case AT_CATEGORY:
     f->has_category = true;
+    break;
+  case AT_SOURCE: /* the check does not read Splunk's facts: the tree will */
+    f->unsure |= kind == '"' && (!plain || begins(start, end, "WinEventLog") ||
+                                 begins(start, end, "XmlWinEventLog"));
     break;
   default:
     break;
@@ -372,7 +404,7 @@ static bool value(Cursor *c, Place place, Reach reach) {
 
 bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts,
                 const JsonValueSink *sink) {
-  Cursor c = {text, text + len, 0, facts, sink};
+  Cursor c = {text, text + len, 0, 0, facts, sink};
   if (facts)
     memset(facts, 0, sizeof *facts);
   space(&c);

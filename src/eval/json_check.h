@@ -24,6 +24,9 @@ typedef struct JsonFacts {
   const char *os_type; /* host.os.type (nested or a flat key), or NULL */
   size_t os_type_len;
   bool has_category; /* event.category (nested or a flat key) */
+  bool unsure;       /* the check cannot tell what a tree would show: the event ID is not a
+                        number or a plain string (an element with attributes, an escape), or
+                        a key on the way to a fact is written twice (a tree keeps the last) */
   bool odd_escapes;  /* a \u escape of a character the prefilter's anchors hold as it is (a
                         letter, a digit, most punctuation, any non-ASCII character): it
                         cannot read this text */

@@ -132,6 +132,8 @@ static bool key_read(const char *key, size_t len, void *context) {
 /* Drops the candidates whose logsource the event's facts already rule out (a file_delete rule
  * for a Sysmon file creation), so that an event no rule is left for is not even parsed. */
 static size_t route(Stream *s, const JsonFacts *seen, size_t candidates) {
+  if (seen->unsure)
+    return candidates; /* the tree will tell */
   EventFacts facts = {.evtx = seen->evtx,
                       .channel = seen->channel,
                       .channel_len = seen->channel_len,
