@@ -9,6 +9,7 @@
 #include "eval/aho.h"
 #include "eval/grams.h"
 #include "eval/json_check.h"
+#include "eval/lean.h"
 #include "eval/prefilter.h"
 #include "sigmac/sigmac.h"
 
@@ -296,6 +297,42 @@ static const IrRuleSet *compiled(SigmacSession **session, const char *yaml, size
   const IrRuleSet *set = sigmac_rules(*session);
   cr_assert_eq(set->count, count, "%s", yaml);
   return set;
+}
+
+/* A lean tree holds what the rules it is built for read, the keys every tree holds (EVTX
+ * containers, the facts that route an event), and nothing else. */
+Test(prefilter, lean_trees_hold_what_their_rules_read) {
+  static const char two_rules[] =
+      "title: image\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {Image|endswith: '.exe'}\n  condition: sel\n---\n"
+      "title: command line\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {CommandLine|contains: 'x'}\n  condition: sel\n";
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, two_rules, 2);
+  Arena arena;
+  arena_init(&arena);
+  bool whole[2];
+  LeanKeys *keys =
+      lean_keys(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, 0, whole);
+  const char *event =
+      "{\"Event\": {\"System\": {\"EventID\": 1, \"Computer\": \"a\"}, "
+      "\"EventData\": {\"Image\": \"b.exe\", \"CommandLine\": \"x\", \"User\": \"u\"}}}";
+  static const char *const expected[] = {
+      "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": \"b.exe\", "
+      "\"CommandLine\": \"x\"}}}", /* before lean_want(): what any rule reads */
+      "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": \"b.exe\"}}}",
+      "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"CommandLine\": \"x\"}}}"};
+  for (uint32_t round = 0; round < 3; round++) {
+    uint32_t rule = round - 1;
+    if (round)
+      lean_want(keys, &rule, 1);
+    json_t *tree = lean_parse(keys, event, strlen(event));
+    json_t *want = json_loads(expected[round], 0, NULL);
+    cr_assert(json_equal(tree, want), "round %u: %s", round, json_dumps(tree, JSON_COMPACT));
+    json_decref(tree), json_decref(want);
+  }
+  arena_free(&arena);
+  sigmac_session_free(session);
 }
 
 /* A value no rule's field reads is searched for the anchors of rules that read every value

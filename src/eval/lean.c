@@ -16,31 +16,39 @@ struct LeanKeys {
   const char **slots; /* open addressing; NULL: free */
   size_t *lens;
   size_t capacity, count;
+  bool *always;    /* per slot: every tree keeps it (containers, facts, the extra names) */
+  uint32_t *stamp; /* per slot: the last lean_want() that asked for it */
+  uint32_t now;    /* the current lean_want(); 0 before the first: every key is wanted */
+  uint32_t *first; /* rule r's slots: slot_of[first[r] .. first[r + 1]) */
+  uint32_t *slot_of;
 };
 
+/* The slot of a key, or the free one it would take. */
+static size_t find_slot(const LeanKeys *k, const char *text, size_t len) {
+  size_t i = hash_bytes(text, len) & (k->capacity - 1);
+  while (k->slots[i] && (k->lens[i] != len || memcmp(k->slots[i], text, len) != 0))
+    i = (i + 1) & (k->capacity - 1);
+  return i;
+}
+
 static bool has_key(const LeanKeys *k, const char *text, size_t len) {
-  for (size_t i = hash_bytes(text, len) & (k->capacity - 1);; i = (i + 1) & (k->capacity - 1)) {
-    if (!k->slots[i])
-      return false;
-    if (k->lens[i] == len && memcmp(k->slots[i], text, len) == 0)
-      return true;
-  }
+  return k->slots[find_slot(k, text, len)] != NULL;
 }
 
 static void put_key(Arena *arena, LeanKeys *k, const char *text, size_t len) {
   if (len == 0 || has_key(k, text, len))
     return;
   if ((k->count + 1) * 2 > k->capacity) {
-    LeanKeys grown = {arena_array(arena, k->capacity * 2, sizeof(char *)),
-                      arena_array(arena, k->capacity * 2, sizeof(size_t)), k->capacity * 2, 0};
+    LeanKeys grown = {0};
+    grown.slots = arena_array(arena, k->capacity * 2, sizeof(char *));
+    grown.lens = arena_array(arena, k->capacity * 2, sizeof(size_t));
+    grown.capacity = k->capacity * 2;
     for (size_t i = 0; i < k->capacity; i++)
       if (k->slots[i])
         put_key(arena, &grown, k->slots[i], k->lens[i]);
     *k = grown;
   }
-  size_t i = hash_bytes(text, len) & (k->capacity - 1);
-  while (k->slots[i])
-    i = (i + 1) & (k->capacity - 1);
+  size_t i = find_slot(k, text, len);
   k->slots[i] = arena_strndup(arena, text, len);
   k->lens[i] = len;
   k->count++;
@@ -50,12 +58,10 @@ bool lean_key_read(const LeanKeys *keys, const char *text, size_t len) {
   return has_key(keys, text, len);
 }
 
-/* Every key a name can be written with: each run of its dot-separated parts ("a.b.c": a, b, c,
- * a.b, b.c, a.b.c, for nested, flat and mixed documents), and the parts of a Sigma Tag_Attribute
- * name (Provider_Name: Provider, Name). */
-static void put_name(Arena *arena, LeanKeys *k, const char *name) {
-  if (!name)
-    return;
+/* Calls each(key, len, context) for every key a name can be written with: each run of its
+ * dot-separated parts ("a.b.c": a, b, c, a.b, b.c, a.b.c, for nested, flat and mixed documents),
+ * and the parts of a Sigma Tag_Attribute name (Provider_Name: Provider, Name). */
+static void each_key(const char *name, void (*each)(const char *, size_t, void *), void *context) {
   name += name[0] == '?';
   size_t len = strlen(name);
   for (size_t start = 0; start < len; start++) {
@@ -63,27 +69,47 @@ static void put_name(Arena *arena, LeanKeys *k, const char *name) {
       continue;
     for (size_t end = start + 1; end <= len; end++)
       if (end == len || name[end] == '.')
-        put_key(arena, k, name + start, end - start);
+        each(name + start, end - start, context);
   }
   const char *underscore = strchr(name, '_');
   if (underscore) {
-    put_key(arena, k, name, (size_t)(underscore - name));
-    put_key(arena, k, underscore + 1, strlen(underscore + 1));
+    each(name, (size_t)(underscore - name), context);
+    each(underscore + 1, strlen(underscore + 1), context);
   }
 }
 
+/* The names each rule reads, and the names every tree keeps (rule index count). */
+typedef struct Names {
+  const char ***of; /* per rule, then the fixed ones: a list of names */
+  size_t *count, *capacity;
+} Names;
+
 typedef struct Collect {
   Arena *arena;
-  LeanKeys *keys;
+  Names *names;
+  size_t rule; /* whose names are collected */
   const Mapping *mapping;
-  const IrRule *rule;
+  const IrRule *ir;
   bool whole; /* the rule reads the whole event */
 } Collect;
 
+static void put_name(Collect *c, const char *name) {
+  if (!name)
+    return;
+  Names *n = c->names;
+  size_t r = c->rule;
+  if (n->count[r] == n->capacity[r]) {
+    size_t capacity = n->capacity[r] ? 2 * n->capacity[r] : 8;
+    n->of[r] = arena_grow(c->arena, n->of[r], n->count[r], capacity, sizeof(char *));
+    n->capacity[r] = capacity;
+  }
+  n->of[r][n->count[r]++] = name;
+}
+
 static void put_field(Collect *c, const char *name) {
-  put_name(c->arena, c->keys, name);
-  if (c->mapping && c->rule->origin == IR_LANG_SIGMA && name)
-    put_name(c->arena, c->keys, mapping_field(c->arena, c->mapping, &c->rule->logsource, name));
+  put_name(c, name);
+  if (c->mapping && c->ir->origin == IR_LANG_SIGMA && name)
+    put_name(c, mapping_field(c->arena, c->mapping, &c->ir->logsource, name));
 }
 
 static void collect_expr(Collect *c, const IrExpr *e) {
@@ -117,32 +143,126 @@ static void collect_node(Collect *c, const IrNode *node) {
     put_field(c, p->pattern);
 }
 
+typedef struct Filing {
+  Arena *arena;
+  LeanKeys *keys;
+  size_t count; /* keys counted, or slots listed, so far */
+  size_t rule;  /* the rule whose slots are listed */
+} Filing;
+
+static void file_key(const char *key, size_t len, void *context) {
+  Filing *f = context;
+  put_key(f->arena, f->keys, key, len);
+}
+
+static void mark_always(const char *key, size_t len, void *context) {
+  LeanKeys *k = ((Filing *)context)->keys;
+  size_t slot = find_slot(k, key, len);
+  if (k->slots[slot])
+    k->always[slot] = true;
+}
+
+/* Lists a key's slot for the rule being listed (once: the stamps note the rule listing it,
+ * plus one, until lean_want() takes them over). */
+static void list_slot(const char *key, size_t len, void *context) {
+  Filing *f = context;
+  LeanKeys *k = f->keys;
+  size_t slot = find_slot(k, key, len);
+  if (!k->slots[slot] || k->stamp[slot] == f->rule + 1)
+    return;
+  k->stamp[slot] = (uint32_t)f->rule + 1;
+  k->slot_of[f->count++] = (uint32_t)slot;
+}
+
+static void count_key(const char *key, size_t len, void *context) {
+  (void)key, (void)len;
+  ((Filing *)context)->count++;
+}
+
+/* The table of every name's keys, then (its slots final) which keys every tree keeps and the
+ * slots of each rule's keys. */
+static void file_names(Arena *arena, LeanKeys *keys, const Names *names, size_t rule_count) {
+  Filing filing = {arena, keys, 0, 0};
+  for (size_t r = 0; r <= rule_count; r++)
+    for (size_t i = 0; i < names->count[r]; i++)
+      each_key(names->of[r][i], file_key, &filing);
+  keys->always = arena_array(arena, keys->capacity, sizeof(bool));
+  keys->stamp = arena_array(arena, keys->capacity, sizeof(uint32_t));
+  for (size_t i = 0; i < names->count[rule_count]; i++)
+    each_key(names->of[rule_count][i], mark_always, &filing);
+  Filing counting = {arena, keys, 0, 0};
+  for (size_t r = 0; r < rule_count; r++)
+    for (size_t i = 0; i < names->count[r]; i++)
+      each_key(names->of[r][i], count_key, &counting);
+  keys->slot_of = arena_array(arena, counting.count + 1, sizeof(uint32_t));
+  keys->first = arena_array(arena, rule_count + 1, sizeof(uint32_t));
+  Filing listing = {arena, keys, 0, 0};
+  for (size_t r = 0; r < rule_count; r++) {
+    keys->first[r] = (uint32_t)listing.count;
+    listing.rule = r;
+    for (size_t i = 0; i < names->count[r]; i++)
+      each_key(names->of[r][i], list_slot, &listing);
+  }
+  keys->first[rule_count] = (uint32_t)listing.count;
+  memset(keys->stamp, 0,
+         keys->capacity * sizeof(uint32_t)); /* every key wanted until lean_want() */
+}
+
 LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, const Mapping *mapping,
                     const char *const *extra, size_t extra_count, bool *whole_event) {
   LeanKeys *keys = arena_alloc(arena, sizeof *keys);
   keys->capacity = 1024;
   keys->slots = arena_array(arena, keys->capacity, sizeof(char *));
   keys->lens = arena_array(arena, keys->capacity, sizeof(size_t));
-  static const char *const fixed[] = {
-      "Event.System.Channel", "Event.System.EventID", "Event.EventData",
-      "Event.UserData",       "#attributes",          "#text",
-      "event.category",       "event.type",           "host.os.type"};
+  Names names = {arena_array(arena, count + 1, sizeof(char **)),
+                 arena_array(arena, count + 1, sizeof(size_t)),
+                 arena_array(arena, count + 1, sizeof(size_t))};
+  /* what routing and event facts read (event.c), and the extra names: in every tree */
+  static const char *const fixed[] = {"Event.System.Channel",
+                                      "Event.System.EventID",
+                                      "Event.EventData",
+                                      "Event.UserData",
+                                      "#attributes",
+                                      "#text",
+                                      "event.category",
+                                      "event.type",
+                                      "host.os.type",
+                                      "source",
+                                      "EventCode"};
+  Collect always = {arena, &names, count, NULL, NULL, false};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-    put_name(arena, keys, fixed[i]);
+    put_name(&always, fixed[i]);
   for (size_t i = 0; i < extra_count; i++)
-    put_name(arena, keys, extra[i]);
+    put_name(&always, extra[i]);
   for (size_t r = 0; r < count; r++) {
-    Collect c = {arena, keys, mapping, rules[r], false};
+    Collect c = {arena, &names, r, mapping, rules[r], false};
     for (size_t q = 0; q < rules[r]->query_count; q++)
       collect_node(&c, rules[r]->queries[q]->where);
     if (mapping && rules[r]->origin == IR_LANG_SIGMA) { /* the logsource's conditions */
       const MapLogsource *row = mapping_logsource(mapping, &rules[r]->logsource);
       for (size_t i = 0; row && i < row->condition_count; i++)
-        put_name(arena, keys, row->conditions[i].field);
+        put_name(&c, row->conditions[i].field);
     }
     whole_event[r] = c.whole;
   }
+  file_names(arena, keys, &names, count);
   return keys;
+}
+
+void lean_want(LeanKeys *keys, const uint32_t *rules, size_t count) {
+  if (++keys->now == 0) { /* the stamps wrapped around: start them again */
+    memset(keys->stamp, 0, keys->capacity * sizeof(uint32_t));
+    keys->now = 1;
+  }
+  for (size_t i = 0; i < count; i++)
+    for (uint32_t k = keys->first[rules[i]]; k < keys->first[rules[i] + 1]; k++)
+      keys->stamp[keys->slot_of[k]] = keys->now;
+}
+
+/* Whether the current tree keeps a member named text[0..len). */
+static bool wanted(const LeanKeys *k, const char *text, size_t len) {
+  size_t slot = find_slot(k, text, len);
+  return k->slots[slot] && (k->always[slot] || k->stamp[slot] == k->now);
 }
 
 /* ---- the tree
@@ -272,6 +392,9 @@ static void skip_string(Reader *r) {
 
 static void skip_value(Reader *r);
 
+/* What ends a number or a literal in valid JSON text. */
+static bool number_end(char c) { return c == ',' || c == '}' || c == ']' || json_is_space(c); }
+
 static void skip_container(Reader *r, char close) {
   r->p++;
   space(r);
@@ -297,8 +420,8 @@ static void skip_value(Reader *r) {
   case '"':
     skip_string(r);
     return;
-  default:
-    while (r->p < r->end && !strchr(",}] \t\r\n", *r->p))
+  default: /* a number, true, false or null */
+    while (r->p < r->end && !number_end(*r->p))
       r->p++;
   }
 }
@@ -308,7 +431,7 @@ static json_t *read_value(Reader *r, bool keep_all);
 static json_t *read_number(Reader *r) {
   const char *start = r->p;
   bool integer = true;
-  while (r->p < r->end && !strchr(",}] \t\r\n", *r->p)) {
+  while (r->p < r->end && !number_end(*r->p)) {
     if (*r->p == '.' || *r->p == 'e' || *r->p == 'E')
       integer = false;
     r->p++;
@@ -330,29 +453,41 @@ static json_t *read_number(Reader *r) {
 
 /* An object: the members whose key the rules can read (all of them under keep_all, and below
  * UserData, whose wrapper element is named by each provider). */
+/* An object: the members whose key the rules can read (all of them under keep_all, and below
+ * UserData, whose wrapper element is named by each provider). A key without escapes is read
+ * where it stands; one with escapes is decoded, and copied before its value reuses the buffer. */
 static json_t *read_object(Reader *r, bool keep_all) {
   json_t *object = json_object();
   r->p++;
   space(r);
   while (*r->p != '}') {
-    size_t len = read_string(r);
-    bool wanted = keep_all || has_key(r->keys, r->buf, len);
-    char *key = wanted ? strndup(r->buf, len) : NULL;
+    const char *key = r->p + 1;
+    size_t len = json_plain_run(key, (size_t)(r->end - key));
+    char *decoded = NULL;
+    if (key[len] == '"') {
+      r->p = key + len + 1;
+    } else {
+      len = read_string(r);
+      key = r->buf;
+    }
+    bool kept = keep_all || wanted(r->keys, key, len);
     space(r);
     r->p++; /* ':' */
     space(r);
-    if (wanted) {
+    if (kept) {
+      if (key == r->buf)
+        key = decoded = strndup(r->buf, len);
       bool below_all = keep_all || (len == 8 && memcmp(key, "UserData", 8) == 0);
       json_t *value = read_value(r, below_all);
-      if (!value || json_object_set_new_nocheck(object, key, value) != 0) {
-        free(key);
+      if (!value || json_object_setn_new_nocheck(object, key, len, value) != 0) {
+        free(decoded);
         json_decref(object);
         return NULL;
       }
     } else {
       skip_value(r);
     }
-    free(key);
+    free(decoded);
     space(r);
     if (*r->p == ',') {
       r->p++;

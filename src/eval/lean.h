@@ -9,6 +9,7 @@
 #define SIGMAC_EVAL_LEAN_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "schema/mapping.h"
 #include "sigmac/ir.h"
@@ -21,8 +22,12 @@ typedef struct LeanKeys LeanKeys;
 LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, const Mapping *mapping,
                     const char *const *extra, size_t extra_count, bool *whole_event);
 
-/* Whether the lean tree keeps a member whose key is text[0..len) (decoded). */
+/* Whether some rule's lean tree keeps a member whose key is text[0..len) (decoded). */
 bool lean_key_read(const LeanKeys *keys, const char *text, size_t len);
+
+/* The trees lean_parse() builds from now on keep only what rules[0..count) (their indexes) read,
+ * and the keys every tree keeps; before the first call, they keep what any rule reads. */
+void lean_want(LeanKeys *keys, const uint32_t *rules, size_t count);
 
 /* The lean tree of text[0..len), which json_check() has found to be one JSON object; NULL when
  * it cannot be built (then parse it whole). The caller owns the reference. */

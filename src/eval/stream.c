@@ -216,6 +216,8 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   bool whole = false;
   for (size_t c = 0; c < candidates && !whole; c++)
     whole = s->whole_event[s->candidates[c]];
+  if (!whole)
+    lean_want(s->lean, s->candidates, candidates); /* the tree of what these rules read */
   json_t *root = whole ? NULL : lean_parse(s->lean, text, len);
   if (!root)
     root = json_loadb(text, len, 0, NULL); /* checked above: it parses */
