@@ -112,6 +112,36 @@ Test(eval, patterns_match_as_the_glob_is_specified) {
   }
 }
 
+/* The same for the four shapes on longer ASCII texts and literals, where the matcher compares
+ * and searches eight bytes at a time: literals of 1 to 19 letters (some longer than a word),
+ * texts of up to 48 made mostly of the literal's own letters, so that near misses abound. */
+Test(eval, shaped_patterns_match_long_ascii_texts_as_specified) {
+  static const char letters[] = "abAB.\\";
+  static const char *const shapes[] = {"%s", "%s*", "*%s", "*%s*"};
+  uint32_t seed = 3;
+  for (int round = 0; round < 20000; round++) {
+    char lit[20], written[48], text[48];
+    size_t lit_len = 1 + (size_t)round % 19, len = (size_t)(round / 19) % 48;
+    for (size_t i = 0; i < lit_len + len; i++) {
+      seed = seed * 1103515245u + 12345u;
+      char c = letters[(seed >> 16) % (sizeof letters - 1)];
+      if (i < lit_len)
+        lit[i] = c == '\\' ? 'b' : c; /* no escape in the written value */
+      else
+        text[i - lit_len] = c;
+    }
+    lit[lit_len] = '\0';
+    if (len >= lit_len && round % 2) /* plant the literal, in another case, somewhere */
+      for (size_t i = 0, at = (size_t)round % (len - lit_len + 1); i < lit_len; i++)
+        text[at + i] = lit[i] >= 'a' && lit[i] <= 'z' ? (char)(lit[i] - 32) : lit[i];
+    int written_len = snprintf(written, sizeof written, shapes[round % 4], lit);
+    IrString p = sigma_parse_string(&arena, written, (size_t)written_len);
+    bool cased = round % 3 == 0;
+    cr_assert_eq(match_pattern(&p, text, len, cased), reference_glob(&p, 0, text, len, 0, cased),
+                 "pattern %s, text %.*s", written, (int)len, text);
+  }
+}
+
 static Event event_of(const char *json) {
   Source *src = source_from_text(&arena, "event.json", json, strlen(json));
   EventSet set = {0};
@@ -132,6 +162,29 @@ Test(eval, fields_resolve_flat_nested_mixed_and_evtx) {
   cr_assert_str_eq(json_string_value(event_field(&e, "Image", true)), "c");
   cr_assert_eq(json_integer_value(event_field(&e, "EventID", true)), 1);
   cr_assert_str_eq(json_string_value(event_field(&e, "Provider_Name", true)), "Sysmon");
+}
+
+/* The streaming evaluator's cache of field lookups: the same answers as without it, for names
+ * written anywhere (a buffer reused between lookups), per event, and per kind of name. */
+Test(eval, field_lookups_are_cached_per_event) {
+  FieldCache *cache = field_cache_new(&arena);
+  Event first = event_of("{\"Event\": {\"System\": {\"EventID\": 1}, "
+                         "\"EventData\": {\"Image\": \"a\"}}, \"Image\": null}");
+  Event second = event_of("{\"Event\": {\"System\": {\"EventID\": 2}, "
+                          "\"EventData\": {\"Image\": \"b\"}}}");
+  first.cache = second.cache = cache;
+  field_cache_next(cache);
+  char name[16];
+  strcpy(name, "EventID");
+  cr_assert_eq(json_integer_value(event_field(&first, name, true)), 1);
+  strcpy(name, "Image");
+  cr_assert(json_is_null(event_field(&first, name, true)), "the top-level key comes first");
+  strcpy(name, "EventID");
+  cr_assert_null(event_field(&first, name, false), "not a Sigma name: not looked up in EVTX");
+  cr_assert_eq(json_integer_value(event_field(&first, "EventID", true)), 1);
+  field_cache_next(cache);
+  cr_assert_eq(json_integer_value(event_field(&second, "EventID", true)), 2);
+  cr_assert_str_eq(json_string_value(event_field(&second, "Image", true)), "b");
 }
 
 static IrNode *pred_node(const char *field, IrMatchKind match, const char *value, bool script) {

@@ -7,22 +7,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <string.h>
+
+#include "base/swar.h"
 
 /* The top bit of each of the eight bytes at p that is '"', '\\', below 0x20 or above 0x7f, and
- * perhaps of bytes after the first such (in memory order). The classic tests: (v - 0x01..) & ~v
- * sets the top bit of a byte of v that is 0 (v being x XOR the quote or the backslash),
- * (x - 0x20..) & ~x of a byte below 0x20, x itself of a byte above 0x7f. A borrow can set a top
- * bit only above a byte that set its own, so the lowest bit set is exact. */
+ * perhaps of bytes after the first such (swar.h): nonzero exactly when one is, the first exact. */
 static inline uint64_t json_special8(const char *p) {
-  const uint64_t ones = 0x0101010101010101ull;
-  uint64_t x;
-  memcpy(&x, p, 8);
-  uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-  uint64_t hit =
-      ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((x - ones * 0x20) & ~x) | x;
-  return hit & 0x8080808080808080ull;
+  uint64_t x = swar_load(p);
+  return swar_zeros(x ^ (SWAR_ONES * '"')) | swar_zeros(x ^ (SWAR_ONES * '\\')) |
+         swar_below(x, 0x20) | (x & SWAR_TOPS);
 }
 
 static inline bool json_special(unsigned char c) {
@@ -34,13 +27,8 @@ static inline size_t json_plain_run(const char *p, size_t n) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t hit = json_special8(p + i);
-    if (!hit)
-      continue;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return i + ((size_t)__builtin_ctzll(hit) >> 3); /* the first byte in memory is the lowest */
-#else
-    break; /* found below, byte by byte */
-#endif
+    if (hit)
+      return i + swar_first(hit);
   }
   while (i < n && !json_special((unsigned char)p[i]))
     i++;

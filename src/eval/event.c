@@ -1,10 +1,12 @@
 /* Loading events and resolving field names in them. */
 #include "eval/event.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/hash.h"
 #include "base/json_space.h"
 #include "eval/index_mapping.h"
 
@@ -94,7 +96,7 @@ static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value
                  EventSet *out) {
   size_t line = line_of(src, offset);
   if (json_is_object(value)) {
-    Event event = {value, src, line, out->count, {0}, NULL};
+    Event event = {value, src, line, out->count, {0}, NULL, NULL};
     event_ready(&event, out->mapping);
     arena_on_free(arena, free_json, value);
     push(arena, out, &event);
@@ -124,7 +126,7 @@ static bool take(Arena *arena, const Source *src, DiagSink *diags, json_t *value
       ok = false;
       continue;
     }
-    Event event = {item, src, line, out->count, {0}, NULL};
+    Event event = {item, src, line, out->count, {0}, NULL, NULL};
     event_ready(&event, out->mapping);
     push(arena, out, &event);
   }
@@ -166,7 +168,7 @@ bool event_load_lines(Arena *arena, const Source *src, EventSet *out) {
     json_t *object = json_object();
     json_object_set_new(object, "_raw", json_stringn(text, len));
     arena_on_free(arena, free_json, object);
-    Event event = {object, src, line, out->count, {0}, NULL};
+    Event event = {object, src, line, out->count, {0}, NULL, NULL};
     event_ready(&event, out->mapping);
     push(arena, out, &event);
   }
@@ -261,9 +263,68 @@ json_t *event_field_flattened(const Event *event, const char *name) {
   return out;
 }
 
-json_t *event_field(const Event *event, const char *name, bool sigma_names) {
-  json_t *value = lookup(event->root, name, strlen(name));
+enum {
+  CACHE_SLOTS = 256, /* more names than half of this in one event are not kept */
+  CACHED_NAME = 48   /* nor longer names */
+};
+
+typedef struct CachedField {
+  char name[CACHED_NAME]; /* a copy: the caller's text may not outlive the lookup */
+  size_t len, hash;
+  uint32_t stamp; /* the event it was looked up in */
+  bool sigma_names;
+  json_t *value;
+} CachedField;
+
+struct FieldCache {
+  CachedField slots[CACHE_SLOTS];
+  uint32_t now, count;
+};
+
+FieldCache *field_cache_new(Arena *arena) {
+  FieldCache *cache = arena_alloc(arena, sizeof *cache);
+  cache->now = 1;
+  return cache;
+}
+
+void field_cache_next(FieldCache *cache) {
+  cache->count = 0;
+  if (++cache->now == 0) { /* the stamps wrapped around */
+    memset(cache->slots, 0, sizeof cache->slots);
+    cache->now = 1;
+  }
+}
+
+static json_t *find_field(const Event *event, const char *name, size_t len, bool sigma_names) {
+  json_t *value = lookup(event->root, name, len);
   if (!value && sigma_names)
     value = evtx_field(&event->facts, name);
+  return value;
+}
+
+json_t *event_field(const Event *event, const char *name, bool sigma_names) {
+  size_t len = strlen(name);
+  FieldCache *cache = event->cache;
+  if (!cache || len >= CACHED_NAME)
+    return find_field(event, name, len, sigma_names);
+  size_t hash = hash_bytes(name, len) ^ sigma_names;
+  size_t i = hash & (CACHE_SLOTS - 1);
+  for (; cache->slots[i].stamp == cache->now; i = (i + 1) & (CACHE_SLOTS - 1)) {
+    const CachedField *c = &cache->slots[i];
+    if (c->hash == hash && c->len == len && c->sigma_names == sigma_names &&
+        memcmp(c->name, name, len) == 0)
+      return c->value;
+  }
+  json_t *value = find_field(event, name, len, sigma_names);
+  if (2 * cache->count < CACHE_SLOTS) {
+    CachedField *c = &cache->slots[i];
+    memcpy(c->name, name, len);
+    c->len = len;
+    c->hash = hash;
+    c->stamp = cache->now;
+    c->sigma_names = sigma_names;
+    c->value = value;
+    cache->count++;
+  }
   return value;
 }

@@ -29,6 +29,8 @@ typedef struct EventFacts {
 
 struct IndexMapping;
 
+typedef struct FieldCache FieldCache;
+
 typedef struct Event {
   json_t *root;      /* a JSON object */
   const Source *src; /* the file it came from */
@@ -36,7 +38,14 @@ typedef struct Event {
   size_t index;      /* 0-based position in the input */
   EventFacts facts;
   const struct IndexMapping *mapping; /* the index mapping it was read with, or NULL */
+  FieldCache *cache; /* the fields looked up in it so far (NULL: none kept), while it is read */
 } Event;
+
+/* A cache of field lookups for the event being evaluated: the streaming evaluator runs several
+ * rules over each event, and they read the same few fields. field_cache_next() forgets what it
+ * holds (the next event). */
+FieldCache *field_cache_new(Arena *arena);
+void field_cache_next(FieldCache *cache);
 
 /* Readies an event read with mapping (may be NULL): the mapping applied to its JSON, its facts
  * read (pointers into it). */

@@ -3,6 +3,8 @@
 
 #include "eval/aho.h"
 
+#include "base/swar.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,23 +291,13 @@ Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens
 /* ---- scanning ----------------------------------------------------------------------------------
  */
 
-/* Eight bytes with ASCII capitals lower-cased, at once: a byte's top bit is set below when it is
- * at least 'A' and not past 'Z' (its low seven bits plus 0x3f, and plus 0x25, carry into it
- * just so; they cannot carry into the next byte), and that bit moved to 0x20 is the case bit. */
-static uint64_t lower8(uint64_t x) {
-  uint64_t low7 = x & 0x7f7f7f7f7f7f7f7full;
-  uint64_t at_least_a = low7 + 0x3f3f3f3f3f3f3f3full, past_z = low7 + 0x2525252525252525ull;
-  uint64_t capital = at_least_a & ~past_z & ~x & 0x8080808080808080ull;
-  return x | capital >> 2;
-}
-
 static bool same_folded(const char *text, const char *folded, size_t len) {
   size_t i = 0;
   for (; i + 8 <= len; i += 8) {
     uint64_t a, b;
     memcpy(&a, text + i, 8);
     memcpy(&b, folded + i, 8);
-    if (lower8(a) != b)
+    if (swar_lower(a) != b)
       return false;
   }
   for (; i < len; i++)

@@ -8,6 +8,8 @@
 #include <strings.h>
 
 #include "base/cidr.h"
+#include "base/swar.h"
+#include "base/swar.h"
 #include "eval/aho.h"
 #include "eval/expr.h"
 #include "eval/regex.h"
@@ -167,14 +169,60 @@ static size_t char_width(const char *text, size_t len) {
   return n <= len ? n : len;
 }
 
-/* Does the literal lit occur at text[at], byte for byte up to ASCII case? */
+/* Does the literal lit occur at text[at], byte for byte up to ASCII case? Eight bytes at a
+ * time, then one by one. */
 static bool literal_at(const IrSegment *lit, const char *text, size_t len, size_t at, bool cased) {
   if (at + lit->len > len)
     return false;
-  for (size_t i = 0; i < lit->len; i++)
+  size_t i = 0;
+  for (; i + 8 <= lit->len; i += 8) {
+    uint64_t a = swar_load(lit->text + i), b = swar_load(text + at + i);
+    if (cased ? a != b : swar_lower(a) != swar_lower(b))
+      return false;
+  }
+  for (; i < lit->len; i++)
     if (fold(lit->text[i], cased) != fold(text[at + i], cased))
       return false;
   return true;
+}
+
+/* Whether text[0..len) is ASCII: every offset is then a character boundary. */
+static bool all_ascii(const char *text, size_t len) {
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8)
+    if (swar_load(text + i) & SWAR_TOPS)
+      return false;
+  for (; i < len; i++)
+    if ((unsigned char)text[i] >= 0x80)
+      return false;
+  return true;
+}
+
+/* "*lit*" over ASCII text: the offsets whose byte is lit's first, up to case, found eight
+ * bytes at a time, each then compared whole. */
+static bool holds_literal_ascii(const IrSegment *lit, const char *text, size_t len, bool cased) {
+  size_t last = len - lit->len; /* the caller made sure lit fits */
+  uint64_t first = SWAR_ONES * (uint8_t)fold(lit->text[0], cased);
+  for (size_t at = 0; at <= last;) {
+    if (at + 8 <= len) {
+      uint64_t word = swar_load(text + at);
+      uint64_t hit = swar_zeros((cased ? word : swar_lower(word)) ^ first);
+      if (!hit) {
+        at += 8;
+        continue;
+      }
+      at += swar_first(hit);
+      if (at > last)
+        return false;
+    } else if (fold(text[at], cased) != (char)first) {
+      at++;
+      continue;
+    }
+    if (literal_at(lit, text, len, at, cased))
+      return true;
+    at++;
+  }
+  return false;
 }
 
 /* Whether at is a character boundary of text as the glob steps over it, char_width() at a time
@@ -189,6 +237,10 @@ static bool stepped_onto(const char *text, size_t len, size_t at) {
 /* Whether lit occurs at an offset the glob steps onto; offsets whose byte cannot start lit are
  * stepped over without comparing the rest. */
 static bool holds_literal(const IrSegment *lit, const char *text, size_t len, bool cased) {
+  if (lit->len > len)
+    return false;
+  if (all_ascii(text, len))
+    return holds_literal_ascii(lit, text, len, cased);
   char first = fold(lit->text[0], cased);
   for (size_t at = 0; at + lit->len <= len; at += char_width(text + at, len - at))
     if (fold(text[at], cased) == first && literal_at(lit, text, len, at, cased))

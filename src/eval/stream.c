@@ -39,11 +39,12 @@ typedef struct Stream {
   RuleState *rules;
   size_t rule_count;
   uint32_t *candidates;
-  JsonValueSink sink; /* hands the values json_check() reads to the prefilter, with whether
-                         the lean tree keeps them */
-  LeanKeys *lean;     /* the key names the rules read */
-  bool *whole_event;  /* per rule: it reads the whole event (Sigma keywords) */
-  bool keep_matches;  /* correlations read the matched events afterwards: keep their JSON */
+  JsonValueSink sink;      /* hands the values json_check() reads to the prefilter, with whether
+                              the lean tree keeps them */
+  LeanKeys *lean;          /* the key names the rules read */
+  FieldCache *field_cache; /* the fields the rules have read of the current event */
+  bool *whole_event;       /* per rule: it reads the whole event (Sigma keywords) */
+  bool keep_matches;       /* correlations read the matched events afterwards: keep their JSON */
   StreamStats *stats;
   const Source *file;          /* the file being read: its path, for events and diagnostics */
   const IndexMapping *mapping; /* the file's index mapping, or NULL */
@@ -96,6 +97,7 @@ static void record(Stream *s, RuleState *rs, const Event *event) {
   Found *f = &rs->found[rs->count++];
   Event *kept = arena_alloc(s->arena, sizeof *kept);
   *kept = *event;
+  kept->cache = NULL;    /* it holds this event's lookups only while the event is read */
   if (s->keep_matches) { /* a correlation reads its group-by fields and time later */
     json_incref(kept->root);
     arena_on_free(s->arena, free_json, kept->root);
@@ -107,7 +109,8 @@ static void record(Stream *s, RuleState *rs, const Event *event) {
 }
 
 static void evaluate(Stream *s, json_t *root, size_t line, size_t candidates) {
-  Event event = {root, s->file, line, s->stats->events - 1, {0}, NULL};
+  Event event = {root, s->file, line, s->stats->events - 1, {0}, NULL, s->field_cache};
+  field_cache_next(s->field_cache);
   event_ready(&event, s->mapping);
   for (size_t c = 0; c < candidates; c++) {
     RuleState *rs = &s->rules[s->candidates[c]];
@@ -371,6 +374,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time, s.whole_event);
   s.sink = (JsonValueSink){feed_prefilter, key_read, &s};
   s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
+  s.field_cache = field_cache_new(arena);
   stats->unanchored = prefilter_unanchored(s.prefilter);
   stats->anchors = prefilter_anchor_count(s.prefilter);
   stats->prefilter_bytes = prefilter_bytes(s.prefilter);
