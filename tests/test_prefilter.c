@@ -11,6 +11,7 @@
 #include "eval/json_check.h"
 #include "eval/lean.h"
 #include "eval/prefilter.h"
+#include "eval/value_memo.h"
 #include "sigmac/sigmac.h"
 
 typedef struct Hits {
@@ -335,6 +336,43 @@ Test(prefilter, lean_trees_hold_what_their_rules_read) {
   sigmac_session_free(session);
 }
 
+/* The memo of values: found exactly as kept (text, length and kind), replaced by a value of the
+ * same slot, never kept too long or with too many texts. */
+Test(prefilter, values_are_remembered_exactly) {
+  Arena arena;
+  arena_init(&arena);
+  ValueMemo *memo = value_memo_new(&arena);
+  const char *value = "C:\\Windows\\System32\\svchost.exe";
+  size_t len = strlen(value), count = 0;
+  uint32_t ids[MEMO_TEXTS + 1] = {7, 3};
+  uint64_t hash = value_memo_hash(value, len, 1);
+  cr_assert_null(value_memo_find(memo, hash, value, len, 1, &count));
+  value_memo_keep(memo, hash, value, len, 1, ids, 2);
+  const uint32_t *found = value_memo_find(memo, hash, value, len, 1, &count);
+  cr_assert(found && count == 2 && found[0] == 7 && found[1] == 3);
+  cr_assert_null(value_memo_find(memo, value_memo_hash(value, len, 0), value, len, 0, &count),
+                 "another kind of value");
+  cr_assert_null(
+      value_memo_find(memo, value_memo_hash(value, len - 1, 1), value, len - 1, 1, &count));
+  char other[64];
+  strcpy(other, value);
+  other[3] = 'w'; /* same length, one byte off: another hash, and were it the same, the compare */
+  cr_assert_null(value_memo_find(memo, hash, other, len, 1, &count));
+  cr_assert_neq(value_memo_hash(other, len, 1), hash);
+  value_memo_keep(memo, hash, value, len, 1, ids, 0); /* kept again: no texts now */
+  found = value_memo_find(memo, hash, value, len, 1, &count);
+  cr_assert(found && count == 0);
+  char long_value[MEMO_TEXT + 2];
+  memset(long_value, 'a', sizeof long_value);
+  uint64_t long_hash = value_memo_hash(long_value, sizeof long_value, 1);
+  value_memo_keep(memo, long_hash, long_value, sizeof long_value, 1, ids, 1);
+  cr_assert_null(value_memo_find(memo, long_hash, long_value, sizeof long_value, 1, &count));
+  value_memo_keep(memo, hash, value, len, 1, ids, MEMO_TEXTS + 1);
+  found = value_memo_find(memo, hash, value, len, 1, &count);
+  cr_assert(found && count == 0, "a list too long is not kept: the old one stays");
+  arena_free(&arena);
+}
+
 /* A value no rule's field reads is searched for the anchors of rules that read every value
  * (Sigma keywords) alone. */
 Test(prefilter, unread_values_are_searched_for_keyword_anchors_only) {
@@ -378,8 +416,16 @@ static const char rules[] =
     "title: c\nlogsource: {product: windows, category: process_creation}\n"
     "detection:\n  sel: {Image|endswith: '\\cmd.exe'}\n  condition: not sel\n";
 
+/* The candidates for an event, asked twice: the second time its values are remembered, and the
+ * answer must be the same. */
 static size_t candidates(Prefilter *pf, const char *event, uint32_t *out) {
-  return prefilter_candidates(pf, event, strlen(event), out);
+  size_t first = prefilter_candidates(pf, event, strlen(event), out);
+  uint32_t again[8];
+  cr_assert_leq(first, 8);
+  memcpy(again, out, first * sizeof(uint32_t));
+  cr_assert_eq(prefilter_candidates(pf, event, strlen(event), out), first, "%s", event);
+  cr_assert(memcmp(again, out, first * sizeof(uint32_t)) == 0, "%s", event);
+  return first;
 }
 
 Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {

@@ -9,7 +9,6 @@
 
 #include "base/cidr.h"
 #include "base/swar.h"
-#include "base/swar.h"
 #include "eval/aho.h"
 #include "eval/expr.h"
 #include "eval/regex.h"

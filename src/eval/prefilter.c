@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "eval/value_memo.h"
+
 enum {
   ANCHOR_MIN = 3,            /* shorter runs say too little to be worth a lookup */
   ANCHOR_MAX = 16,           /* longer anchors only grow the automaton */
@@ -29,11 +31,19 @@ typedef struct Requirement {
 static const Requirement always = {NULL, 0};
 
 struct Prefilter {
-  Grams *grams;
-  Grams *keyword_grams;     /* the anchors of rules reading every value, or NULL: none */
-  uint32_t *keyword_anchor; /* keyword_grams' id -> anchor */
-  uint32_t *anchor_clause;  /* anchor -> clause */
+  Grams *grams;           /* the anchor texts (ids: texts) */
+  Grams *keyword_grams;   /* those of rules reading every value, or NULL: none */
+  uint32_t *keyword_text; /* keyword_grams' id -> text */
+  uint32_t *text_first;   /* text t's anchors: text_anchors[text_first[t] .. text_first[t+1]) */
+  uint32_t *text_anchors;
+  uint32_t *text_stamp; /* per text: the last scan it was found in */
+  size_t text_count;
+  uint32_t *anchor_clause; /* anchor -> clause */
   size_t anchor_count;
+  ValueMemo *memo;            /* the anchor texts of values seen lately */
+  uint32_t heard[MEMO_TEXTS]; /* the texts found in the value being scanned, */
+  size_t heard_count;
+  bool heard_all;         /* if that is all of them */
   uint32_t *clause_rule;  /* clause -> rule */
   uint32_t *clause_stamp; /* per clause: the last scan it was found in */
   uint32_t *rule_clauses; /* per rule: its number of clauses */
@@ -401,20 +411,74 @@ static Requirement rule_requirement(Arena *arena, const IrRule *rule, const char
   return rule->query_count == 1 ? parts[0] : any_of(arena, parts, rule->query_count);
 }
 
-/* The scanner of the anchors of rules reading every value (keyword searches): values that
- * no field reads are searched for these alone. */
-static void build_keyword_grams(Prefilter *pf, Arena *arena, const char **texts, const size_t *lens,
-                                const bool *whole_event) {
-  size_t n = 0;
-  const char **kept = arena_array(arena, pf->anchor_count + 1, sizeof(char *));
-  size_t *kept_lens = arena_array(arena, pf->anchor_count + 1, sizeof(size_t));
-  pf->keyword_anchor = arena_array(arena, pf->anchor_count + 1, sizeof(uint32_t));
-  for (size_t a = 0; a < pf->anchor_count; a++)
-    if (whole_event[pf->clause_rule[pf->anchor_clause[a]]]) {
-      kept[n] = texts[a];
-      kept_lens[n] = lens[a];
-      pf->keyword_anchor[n++] = (uint32_t)a;
+/* ---- anchor texts -------------------------------------------------------------------------
+ * Rules share anchors ("\\system32\\" is one of hundreds): the scanners look for each text once,
+ * ASCII case folded as they compare, and a text found names its anchors. */
+
+static uint64_t folded_hash(const char *text, size_t len) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    h = (h ^ (c >= 'A' && c <= 'Z' ? c | 0x20 : c)) * 1099511628211ull;
+  }
+  return h;
+}
+
+static bool same_folded_text(const char *a, size_t a_len, const char *b, size_t b_len) {
+  return a_len == b_len && strncasecmp(a, b, a_len) == 0;
+}
+
+/* The distinct texts of the anchors (up to ASCII case) into text_at and text_lens, each with the
+ * anchors it stands for. */
+static void distinct_texts(Prefilter *pf, Arena *arena, const char **texts, const size_t *lens,
+                           const char **text_at, size_t *text_lens) {
+  size_t capacity = 64;
+  while (capacity < 2 * pf->anchor_count)
+    capacity *= 2;
+  uint32_t *table = arena_array(arena, capacity, sizeof(uint32_t)); /* text + 1; 0: free */
+  uint32_t *text_of = arena_array(arena, pf->anchor_count + 1, sizeof(uint32_t));
+  uint32_t *per_text = arena_array(arena, pf->anchor_count + 1, sizeof(uint32_t));
+  for (size_t a = 0; a < pf->anchor_count; a++) {
+    size_t i = folded_hash(texts[a], lens[a]) & (capacity - 1);
+    while (table[i] &&
+           !same_folded_text(text_at[table[i] - 1], text_lens[table[i] - 1], texts[a], lens[a]))
+      i = (i + 1) & (capacity - 1);
+    if (!table[i]) {
+      text_at[pf->text_count] = texts[a];
+      text_lens[pf->text_count] = lens[a];
+      table[i] = (uint32_t)++pf->text_count;
     }
+    text_of[a] = table[i] - 1;
+    per_text[text_of[a]]++;
+  }
+  pf->text_first = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
+  for (size_t t = 0, at = 0; t <= pf->text_count; at += per_text[t++])
+    pf->text_first[t] = (uint32_t)at;
+  uint32_t *filled = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
+  pf->text_anchors = arena_array(arena, pf->anchor_count + 1, sizeof(uint32_t));
+  for (size_t a = 0; a < pf->anchor_count; a++)
+    pf->text_anchors[pf->text_first[text_of[a]] + filled[text_of[a]]++] = (uint32_t)a;
+  pf->text_stamp = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
+}
+
+/* The scanner of the texts of rules reading every value (keyword searches): values that no
+ * field reads are searched for these alone. */
+static void build_keyword_grams(Prefilter *pf, Arena *arena, const char **text_at,
+                                const size_t *text_lens, const bool *whole_event) {
+  size_t n = 0;
+  const char **kept = arena_array(arena, pf->text_count + 1, sizeof(char *));
+  size_t *kept_lens = arena_array(arena, pf->text_count + 1, sizeof(size_t));
+  pf->keyword_text = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
+  for (size_t t = 0; t < pf->text_count; t++) {
+    bool keyword = false;
+    for (uint32_t k = pf->text_first[t]; k < pf->text_first[t + 1] && !keyword; k++)
+      keyword = whole_event[pf->clause_rule[pf->anchor_clause[pf->text_anchors[k]]]];
+    if (keyword) {
+      kept[n] = text_at[t];
+      kept_lens[n] = text_lens[t];
+      pf->keyword_text[n++] = (uint32_t)t;
+    }
+  }
   if (n)
     pf->keyword_grams = grams_build(arena, kept, kept_lens, n);
 }
@@ -453,19 +517,21 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
         pf->anchor_clause[pf->anchor_count++] = (uint32_t)clause;
       }
     }
-  pf->grams = grams_build(arena, texts, lens, pf->anchor_count);
+  const char **text_at = arena_array(arena, pf->anchor_count + 1, sizeof(char *));
+  size_t *text_lens = arena_array(arena, pf->anchor_count + 1, sizeof(size_t));
+  distinct_texts(pf, arena, texts, lens, text_at, text_lens);
+  pf->grams = grams_build(arena, text_at, text_lens, pf->text_count);
   if (whole_event)
-    build_keyword_grams(pf, arena, texts, lens, whole_event);
+    build_keyword_grams(pf, arena, text_at, text_lens, whole_event);
+  pf->memo = value_memo_new(arena);
   return pf;
 }
 
 /* An anchor found: its clause holds; a rule whose clauses all hold is a candidate. */
-static bool found_anchor(uint32_t id, size_t end, void *context) {
-  (void)end;
-  Prefilter *pf = context;
+static void found_anchor(Prefilter *pf, uint32_t id) {
   uint32_t clause = pf->anchor_clause[id];
   if (pf->clause_stamp[clause] == pf->scan)
-    return false;
+    return;
   pf->clause_stamp[clause] = pf->scan;
   uint32_t rule = pf->clause_rule[clause];
   if (pf->stamp[rule] != pf->scan) {
@@ -474,12 +540,40 @@ static bool found_anchor(uint32_t id, size_t end, void *context) {
   }
   if (++pf->rule_hits[rule] == pf->rule_clauses[rule])
     pf->found[pf->found_count++] = rule;
+}
+
+/* A text found in the event: each of its anchors, the first time in the event. */
+static void found_text(Prefilter *pf, uint32_t text) {
+  if (pf->text_stamp[text] == pf->scan)
+    return;
+  pf->text_stamp[text] = pf->scan;
+  for (uint32_t k = pf->text_first[text]; k < pf->text_first[text + 1]; k++)
+    found_anchor(pf, pf->text_anchors[k]);
+}
+
+/* A text found by a scan of a value: noted for the memo too. */
+static void heard_text(Prefilter *pf, uint32_t text) {
+  bool known = false;
+  for (size_t i = 0; i < pf->heard_count && !known; i++)
+    known = pf->heard[i] == text;
+  if (!known && pf->heard_count < MEMO_TEXTS)
+    pf->heard[pf->heard_count++] = text;
+  else if (!known)
+    pf->heard_all = false;
+  found_text(pf, text);
+}
+
+static bool found_by_grams(uint32_t id, size_t end, void *context) {
+  (void)end;
+  heard_text(context, id);
   return false;
 }
 
-static bool found_keyword_anchor(uint32_t id, size_t end, void *context) {
+static bool found_by_keyword_grams(uint32_t id, size_t end, void *context) {
+  (void)end;
   Prefilter *pf = context;
-  return found_anchor(pf->keyword_anchor[id], end, pf);
+  heard_text(pf, pf->keyword_text[id]);
+  return false;
 }
 
 static int ascending(const void *a, const void *b) {
@@ -499,10 +593,22 @@ void prefilter_begin(Prefilter *pf) {
 }
 
 void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
-  if (read)
-    grams_scan(pf->grams, text, len, found_anchor, pf);
-  else if (pf->keyword_grams)
-    grams_scan(pf->keyword_grams, text, len, found_keyword_anchor, pf);
+  const Grams *grams = read ? pf->grams : pf->keyword_grams;
+  if (!grams || len < ANCHOR_MIN)
+    return;
+  uint64_t hash = value_memo_hash(text, len, read);
+  size_t count;
+  const uint32_t *texts = value_memo_find(pf->memo, hash, text, len, read, &count);
+  if (texts) { /* seen lately: its texts are known */
+    for (size_t i = 0; i < count; i++)
+      found_text(pf, texts[i]);
+    return;
+  }
+  pf->heard_count = 0;
+  pf->heard_all = true;
+  grams_scan(grams, text, len, read ? found_by_grams : found_by_keyword_grams, pf);
+  if (pf->heard_all)
+    value_memo_keep(pf->memo, hash, text, len, read, pf->heard, pf->heard_count);
 }
 
 size_t prefilter_end(Prefilter *pf, uint32_t *out) {
@@ -529,4 +635,7 @@ size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_
 
 size_t prefilter_unanchored(const Prefilter *pf) { return pf->unanchored_count; }
 size_t prefilter_anchor_count(const Prefilter *pf) { return pf->anchor_count; }
-size_t prefilter_bytes(const Prefilter *pf) { return grams_bytes(pf->grams); }
+size_t prefilter_bytes(const Prefilter *pf) {
+  return grams_bytes(pf->grams) + (pf->keyword_grams ? grams_bytes(pf->keyword_grams) : 0) +
+         value_memo_bytes();
+}
