@@ -63,9 +63,11 @@ int main(int argc, char **argv) {
   printf("rules %zu (detection %zu, not evaluated %zu)\n", count, detection, unevaluated);
   printf("prefilter: %zu rules without anchors, %zu anchors, %zu KiB\n", stats.unanchored,
          stats.anchors, stats.prefilter_bytes / 1024);
-  printf("events %zu, parsed %zu (%.1f%%), rule evaluations %.2f per event, matches %zu\n",
+  printf("events %zu, parsed %zu (%.1f%%), verdicts remembered %zu (%.1f%%), rule evaluations "
+         "%.2f per event, matches %zu\n",
          stats.events, stats.parsed,
-         100.0 * (double)stats.parsed / (double)(stats.events ? stats.events : 1),
+         100.0 * (double)stats.parsed / (double)(stats.events ? stats.events : 1), stats.remembered,
+         100.0 * (double)stats.remembered / (double)(stats.events ? stats.events : 1),
          (double)stats.candidates / (double)(stats.events ? stats.events : 1), matches);
   printf("evaluation arena: %zu MiB\n", arena.bytes_used >> 20);
   printf("seconds %.3f, events/s %.0f, peak RSS %ld MiB\n", seconds, (double)stats.events / seconds,

@@ -324,6 +324,16 @@ Test(cli, test_keyword_rules_read_values_no_field_names) {
   free(out);
 }
 
+Test(cli, test_remembers_verdicts_by_the_values_rules_read) {
+  char *out;
+  cr_assert_eq(run("test --events golden/eval/remembered.ndjson --expect "
+                   "golden/eval/remembered.expect.yml golden/eval/remembered.yml",
+                   &out),
+               0, "%s", out);
+  cr_assert(strstr(out, "\n2 rules as expected, 0 differ\n"), "%s", out);
+  free(out);
+}
+
 Test(cli, test_expectations_name_rules_as_listed) {
   char *out;
   cr_assert_eq(run("test --events golden/eval/keywords.ndjson --expect golden/cli/by_title.yml "

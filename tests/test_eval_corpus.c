@@ -179,9 +179,10 @@ Test(eval_corpus, streaming_gives_what_loading_gives, .timeout = 300) {
 }
 
 /* The golden events whose text says less than their tree (routing facts the JSON check cannot
- * read, keyword searches over keys no rule names): the streaming router and prefilter must
- * still give what loading gives. */
+ * read, keyword searches over keys no rule names), or repeats of others (remembered verdicts):
+ * the streaming router, prefilter and memo must still give what loading gives. */
 Test(eval_corpus, golden_events_stream_as_they_load) {
   compare_stream_and_load("golden/eval/logsource.yml", "golden/eval/logsource.ndjson");
   compare_stream_and_load("golden/eval/keywords.yml", "golden/eval/keywords.ndjson");
+  compare_stream_and_load("golden/eval/remembered.yml", "golden/eval/remembered.ndjson");
 }

@@ -10,8 +10,9 @@
 #include "eval/grams.h"
 #include "eval/json_check.h"
 #include "eval/lean.h"
+#include "eval/memo.h"
 #include "eval/prefilter.h"
-#include "eval/value_memo.h"
+#include "eval/verdict_key.h"
 #include "sigmac/sigmac.h"
 
 typedef struct Hits {
@@ -257,20 +258,20 @@ typedef struct Seen {
   char text[512];
 } Seen;
 
-static void seen_value(const char *text, size_t len, bool kept, void *context) {
+static void seen_value(const JsonValue *v, void *context) {
   Seen *seen = context;
   size_t used = strlen(seen->text);
-  snprintf(seen->text + used, sizeof seen->text - used, "%s%.*s%c", used ? " " : "", (int)len, text,
-           kept ? '+' : '-');
+  snprintf(seen->text + used, sizeof seen->text - used, "%s%.*s%c", used ? " " : "", (int)v->len,
+           v->text, v->kept ? '+' : '-');
 }
 
-static bool read_keys(const char *key, size_t len, void *context) {
+static int32_t read_keys(const char *key, size_t len, void *context) {
   (void)context;
   static const char *const read[] = {"Event", "EventData", "Image", "UserData", "tags", "n"};
   for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
     if (strlen(read[i]) == len && memcmp(read[i], key, len) == 0)
-      return true;
-  return false;
+      return (int32_t)i;
+  return -1;
 }
 
 Test(prefilter, json_check_says_which_values_a_lean_tree_keeps) {
@@ -300,27 +301,34 @@ static const IrRuleSet *compiled(SigmacSession **session, const char *yaml, size
   return set;
 }
 
+/* Three rules reading one field each (Image, CommandLine, User), and their lean keys. */
+static const char three_rules[] =
+    "title: image\nlogsource: {product: windows}\n"
+    "detection:\n  sel: {Image|endswith: '.exe'}\n  condition: sel\n---\n"
+    "title: command line\nlogsource: {product: windows}\n"
+    "detection:\n  sel: {CommandLine|contains: 'x'}\n  condition: sel\n---\n"
+    "title: user\nlogsource: {product: windows}\n"
+    "detection:\n  sel: {User|contains: 'x'}\n  condition: sel\n";
+
+static LeanKeys *three_rule_keys(Arena *arena, SigmacSession **session) {
+  const IrRuleSet *set = compiled(session, three_rules, 3);
+  bool whole[3];
+  return lean_keys(arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, 0, whole);
+}
+
 /* A lean tree holds what the rules it is built for read, the keys every tree holds (EVTX
  * containers, the facts that route an event), and nothing else. */
 Test(prefilter, lean_trees_hold_what_their_rules_read) {
-  static const char two_rules[] =
-      "title: image\nlogsource: {product: windows}\n"
-      "detection:\n  sel: {Image|endswith: '.exe'}\n  condition: sel\n---\n"
-      "title: command line\nlogsource: {product: windows}\n"
-      "detection:\n  sel: {CommandLine|contains: 'x'}\n  condition: sel\n";
-  SigmacSession *session;
-  const IrRuleSet *set = compiled(&session, two_rules, 2);
   Arena arena;
   arena_init(&arena);
-  bool whole[2];
-  LeanKeys *keys =
-      lean_keys(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, 0, whole);
+  SigmacSession *session;
+  LeanKeys *keys = three_rule_keys(&arena, &session);
   const char *event =
       "{\"Event\": {\"System\": {\"EventID\": 1, \"Computer\": \"a\"}, "
       "\"EventData\": {\"Image\": \"b.exe\", \"CommandLine\": \"x\", \"User\": \"u\"}}}";
   static const char *const expected[] = {
       "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": \"b.exe\", "
-      "\"CommandLine\": \"x\"}}}", /* before lean_want(): what any rule reads */
+      "\"CommandLine\": \"x\", \"User\": \"u\"}}}", /* before lean_want(): what any rule reads */
       "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": \"b.exe\"}}}",
       "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"CommandLine\": \"x\"}}}"};
   for (uint32_t round = 0; round < 3; round++) {
@@ -336,41 +344,108 @@ Test(prefilter, lean_trees_hold_what_their_rules_read) {
   sigmac_session_free(session);
 }
 
-/* The memo of values: found exactly as kept (text, length and kind), replaced by a value of the
- * same slot, never kept too long or with too many texts. */
-Test(prefilter, values_are_remembered_exactly) {
+/* The memo: found exactly as kept (bytes, length and kind), replaced by a key of the same slot,
+ * never kept too long or with too many numbers. */
+Test(prefilter, memos_remember_exactly) {
   Arena arena;
   arena_init(&arena);
-  ValueMemo *memo = value_memo_new(&arena);
+  enum { KEY_MAX = 40, IDS_MAX = 4 };
+  Memo *memo = memo_new(&arena, 16, KEY_MAX, IDS_MAX);
   const char *value = "C:\\Windows\\System32\\svchost.exe";
   size_t len = strlen(value), count = 0;
-  uint32_t ids[MEMO_TEXTS + 1] = {7, 3};
-  uint64_t hash = value_memo_hash(value, len, 1);
-  cr_assert_null(value_memo_find(memo, hash, value, len, 1, &count));
-  value_memo_keep(memo, hash, value, len, 1, ids, 2);
-  const uint32_t *found = value_memo_find(memo, hash, value, len, 1, &count);
+  uint32_t ids[IDS_MAX + 1] = {7, 3};
+  uint64_t hash = memo_hash(value, len, 1);
+  cr_assert_null(memo_find(memo, hash, value, len, 1, &count));
+  memo_keep(memo, hash, value, len, 1, ids, 2);
+  const uint32_t *found = memo_find(memo, hash, value, len, 1, &count);
   cr_assert(found && count == 2 && found[0] == 7 && found[1] == 3);
-  cr_assert_null(value_memo_find(memo, value_memo_hash(value, len, 0), value, len, 0, &count),
-                 "another kind of value");
-  cr_assert_null(
-      value_memo_find(memo, value_memo_hash(value, len - 1, 1), value, len - 1, 1, &count));
+  cr_assert_null(memo_find(memo, memo_hash(value, len, 0), value, len, 0, &count), "kind 0");
+  cr_assert_null(memo_find(memo, memo_hash(value, len - 1, 1), value, len - 1, 1, &count));
   char other[64];
   strcpy(other, value);
   other[3] = 'w'; /* same length, one byte off: another hash, and were it the same, the compare */
-  cr_assert_null(value_memo_find(memo, hash, other, len, 1, &count));
-  cr_assert_neq(value_memo_hash(other, len, 1), hash);
-  value_memo_keep(memo, hash, value, len, 1, ids, 0); /* kept again: no texts now */
-  found = value_memo_find(memo, hash, value, len, 1, &count);
+  cr_assert_null(memo_find(memo, hash, other, len, 1, &count));
+  cr_assert_neq(memo_hash(other, len, 1), hash);
+  memo_keep(memo, hash, value, len, 1, ids, 0); /* kept again: no numbers now */
+  found = memo_find(memo, hash, value, len, 1, &count);
   cr_assert(found && count == 0);
-  char long_value[MEMO_TEXT + 2];
-  memset(long_value, 'a', sizeof long_value);
-  uint64_t long_hash = value_memo_hash(long_value, sizeof long_value, 1);
-  value_memo_keep(memo, long_hash, long_value, sizeof long_value, 1, ids, 1);
-  cr_assert_null(value_memo_find(memo, long_hash, long_value, sizeof long_value, 1, &count));
-  value_memo_keep(memo, hash, value, len, 1, ids, MEMO_TEXTS + 1);
-  found = value_memo_find(memo, hash, value, len, 1, &count);
+  char long_key[KEY_MAX + 1];
+  memset(long_key, 'a', sizeof long_key);
+  uint64_t long_hash = memo_hash(long_key, sizeof long_key, 1);
+  memo_keep(memo, long_hash, long_key, sizeof long_key, 1, ids, 1);
+  cr_assert_null(memo_find(memo, long_hash, long_key, sizeof long_key, 1, &count));
+  memo_keep(memo, hash, value, len, 1, ids, IDS_MAX + 1);
+  found = memo_find(memo, hash, value, len, 1, &count);
   cr_assert(found && count == 0, "a list too long is not kept: the old one stays");
   arena_free(&arena);
+}
+
+/* The values json_check hands on, kept for a verdict key, and the keys they are numbered by. */
+typedef struct Values {
+  JsonValue items[16];
+  size_t count;
+  LeanKeys *keys;
+} Values;
+
+static void keep_value(const JsonValue *v, void *context) {
+  Values *values = context;
+  cr_assert_lt(values->count, 16);
+  values->items[values->count++] = *v;
+}
+
+static int32_t slot_of_key(const char *key, size_t len, void *context) {
+  return lean_key_slot(((Values *)context)->keys, key, len);
+}
+
+/* The verdict key of an event for rule 0 of keys (lean_want() for it), into key; its length. */
+static size_t key_of(LeanKeys *keys, const char *event, char *key) {
+  Values values = {.count = 0, .keys = keys};
+  JsonValueSink sink = {keep_value, slot_of_key, &values};
+  bool is_object;
+  cr_assert(json_check(event, strlen(event), &is_object, NULL, &sink), "%s", event);
+  uint32_t rule = 0;
+  lean_want(keys, &rule, 1);
+  return verdict_key(key, &rule, 1, values.items, values.count, keys);
+}
+
+/* An event's verdict key holds what its rules read, where and as what: events that differ
+ * only elsewhere have the same key, a value at another place or of another type makes another. */
+Test(prefilter, verdict_keys_hold_what_the_rules_read) {
+  Arena arena;
+  arena_init(&arena);
+  SigmacSession *session;
+  LeanKeys *keys = three_rule_keys(&arena, &session);
+  static const struct {
+    const char *event;
+    bool same; /* as the first event's key */
+  } cases[] = {
+      {"{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": \"a.exe\", "
+       "\"User\": \"u\", \"Pid\": 1}}}",
+       true},
+      /* another user (read by the other rule only) and process ID (read by none) */
+      {"{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": \"a.exe\", "
+       "\"User\": \"v\", \"Pid\": 2}}}",
+       true},
+      {"{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": \"b.exe\"}}}", false},
+      {"{\"Event\": {\"System\": {\"EventID\": 2}, \"EventData\": {\"Image\": \"a.exe\"}}}",
+       false}, /* the facts routing reads count */
+      {"{\"Event\": {\"System\": {\"EventID\": \"1\"}, \"EventData\": {\"Image\": \"a.exe\"}}}",
+       false}, /* a string, not a number */
+      {"{\"Event\": {\"System\": {\"EventID\": 1, \"Image\": \"a.exe\"}, \"EventData\": {}}}",
+       false}, /* the same value elsewhere */
+      {"{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": [\"a.exe\"]}}}",
+       false},
+  };
+  char first[VERDICT_KEY], key[VERDICT_KEY];
+  size_t first_len = key_of(keys, cases[0].event, first);
+  cr_assert_gt(first_len, 0);
+  for (size_t i = 1; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t len = key_of(keys, cases[i].event, key);
+    bool same = len == first_len && memcmp(key, first, len) == 0;
+    cr_assert_eq(same, cases[i].same, "%s", cases[i].event);
+  }
+  arena_free(&arena);
+  sigmac_session_free(session);
 }
 
 /* A value no rule's field reads is searched for the anchors of rules that read every value

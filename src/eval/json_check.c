@@ -305,20 +305,54 @@ static bool number(Cursor *c) {
   return integer ? integer_fits(start, c->p) : real_fits(start, c->p);
 }
 
-static bool value(Cursor *c, Place place, Reach reach);
+/* Where a value sits for the sink: whether a lean tree keeps it, its key's number, its path. */
+typedef struct Site {
+  Reach reach;
+  int32_t key;
+  uint64_t path;
+} Site;
 
-/* The reach of a member named key[0..len) (as written) of an object reached so. */
-static Reach member_reach(const Cursor *c, Reach parent, const char *key, size_t len) {
-  if (parent != REACH_KEYED)
-    return parent;
-  if (memchr(key, '\\', len))
-    return REACH_ALL;
-  if (!c->sink->key_read(key, len, c->sink->context))
-    return REACH_NONE;
-  return key_is(key, len, "UserData") ? REACH_ALL : REACH_KEYED; /* its wrapper is any name */
+static bool value(Cursor *c, Place place, Site site);
+
+static uint64_t mix(uint64_t path, uint64_t step) {
+  uint64_t h = (path ^ step) * 0x9E3779B97F4A7C15ull;
+  return h ^ h >> 31;
 }
 
-static bool container(Cursor *c, char close, bool object, Place place, Reach reach) {
+static uint64_t text_hash(const char *text, size_t len) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)text[i]) * 0x100000001b3ull;
+  return h;
+}
+
+/* The site of a member named key[0..len) (as written) of an object at parent. */
+static Site member_site(const Cursor *c, Site parent, const char *key, size_t len) {
+  Site site = {parent.reach, -1, 0};
+  if (parent.reach == REACH_KEYED && memchr(key, '\\', len))
+    site.reach = REACH_ALL;
+  else if (parent.reach == REACH_KEYED)
+    site.key = c->sink->key_slot(key, len, c->sink->context);
+  if (parent.reach == REACH_KEYED && site.reach == REACH_KEYED)
+    site.reach = site.key < 0                   ? REACH_NONE
+                 : key_is(key, len, "UserData") ? REACH_ALL /* its wrapper is any name */
+                                                : REACH_KEYED;
+  if (site.reach != REACH_NONE) /* numbered keys by their number, others by their text */
+    site.path =
+        mix(parent.path, site.key >= 0 ? (uint64_t)site.key : text_hash(key, len) | 1ull << 63);
+  return site;
+}
+
+/* Hands a scalar value to the sink. */
+static void hand_on(Cursor *c, Site site, char kind, const char *text, size_t len) {
+  if (!c->sink)
+    return;
+  JsonValue v = {text,     len,      kind, site.reach != REACH_NONE, site.reach == REACH_ALL,
+                 site.key, site.path};
+  c->sink->value(&v, c->sink->context);
+}
+
+static bool container(Cursor *c, char close, bool object, Place place, Site site) {
   if (++c->depth > JSON_CHECK_DEPTH)
     return false;
   c->p++;
@@ -328,9 +362,10 @@ static bool container(Cursor *c, char close, bool object, Place place, Reach rea
     c->depth--;
     return true;
   }
-  for (;;) {
+  for (uint64_t index = 0;; index++) {
     Place child = AT_OTHER;
-    Reach child_reach = reach == REACH_KEYED ? REACH_ALL : reach; /* an array's items */
+    Site child_site = {site.reach == REACH_KEYED ? REACH_ALL : site.reach, -1, /* an item */
+                       mix(site.path, index)};
     if (object) {
       const char *key = c->p + 1;
       if (c->p >= c->end || *c->p != '"' || !string(c))
@@ -338,7 +373,7 @@ static bool container(Cursor *c, char close, bool object, Place place, Reach rea
       size_t key_len = (size_t)(c->p - 1 - key);
       if (c->facts && place != AT_OTHER)
         child = child_place(place, key, key_len);
-      child_reach = member_reach(c, reach, key, key_len);
+      child_site = member_site(c, site, key, key_len);
       space(c);
       if (c->p >= c->end || *c->p++ != ':')
         return false;
@@ -346,7 +381,7 @@ static bool container(Cursor *c, char close, bool object, Place place, Reach rea
     } else if (place == AT_CATEGORY) {
       child = AT_CATEGORY;
     }
-    if (!value(c, child, child_reach))
+    if (!value(c, child, child_site))
       return false;
     space(c);
     if (c->p >= c->end)
@@ -362,7 +397,7 @@ static bool container(Cursor *c, char close, bool object, Place place, Reach rea
   }
 }
 
-static bool value(Cursor *c, Place place, Reach reach) {
+static bool value(Cursor *c, Place place, Site site) {
   if (c->p >= c->end)
     return false;
   const char *start = c->p;
@@ -370,29 +405,31 @@ static bool value(Cursor *c, Place place, Reach reach) {
   char kind = *c->p;
   switch (kind) {
   case '{':
-    ok = container(c, '}', true, place, reach);
+    ok = container(c, '}', true, place, site);
     break;
   case '[':
-    ok = container(c, ']', false, place, reach);
+    ok = container(c, ']', false, place, site);
     break;
   case '"':
     ok = string(c);
-    if (ok && c->sink)
-      c->sink->value(start + 1, (size_t)(c->p - 1 - (start + 1)), reach != REACH_NONE,
-                     c->sink->context);
+    if (ok)
+      hand_on(c, site, '"', start + 1, (size_t)(c->p - 1 - (start + 1)));
     if (ok && place != AT_OTHER && c->facts)
       note(c, place, '"', start + 1, c->p - 1);
     return ok;
   case 't':
-    return literal(c, "true", 4);
   case 'f':
-    return literal(c, "false", 5);
   case 'n':
-    return literal(c, "null", 4);
+    ok = kind == 't'   ? literal(c, "true", 4)
+         : kind == 'f' ? literal(c, "false", 5)
+                       : literal(c, "null", 4);
+    if (ok)
+      hand_on(c, site, kind, start, (size_t)(c->p - start));
+    return ok;
   default:
     ok = (kind == '-' || (kind >= '0' && kind <= '9')) && number(c);
-    if (ok && c->sink)
-      c->sink->value(start, (size_t)(c->p - start), reach != REACH_NONE, c->sink->context);
+    if (ok)
+      hand_on(c, site, '0', start, (size_t)(c->p - start));
     if (ok && place != AT_OTHER && c->facts)
       note(c, place, '0', start, c->p);
     return ok;
@@ -409,8 +446,8 @@ bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts,
     memset(facts, 0, sizeof *facts);
   space(&c);
   *is_object = c.p < c.end && *c.p == '{';
-  Reach reach = sink && sink->key_read ? REACH_KEYED : REACH_ALL;
-  if (!value(&c, facts ? AT_ROOT : AT_OTHER, reach))
+  Site root = {sink && sink->key_slot ? REACH_KEYED : REACH_ALL, -1, 0};
+  if (!value(&c, facts ? AT_ROOT : AT_OTHER, root))
     return false;
   space(&c);
   return c.p == c.end;

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/json_space.h"
 
@@ -32,15 +33,26 @@ typedef struct JsonFacts {
                         cannot read this text */
 } JsonFacts;
 
-/* What the check hands on: the text of every string value (between its quotes, escapes as
- * written) and every number, not keys; the prefilter looks for its anchors there. Each value
- * comes with whether a lean tree (lean.h) would keep it: key_read says which member keys are
- * kept (NULL: all of them), and the check follows lean_parse()'s rules: a member is kept when its
- * key is, and everything below a kept array or a kept UserData object. A key written with an
- * escape counts as kept, with all below it (the check does not decode it). */
+/* A value the check hands on: every string (its text between the quotes, escapes as written),
+ * number and literal, not keys; the prefilter looks for its anchors there, and the streaming
+ * evaluator remembers verdicts by the values rules read. Whether a lean tree (lean.h) keeps it
+ * follows lean_parse()'s rules: a member is kept when its key is, and everything below a kept
+ * array or a kept UserData object. A key written with an escape counts as kept, with all below
+ * it (the check does not decode it). */
+typedef struct JsonValue {
+  const char *text;
+  size_t len;
+  char kind;      /* '"' a string, '0' a number, 't' true, 'f' false, 'n' null */
+  bool kept;      /* a lean tree keeps it */
+  bool below_all; /* it is kept whatever its key: below a kept array, UserData, or an escaped key */
+  int32_t key;    /* its key's number (key_slot()); -1 for an array's item or below_all */
+  uint64_t path;  /* a hash of the keys (numbers, or text below_all) and indexes leading to it */
+} JsonValue;
+
 typedef struct JsonValueSink {
-  void (*value)(const char *text, size_t len, bool kept, void *context);
-  bool (*key_read)(const char *key, size_t len, void *context);
+  void (*value)(const JsonValue *value, void *context);
+  /* A number for a key a lean tree keeps, -1 for the others; NULL: every key is kept. */
+  int32_t (*key_slot)(const char *key, size_t len, void *context);
   void *context;
 } JsonValueSink;
 

@@ -12,11 +12,13 @@
 /* ---- the key names ------------------------------------------------------------------------------
  */
 
+enum { FIXED = 1, EXTRA = 2 }; /* why every tree keeps a key: events' facts, or the caller's */
+
 struct LeanKeys {
   const char **slots; /* open addressing; NULL: free */
   size_t *lens;
   size_t capacity, count;
-  bool *always;    /* per slot: every tree keeps it (containers, facts, the extra names) */
+  uint8_t *always; /* per slot: every tree keeps it, as one of the FIXED keys or an EXTRA one */
   uint32_t *stamp; /* per slot: the last lean_want() that asked for it */
   uint32_t now;    /* the current lean_want(); 0 before the first: every key is wanted */
   uint32_t *first; /* rule r's slots: slot_of[first[r] .. first[r + 1]) */
@@ -54,8 +56,13 @@ static void put_key(Arena *arena, LeanKeys *k, const char *text, size_t len) {
   k->count++;
 }
 
-bool lean_key_read(const LeanKeys *keys, const char *text, size_t len) {
-  return has_key(keys, text, len);
+int32_t lean_key_slot(const LeanKeys *keys, const char *text, size_t len) {
+  size_t slot = find_slot(keys, text, len);
+  return keys->slots[slot] ? (int32_t)slot : -1;
+}
+
+bool lean_slot_read(const LeanKeys *keys, int32_t slot) {
+  return keys->always[slot] == FIXED || keys->stamp[slot] == keys->now;
 }
 
 /* Calls each(key, len, context) for every key a name can be written with: each run of its
@@ -78,7 +85,8 @@ static void each_key(const char *name, void (*each)(const char *, size_t, void *
   }
 }
 
-/* The names each rule reads, and the names every tree keeps (rule index count). */
+/* The names each rule reads, then the names every tree keeps: the fixed ones (row count), the
+ * extra ones (row count + 1). */
 typedef struct Names {
   const char ***of; /* per rule, then the fixed ones: a list of names */
   size_t *count, *capacity;
@@ -155,11 +163,13 @@ static void file_key(const char *key, size_t len, void *context) {
   put_key(f->arena, f->keys, key, len);
 }
 
+/* Marks a key every tree keeps, as f->rule says (FIXED wins over EXTRA). */
 static void mark_always(const char *key, size_t len, void *context) {
-  LeanKeys *k = ((Filing *)context)->keys;
+  Filing *f = context;
+  LeanKeys *k = f->keys;
   size_t slot = find_slot(k, key, len);
-  if (k->slots[slot])
-    k->always[slot] = true;
+  if (k->slots[slot] && k->always[slot] != FIXED)
+    k->always[slot] = (uint8_t)f->rule;
 }
 
 /* Lists a key's slot for the rule being listed (once: the stamps note the rule listing it,
@@ -183,13 +193,16 @@ static void count_key(const char *key, size_t len, void *context) {
  * slots of each rule's keys. */
 static void file_names(Arena *arena, LeanKeys *keys, const Names *names, size_t rule_count) {
   Filing filing = {arena, keys, 0, 0};
-  for (size_t r = 0; r <= rule_count; r++)
+  for (size_t r = 0; r <= rule_count + 1; r++)
     for (size_t i = 0; i < names->count[r]; i++)
       each_key(names->of[r][i], file_key, &filing);
-  keys->always = arena_array(arena, keys->capacity, sizeof(bool));
+  keys->always = arena_array(arena, keys->capacity, sizeof(uint8_t));
   keys->stamp = arena_array(arena, keys->capacity, sizeof(uint32_t));
-  for (size_t i = 0; i < names->count[rule_count]; i++)
-    each_key(names->of[rule_count][i], mark_always, &filing);
+  for (size_t row = rule_count; row <= rule_count + 1; row++) {
+    filing.rule = row == rule_count ? FIXED : EXTRA;
+    for (size_t i = 0; i < names->count[row]; i++)
+      each_key(names->of[row][i], mark_always, &filing);
+  }
   Filing counting = {arena, keys, 0, 0};
   for (size_t r = 0; r < rule_count; r++)
     for (size_t i = 0; i < names->count[r]; i++)
@@ -214,9 +227,9 @@ LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, cons
   keys->capacity = 1024;
   keys->slots = arena_array(arena, keys->capacity, sizeof(char *));
   keys->lens = arena_array(arena, keys->capacity, sizeof(size_t));
-  Names names = {arena_array(arena, count + 1, sizeof(char **)),
-                 arena_array(arena, count + 1, sizeof(size_t)),
-                 arena_array(arena, count + 1, sizeof(size_t))};
+  Names names = {arena_array(arena, count + 2, sizeof(char **)),
+                 arena_array(arena, count + 2, sizeof(size_t)),
+                 arena_array(arena, count + 2, sizeof(size_t))};
   /* what routing and event facts read (event.c), and the extra names: in every tree */
   static const char *const fixed[] = {"Event.System.Channel",
                                       "Event.System.EventID",
@@ -232,6 +245,7 @@ LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, cons
   Collect always = {arena, &names, count, NULL, NULL, false};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
     put_name(&always, fixed[i]);
+  always.rule = count + 1;
   for (size_t i = 0; i < extra_count; i++)
     put_name(&always, extra[i]);
   for (size_t r = 0; r < count; r++) {

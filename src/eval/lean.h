@@ -22,8 +22,12 @@ typedef struct LeanKeys LeanKeys;
 LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, const Mapping *mapping,
                     const char *const *extra, size_t extra_count, bool *whole_event);
 
-/* Whether some rule's lean tree keeps a member whose key is text[0..len) (decoded). */
-bool lean_key_read(const LeanKeys *keys, const char *text, size_t len);
+/* The number of a key some rule's lean tree keeps (text[0..len), decoded), or -1. */
+int32_t lean_key_slot(const LeanKeys *keys, const char *text, size_t len);
+
+/* Whether the rules of the last lean_want() can read the values of a key (its number): they
+ * read it, or it is one of the keys events' facts are read from. */
+bool lean_slot_read(const LeanKeys *keys, int32_t slot);
 
 /* The trees lean_parse() builds from now on keep only what rules[0..count) (their indexes) read,
  * and the keys every tree keeps; before the first call, they keep what any rule reads. */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "eval/value_memo.h"
+#include "eval/memo.h"
 
 enum {
   ANCHOR_MIN = 3,            /* shorter runs say too little to be worth a lookup */
@@ -13,6 +13,9 @@ enum {
   ANCHORS_PER_CLAUSE = 8192, /* beyond this, a rule is cheaper to evaluate than to anchor */
   CLAUSES_PER_RULE = 8,      /* the most selective ones are kept */
   TREE_DEPTH = 64,
+  MEMO_SLOTS = 4096, /* values remembered with their anchor texts: 1.3 MB */
+  MEMO_TEXT = 256,   /* bytes of a value remembered */
+  MEMO_TEXTS = 16,   /* anchor texts of a value remembered */
 };
 
 /* One of these anchors occurs when the node holds. */
@@ -40,7 +43,7 @@ struct Prefilter {
   size_t text_count;
   uint32_t *anchor_clause; /* anchor -> clause */
   size_t anchor_count;
-  ValueMemo *memo;            /* the anchor texts of values seen lately */
+  Memo *memo;                 /* the anchor texts of values seen lately */
   uint32_t heard[MEMO_TEXTS]; /* the texts found in the value being scanned, */
   size_t heard_count;
   bool heard_all;         /* if that is all of them */
@@ -523,7 +526,7 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   pf->grams = grams_build(arena, text_at, text_lens, pf->text_count);
   if (whole_event)
     build_keyword_grams(pf, arena, text_at, text_lens, whole_event);
-  pf->memo = value_memo_new(arena);
+  pf->memo = memo_new(arena, MEMO_SLOTS, MEMO_TEXT, MEMO_TEXTS);
   return pf;
 }
 
@@ -596,9 +599,9 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
   const Grams *grams = read ? pf->grams : pf->keyword_grams;
   if (!grams || len < ANCHOR_MIN)
     return;
-  uint64_t hash = value_memo_hash(text, len, read);
+  uint64_t hash = memo_hash(text, len, read);
   size_t count;
-  const uint32_t *texts = value_memo_find(pf->memo, hash, text, len, read, &count);
+  const uint32_t *texts = memo_find(pf->memo, hash, text, len, read, &count);
   if (texts) { /* seen lately: its texts are known */
     for (size_t i = 0; i < count; i++)
       found_text(pf, texts[i]);
@@ -608,7 +611,7 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
   pf->heard_all = true;
   grams_scan(grams, text, len, read ? found_by_grams : found_by_keyword_grams, pf);
   if (pf->heard_all)
-    value_memo_keep(pf->memo, hash, text, len, read, pf->heard, pf->heard_count);
+    memo_keep(pf->memo, hash, text, len, read, pf->heard, pf->heard_count);
 }
 
 size_t prefilter_end(Prefilter *pf, uint32_t *out) {
@@ -637,5 +640,5 @@ size_t prefilter_unanchored(const Prefilter *pf) { return pf->unanchored_count; 
 size_t prefilter_anchor_count(const Prefilter *pf) { return pf->anchor_count; }
 size_t prefilter_bytes(const Prefilter *pf) {
   return grams_bytes(pf->grams) + (pf->keyword_grams ? grams_bytes(pf->keyword_grams) : 0) +
-         value_memo_bytes();
+         memo_bytes(pf->memo);
 }

@@ -9,10 +9,13 @@
 #include "eval/json_check.h"
 #include "eval/lean.h"
 #include "eval/logsource.h"
+#include "eval/memo.h"
 #include "eval/prefilter.h"
 #include "eval/timeline.h"
+#include "eval/verdict_key.h"
 
 enum {
+  VERDICT_SLOTS = 2048,              /* events remembered: 3.2 MB */
   REPORTED_PER_FILE = 100,           /* malformed lines reported one by one, then counted */
   MAX_EVENT_BYTES = 64 * 1024 * 1024 /* one event line; more is not an event */
 };
@@ -39,9 +42,13 @@ typedef struct Stream {
   RuleState *rules;
   size_t rule_count;
   uint32_t *candidates;
-  JsonValueSink sink;      /* hands the values json_check() reads to the prefilter, with whether
-                              the lean tree keeps them */
-  LeanKeys *lean;          /* the key names the rules read */
+  JsonValueSink sink; /* hands the values json_check() reads on (take_value()) */
+  LeanKeys *lean;     /* the key names the rules read */
+  JsonValue *values;  /* the values of the line being read that some lean tree keeps */
+  size_t value_count, value_capacity;
+  Memo *verdicts;          /* the verdicts on events seen lately: the rules each matched */
+  char *verdict_key;       /* VERDICT_KEY bytes: the current event's key */
+  uint32_t *matched;       /* the rules the current event matched */
   FieldCache *field_cache; /* the fields the rules have read of the current event */
   bool *whole_event;       /* per rule: it reads the whole event (Sigma keywords) */
   bool keep_matches;       /* correlations read the matched events afterwards: keep their JSON */
@@ -108,28 +115,53 @@ static void record(Stream *s, RuleState *rs, const Event *event) {
   event_order(event, s->fields, &f->order);
 }
 
-static void evaluate(Stream *s, json_t *root, size_t line, size_t candidates) {
+/* Runs the candidates on an event; the rules it matched, into s->matched; how many. With
+ * known (a remembered verdict), those rules are its matches, recorded without running them. */
+static size_t evaluate(Stream *s, json_t *root, size_t line, size_t candidates,
+                       const uint32_t *known, size_t known_count) {
   Event event = {root, s->file, line, s->stats->events - 1, {0}, NULL, s->field_cache};
   field_cache_next(s->field_cache);
   event_ready(&event, s->mapping);
-  for (size_t c = 0; c < candidates; c++) {
+  size_t matched = 0;
+  for (size_t k = 0; known && k < known_count; k++)
+    if (s->rules[known[k]].live)
+      record(s, &s->rules[known[k]], &event);
+  for (size_t c = 0; !known && c < candidates; c++) {
     RuleState *rs = &s->rules[s->candidates[c]];
     if (!rs->live)
       continue;
     s->stats->candidates++;
-    if (eval_event_matches(&rs->matcher, rs->result->rule, &event))
+    if (eval_event_matches(&rs->matcher, rs->result->rule, &event)) {
       record(s, rs, &event);
+      s->matched[matched++] = s->candidates[c];
+    }
     if (rs->matcher.failed)
       rs->live = false;
   }
+  return matched;
 }
 
-static void feed_prefilter(const char *text, size_t len, bool kept, void *context) {
-  prefilter_feed(((Stream *)context)->prefilter, text, len, kept);
+/* A value of the line: looked for anchors, and kept for the event's verdict key when a lean
+ * tree holds it. */
+static void take_value(const JsonValue *v, void *context) {
+  Stream *s = context;
+  if (v->kind != 'n') /* true and false are text to Sigma; null is no text */
+    prefilter_feed(s->prefilter, v->text, v->len, v->kept);
+  if (!v->kept)
+    return;
+  if (s->value_count == s->value_capacity) {
+    size_t capacity = s->value_capacity ? 2 * s->value_capacity : 64;
+    JsonValue *grown = realloc(s->values, capacity * sizeof(JsonValue));
+    if (!grown)
+      abort();
+    s->values = grown;
+    s->value_capacity = capacity;
+  }
+  s->values[s->value_count++] = *v;
 }
 
-static bool key_read(const char *key, size_t len, void *context) {
-  return lean_key_read(((Stream *)context)->lean, key, len);
+static int32_t key_slot(const char *key, size_t len, void *context) {
+  return lean_key_slot(((Stream *)context)->lean, key, len);
 }
 
 /* Drops the candidates whose logsource the event's facts already rule out (a file_delete rule
@@ -163,6 +195,7 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   bool is_object;
   JsonFacts seen;
   prefilter_begin(s->prefilter);
+  s->value_count = 0;
   if (!json_check(text, len, &is_object, &seen, &s->sink) || !is_object) {
     json_error_t error;
     json_t *value = json_loadb(text, len, JSON_DECODE_ANY, &error);
@@ -198,7 +231,7 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
       s->stats->events++;
       for (size_t r = 0; r < s->rule_count; r++)
         s->candidates[r] = (uint32_t)r;
-      evaluate(s, item, line, s->rule_count);
+      evaluate(s, item, line, s->rule_count, NULL, 0);
     }
     json_decref(value);
     return;
@@ -215,18 +248,34 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   candidates = route(s, &seen, candidates);
   if (candidates == 0)
     return;
-  s->stats->parsed++;
   bool whole = false;
   for (size_t c = 0; c < candidates && !whole; c++)
     whole = s->whole_event[s->candidates[c]];
   if (!whole)
     lean_want(s->lean, s->candidates, candidates); /* the tree of what these rules read */
+  /* an event the same rules saw lately, with the same values they read, has the same verdict;
+   * an index mapping rewrites values, and a whole-event rule reads them all: not remembered */
+  size_t key_len = whole || s->mapping ? 0
+                                       : verdict_key(s->verdict_key, s->candidates, candidates,
+                                                     s->values, s->value_count, s->lean);
+  uint64_t hash = key_len ? memo_hash(s->verdict_key, key_len, 0) : 0;
+  size_t known_count = 0;
+  const uint32_t *known =
+      key_len ? memo_find(s->verdicts, hash, s->verdict_key, key_len, 0, &known_count) : NULL;
+  if (known) {
+    s->stats->remembered++;
+    if (known_count == 0)
+      return; /* no rule matched it: nothing to read */
+  }
+  s->stats->parsed++;
   json_t *root = whole ? NULL : lean_parse(s->lean, text, len);
   if (!root)
     root = json_loadb(text, len, 0, NULL); /* checked above: it parses */
   if (!root)
     return;
-  evaluate(s, root, line, candidates);
+  size_t matched = evaluate(s, root, line, candidates, known, known_count);
+  if (key_len && !known)
+    memo_keep(s->verdicts, hash, s->verdict_key, key_len, 0, s->matched, matched);
   json_decref(root);
 }
 
@@ -372,7 +421,10 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, extra_count, s.whole_event);
   /* a value the lean tree leaves out is searched for keyword anchors alone */
   s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time, s.whole_event);
-  s.sink = (JsonValueSink){feed_prefilter, key_read, &s};
+  s.sink = (JsonValueSink){take_value, key_slot, &s};
+  s.verdicts = memo_new(arena, VERDICT_SLOTS, VERDICT_KEY, VERDICT_MATCHES);
+  s.verdict_key = arena_alloc(arena, VERDICT_KEY);
+  s.matched = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
   s.candidates = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
   s.field_cache = field_cache_new(arena);
   stats->unanchored = prefilter_unanchored(s.prefilter);
@@ -382,6 +434,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     s.mapping = inputs[i].mapping;
     read_file(&s, inputs[i].path);
   }
+  free(s.values);
   finish(&s, limits);
   eval_correlations(arena, diags, mapping, fields, results, *count);
   return results;

@@ -18,6 +18,7 @@ bool stream_file(const char *path);
 typedef struct StreamStats {
   size_t events;     /* events read */
   size_t parsed;     /* events some rule was a candidate for, and so parsed */
+  size_t remembered; /* events whose verdicts were remembered from an event seen lately */
   size_t candidates; /* rule evaluations done */
   size_t unanchored; /* rules the prefilter finds no anchor for: candidates for every event */
   size_t anchors;    /* anchors of the others */

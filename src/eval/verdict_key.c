@@ -1,0 +1,33 @@
+/* Verdict keys. */
+#include "eval/verdict_key.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+/* Appends n bytes at key + *len; false when they do not fit. */
+static bool put(char *key, size_t *len, const void *bytes, size_t n) {
+  if (n > VERDICT_KEY - *len)
+    return false;
+  memcpy(key + *len, bytes, n);
+  *len += n;
+  return true;
+}
+
+size_t verdict_key(char *key, const uint32_t *candidates, size_t candidate_count,
+                   const JsonValue *values, size_t value_count, const LeanKeys *keys) {
+  size_t len = 0;
+  uint32_t n = (uint32_t)candidate_count;
+  if (!put(key, &len, &n, sizeof n) ||
+      !put(key, &len, candidates, candidate_count * sizeof(uint32_t)))
+    return 0;
+  for (size_t i = 0; i < value_count; i++) {
+    const JsonValue *v = &values[i];
+    if (!v->kept || (!v->below_all && v->key >= 0 && !lean_slot_read(keys, v->key)))
+      continue; /* no tree of these rules holds it */
+    uint32_t value_len = (uint32_t)v->len;
+    if (!put(key, &len, &v->path, sizeof v->path) || !put(key, &len, &v->kind, 1) ||
+        !put(key, &len, &value_len, sizeof value_len) || !put(key, &len, v->text, v->len))
+      return 0;
+  }
+  return len;
+}
