@@ -10,6 +10,7 @@
 #include "eval/grams.h"
 #include "eval/json_check.h"
 #include "eval/lean.h"
+#include "eval/logsource.h"
 #include "eval/memo.h"
 #include "eval/prefilter.h"
 #include "eval/verdict_key.h"
@@ -444,6 +445,40 @@ Test(prefilter, verdict_keys_hold_what_the_rules_read) {
     bool same = len == first_len && memcmp(key, first, len) == 0;
     cr_assert_eq(same, cases[i].same, "%s", cases[i].event);
   }
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
+/* Routing decides each distinct logsource test once per event: tests are the same when their
+ * logsource (names up to case) and the event IDs their detections require are. */
+Test(prefilter, logsource_tests_are_the_same_when_they_say_the_same) {
+  static const char rules_text[] =
+      "title: a\nlogsource: {product: windows, category: process_creation}\n"
+      "detection:\n  sel: {Image: x}\n  condition: sel\n---\n"
+      "title: b\nlogsource: {product: Windows, category: Process_Creation}\n"
+      "detection:\n  sel: {CommandLine: y}\n  condition: sel\n---\n"
+      "title: c\nlogsource: {product: windows, category: file_event}\n"
+      "detection:\n  sel: {Image: x}\n  condition: sel\n---\n"
+      "title: d\nlogsource: {product: windows, service: security}\n"
+      "detection:\n  sel: {EventID: 4688, Image: x}\n  condition: sel\n---\n"
+      "title: e\nlogsource: {product: windows, service: security}\n"
+      "detection:\n  sel: {EventID: 4624}\n  condition: sel\n---\n"
+      "title: f\nlogsource: {product: windows, service: security}\n"
+      "detection:\n  sel: {EventID: 4688}\n  condition: sel\n";
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, rules_text, 6);
+  Arena arena;
+  arena_init(&arena);
+  const LogsourceTest *t[6];
+  for (size_t i = 0; i < 6; i++)
+    t[i] = logsource_test(&arena, set->rules[i], NULL);
+  static const bool same[6][6] = {
+      {1, 1, 0, 0, 0, 0}, {1, 1, 0, 0, 0, 0}, {0, 0, 1, 0, 0, 0},
+      {0, 0, 0, 1, 0, 1}, {0, 0, 0, 0, 1, 0}, {0, 0, 0, 1, 0, 1},
+  };
+  for (size_t i = 0; i < 6; i++)
+    for (size_t j = 0; j < 6; j++)
+      cr_assert_eq(logsource_same_test(t[i], t[j]), same[i][j], "rules %zu and %zu", i, j);
   arena_free(&arena);
   sigmac_session_free(session);
 }

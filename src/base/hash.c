@@ -1,6 +1,10 @@
 /* String hashes. */
 #include "base/hash.h"
 
+#include <string.h>
+
+#include "base/swar.h"
+
 size_t hash_bytes(const char *text, size_t len) {
   size_t hash = 5381;
   for (size_t i = 0; i < len; i++)
@@ -13,4 +17,19 @@ size_t hash_text(const char *text) {
   for (const unsigned char *p = (const unsigned char *)text; *p; p++)
     hash = hash * 33 + *p;
   return hash;
+}
+
+uint64_t hash_words(const void *bytes, size_t len, uint64_t seed) {
+  const char *text = bytes;
+  uint64_t h = 0x9E3779B97F4A7C15ull * (len + 1) ^ seed;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    h = (h ^ swar_load(text + i)) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  uint64_t tail = 0;
+  memcpy(&tail, text + i, len - i);
+  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 29;
+  return h ? h : 1;
 }

@@ -27,7 +27,7 @@ struct LeanKeys {
 
 /* The slot of a key, or the free one it would take. */
 static size_t find_slot(const LeanKeys *k, const char *text, size_t len) {
-  size_t i = hash_bytes(text, len) & (k->capacity - 1);
+  size_t i = (size_t)hash_words(text, len, 0) & (k->capacity - 1);
   while (k->slots[i] && (k->lens[i] != len || memcmp(k->slots[i], text, len) != 0))
     i = (i + 1) & (k->capacity - 1);
   return i;

@@ -24,9 +24,10 @@ typedef struct EvtxRows {
 
 struct LogsourceTest {
   const char *product;
-  EvtxRows category, service; /* no rows: no condition */
-  const MapLogsource *ecs;    /* the mapping's row, or NULL */
-  long long *event_ids;       /* the detection's own EventID requirement; none: no condition */
+  const char *category_name, *service_name; /* as the rule names them */
+  EvtxRows category, service;               /* no rows: no condition */
+  const MapLogsource *ecs;                  /* the mapping's row, or NULL */
+  long long *event_ids; /* the detection's own EventID requirement; none: no condition */
   size_t event_id_count;
 };
 
@@ -111,6 +112,8 @@ const LogsourceTest *logsource_test(Arena *arena, const IrRule *rule, const Mapp
   const IrLogsource *logsource = &rule->logsource;
   LogsourceTest *t = arena_alloc(arena, sizeof *t);
   t->product = logsource->product;
+  t->category_name = logsource->category;
+  t->service_name = logsource->service;
   bool windows = !logsource->product || strcasecmp(logsource->product, "windows") == 0;
   if (windows) {
     t->category = rows_of(arena, "category", logsource->category);
@@ -120,6 +123,21 @@ const LogsourceTest *logsource_test(Arena *arena, const IrRule *rule, const Mapp
   if (windows)
     required_event_ids(arena, rule, t);
   return t;
+}
+
+static bool same_name(const char *a, const char *b) {
+  return a == b || (a && b && strcasecmp(a, b) == 0);
+}
+
+bool logsource_same_test(const LogsourceTest *a, const LogsourceTest *b) {
+  if (!same_name(a->product, b->product) || !same_name(a->category_name, b->category_name) ||
+      !same_name(a->service_name, b->service_name) || a->ecs != b->ecs ||
+      a->event_id_count != b->event_id_count)
+    return false;
+  for (size_t i = 0; i < a->event_id_count; i++)
+    if (a->event_ids[i] != b->event_ids[i])
+      return false;
+  return true;
 }
 
 static bool row_holds(const EvtxRows *rows, const EventFacts *f) {

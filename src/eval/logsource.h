@@ -26,6 +26,9 @@ const LogsourceTest *logsource_test(Arena *arena, const IrRule *rule, const Mapp
 
 bool logsource_applies(const LogsourceTest *test, const Event *event);
 
+/* Whether two tests say the same of every event (rules of one logsource and event IDs). */
+bool logsource_same_test(const LogsourceTest *a, const LogsourceTest *b);
+
 typedef enum LogsourceVerdict {
   LOGSOURCE_NO,     /* the rule does not apply */
   LOGSOURCE_YES,    /* it does */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "base/swar.h"
+#include "base/hash.h"
 
 /* An entry: this header, then ids_max numbers, then key_max bytes. */
 typedef struct Entry {
@@ -28,18 +28,7 @@ Memo *memo_new(Arena *arena, size_t slots, size_t key_max, size_t ids_max) {
 size_t memo_bytes(const Memo *memo) { return memo->slots * memo->stride; }
 
 uint64_t memo_hash(const void *key, size_t len, unsigned kind) {
-  const char *text = key;
-  uint64_t h = 0x9E3779B97F4A7C15ull * (len + 1) ^ kind;
-  size_t i = 0;
-  for (; i + 8 <= len; i += 8) {
-    h = (h ^ swar_load(text + i)) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-  }
-  uint64_t tail = 0;
-  memcpy(&tail, text + i, len - i);
-  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 29;
-  return h ? h : 1;
+  return hash_words(key, len, kind);
 }
 
 static Entry *entry_of(const Memo *memo, uint64_t hash) {
