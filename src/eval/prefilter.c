@@ -13,9 +13,9 @@ enum {
   ANCHORS_PER_CLAUSE = 8192, /* beyond this, a rule is cheaper to evaluate than to anchor */
   CLAUSES_PER_RULE = 8,      /* the most selective ones are kept */
   TREE_DEPTH = 64,
-  MEMO_SLOTS = 4096, /* values remembered with their anchor texts: 1.3 MB */
-  MEMO_TEXT = 256,   /* bytes of a value remembered */
-  MEMO_TEXTS = 16,   /* anchor texts of a value remembered */
+  MEMO_SLOTS = 16384, /* values remembered with their anchor texts: 5.6 MB */
+  MEMO_TEXT = 256,    /* bytes of a value remembered */
+  MEMO_TEXTS = 16,    /* anchor texts of a value remembered */
 };
 
 /* One of these anchors occurs when the node holds. */

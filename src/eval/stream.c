@@ -15,7 +15,7 @@
 #include "eval/verdict_key.h"
 
 enum {
-  VERDICT_SLOTS = 2048,              /* events remembered: 3.2 MB */
+  VERDICT_SLOTS = 8192,              /* events remembered: 13 MB */
   REPORTED_PER_FILE = 100,           /* malformed lines reported one by one, then counted */
   MAX_EVENT_BYTES = 64 * 1024 * 1024 /* one event line; more is not an event */
 };
