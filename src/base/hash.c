@@ -1,8 +1,6 @@
 /* String hashes. */
 #include "base/hash.h"
 
-#include <string.h>
-
 #include "base/swar.h"
 
 size_t hash_bytes(const char *text, size_t len) {
@@ -28,7 +26,11 @@ uint64_t hash_words(const void *bytes, size_t len, uint64_t seed) {
     h ^= h >> 32;
   }
   uint64_t tail = 0;
-  memcpy(&tail, text + i, len - i);
+  if (i < len && len >= 8) /* the last eight bytes, overlapping the words before */
+    tail = swar_load(text + len - 8);
+  else
+    for (; i < len; i++)
+      tail = tail << 8 | (unsigned char)text[i];
   h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
   h ^= h >> 29;
   return h ? h : 1;

@@ -17,6 +17,7 @@ enum { FIXED = 1, EXTRA = 2 }; /* why every tree keeps a key: events' facts, or 
 struct LeanKeys {
   const char **slots; /* open addressing; NULL: free */
   size_t *lens;
+  uint32_t *tags;
   size_t capacity, count;
   uint8_t *always; /* per slot: every tree keeps it, as one of the FIXED keys or an EXTRA one */
   uint32_t *stamp; /* per slot: the last lean_want() that asked for it */
@@ -25,10 +26,14 @@ struct LeanKeys {
   uint32_t *slot_of;
 };
 
-/* The slot of a key, or the free one it would take. */
+/* The slot of a key, or the free one it would take. A slot's tag (the hash's high bits) tells
+ * most other keys apart before their text is compared. */
 static size_t find_slot(const LeanKeys *k, const char *text, size_t len) {
-  size_t i = (size_t)hash_words(text, len, 0) & (k->capacity - 1);
-  while (k->slots[i] && (k->lens[i] != len || memcmp(k->slots[i], text, len) != 0))
+  uint64_t hash = hash_words(text, len, 0);
+  uint32_t tag = (uint32_t)(hash >> 32);
+  size_t i = (size_t)hash & (k->capacity - 1);
+  while (k->slots[i] &&
+         (k->tags[i] != tag || k->lens[i] != len || memcmp(k->slots[i], text, len) != 0))
     i = (i + 1) & (k->capacity - 1);
   return i;
 }
@@ -40,10 +45,12 @@ static bool has_key(const LeanKeys *k, const char *text, size_t len) {
 static void put_key(Arena *arena, LeanKeys *k, const char *text, size_t len) {
   if (len == 0 || has_key(k, text, len))
     return;
-  if ((k->count + 1) * 2 > k->capacity) {
+  if ((k->count + 1) * 4 > k->capacity) { /* a quarter full: absent keys (most of an event's)
+                                             end their probe soon */
     LeanKeys grown = {0};
     grown.slots = arena_array(arena, k->capacity * 2, sizeof(char *));
     grown.lens = arena_array(arena, k->capacity * 2, sizeof(size_t));
+    grown.tags = arena_array(arena, k->capacity * 2, sizeof(uint32_t));
     grown.capacity = k->capacity * 2;
     for (size_t i = 0; i < k->capacity; i++)
       if (k->slots[i])
@@ -53,6 +60,7 @@ static void put_key(Arena *arena, LeanKeys *k, const char *text, size_t len) {
   size_t i = find_slot(k, text, len);
   k->slots[i] = arena_strndup(arena, text, len);
   k->lens[i] = len;
+  k->tags[i] = (uint32_t)(hash_words(text, len, 0) >> 32);
   k->count++;
 }
 
@@ -227,6 +235,7 @@ LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, cons
   keys->capacity = 1024;
   keys->slots = arena_array(arena, keys->capacity, sizeof(char *));
   keys->lens = arena_array(arena, keys->capacity, sizeof(size_t));
+  keys->tags = arena_array(arena, keys->capacity, sizeof(uint32_t));
   Names names = {arena_array(arena, count + 2, sizeof(char **)),
                  arena_array(arena, count + 2, sizeof(size_t)),
                  arena_array(arena, count + 2, sizeof(size_t))};
