@@ -41,6 +41,8 @@ struct Prefilter {
   uint32_t *text_anchors;
   uint32_t *text_stamp; /* per text: the last scan it was found in */
   size_t text_count;
+  uint32_t *texts; /* the texts found by the current scan, text_found of them */
+  size_t text_found;
   uint32_t *anchor_clause; /* anchor -> clause */
   size_t anchor_count;
   Memo *memo;                 /* the anchor texts of values seen lately */
@@ -462,6 +464,7 @@ static void distinct_texts(Prefilter *pf, Arena *arena, const char **texts, cons
   for (size_t a = 0; a < pf->anchor_count; a++)
     pf->text_anchors[pf->text_first[text_of[a]] + filled[text_of[a]]++] = (uint32_t)a;
   pf->text_stamp = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
+  pf->texts = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
 }
 
 /* The scanner of the texts of rules reading every value (keyword searches): values that no
@@ -545,13 +548,12 @@ static void found_anchor(Prefilter *pf, uint32_t id) {
     pf->found[pf->found_count++] = rule;
 }
 
-/* A text found in the event: each of its anchors, the first time in the event. */
+/* A text found in the event: noted the first time (its anchors are taken at the end). */
 static void found_text(Prefilter *pf, uint32_t text) {
   if (pf->text_stamp[text] == pf->scan)
     return;
   pf->text_stamp[text] = pf->scan;
-  for (uint32_t k = pf->text_first[text]; k < pf->text_first[text + 1]; k++)
-    found_anchor(pf, pf->text_anchors[k]);
+  pf->texts[pf->text_found++] = text;
 }
 
 /* A text found by a scan of a value: noted for the memo too. */
@@ -588,9 +590,11 @@ void prefilter_begin(Prefilter *pf) {
   if (++pf->scan == 0) { /* the stamps wrapped around: start them again */
     memset(pf->stamp, 0, pf->rule_count * sizeof(uint32_t));
     memset(pf->clause_stamp, 0, pf->clause_count * sizeof(uint32_t));
+    memset(pf->text_stamp, 0, pf->text_count * sizeof(uint32_t));
     pf->scan = 1;
   }
   pf->found_count = 0;
+  pf->text_found = 0;
   for (size_t i = 0; i < pf->unanchored_count; i++)
     pf->found[pf->found_count++] = pf->unanchored[i];
 }
@@ -615,6 +619,9 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
 }
 
 size_t prefilter_end(Prefilter *pf, uint32_t *out) {
+  for (size_t t = 0; t < pf->text_found; t++) /* each text's anchors hold their clauses */
+    for (uint32_t k = pf->text_first[pf->texts[t]]; k < pf->text_first[pf->texts[t] + 1]; k++)
+      found_anchor(pf, pf->text_anchors[k]);
   memcpy(out, pf->found, pf->found_count * sizeof(uint32_t));
   if (pf->found_count > 64) {
     qsort(out, pf->found_count, sizeof(uint32_t), ascending);

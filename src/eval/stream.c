@@ -11,6 +11,7 @@
 #include "eval/logsource.h"
 #include "eval/memo.h"
 #include "eval/prefilter.h"
+#include "eval/router.h"
 #include "eval/timeline.h"
 #include "eval/verdict_key.h"
 
@@ -46,14 +47,10 @@ typedef struct Stream {
   LeanKeys *lean;     /* the key names the rules read */
   JsonValue *values;  /* the values of the line being read that some lean tree keeps */
   size_t value_count, value_capacity;
-  Memo *verdicts;       /* the verdicts on events seen lately: the rules each matched */
-  char *verdict_key;    /* VERDICT_KEY bytes: the current event's key */
-  uint32_t *matched;    /* the rules the current event matched */
-  uint32_t *test_of;    /* per rule: the number of its logsource test among the distinct ones */
-  uint32_t *test_stamp; /* per test: the last event route() decided it for, */
-  bool *test_verdict;   /* and whether the rules of the test stayed candidates */
-  size_t test_count;
-  uint32_t route_now;
+  Memo *verdicts;          /* the verdicts on events seen lately: the rules each matched */
+  char *verdict_key;       /* VERDICT_KEY bytes: the current event's key */
+  uint32_t *matched;       /* the rules the current event matched */
+  Router *router;          /* the candidates an event's facts leave */
   FieldCache *field_cache; /* the fields the rules have read of the current event */
   bool *whole_event;       /* per rule: it reads the whole event (Sigma keywords) */
   bool keep_matches;       /* correlations read the matched events afterwards: keep their JSON */
@@ -169,55 +166,6 @@ static int32_t key_slot(const char *key, size_t len, void *context) {
   return lean_key_slot(((Stream *)context)->lean, key, len);
 }
 
-/* Numbers the rules' logsource tests, equal tests alike (a few hundred among thousands of
- * rules), so that routing decides each once per event. */
-static void number_tests(Stream *s) {
-  const LogsourceTest **distinct = arena_array(s->arena, s->rule_count + 1, sizeof(void *));
-  s->test_of = arena_array(s->arena, s->rule_count + 1, sizeof(uint32_t));
-  for (size_t r = 0; r < s->rule_count; r++) {
-    const LogsourceTest *t = s->rules[r].matcher.logsource_test;
-    size_t i = 0;
-    while (t && i < s->test_count && !logsource_same_test(distinct[i], t))
-      i++;
-    if (t && i == s->test_count)
-      distinct[s->test_count++] = t;
-    s->test_of[r] = (uint32_t)i;
-  }
-  s->test_stamp = arena_array(s->arena, s->test_count + 1, sizeof(uint32_t));
-  s->test_verdict = arena_array(s->arena, s->test_count + 1, sizeof(bool));
-}
-
-/* Drops the candidates whose logsource the event's facts already rule out (a file_delete rule
- * for a Sysmon file creation), so that an event no rule is left for is not even parsed. */
-static size_t route(Stream *s, const JsonFacts *seen, size_t candidates) {
-  if (seen->unsure)
-    return candidates;       /* the tree will tell */
-  if (++s->route_now == 0) { /* the stamps wrapped around */
-    memset(s->test_stamp, 0, s->test_count * sizeof(uint32_t));
-    s->route_now = 1;
-  }
-  EventFacts facts = {.evtx = seen->evtx,
-                      .channel = seen->channel,
-                      .channel_len = seen->channel_len,
-                      .has_event_id = seen->has_event_id,
-                      .event_id = seen->event_id,
-                      .os_type = seen->os_type,
-                      .os_type_len = seen->os_type_len,
-                      .has_category = seen->has_category}; /* no tree yet: no containers */
-  size_t kept = 0;
-  for (size_t c = 0; c < candidates; c++) {
-    const Matcher *m = &s->rules[s->candidates[c]].matcher;
-    uint32_t test = s->test_of[s->candidates[c]]; /* rules share tests: each is decided once */
-    if (m->logsource_test && s->test_stamp[test] != s->route_now) {
-      s->test_stamp[test] = s->route_now;
-      s->test_verdict[test] = logsource_verdict(m->logsource_test, &facts) != LOGSOURCE_NO;
-    }
-    if (!m->logsource_test || s->test_verdict[test])
-      s->candidates[kept++] = s->candidates[c];
-  }
-  return kept;
-}
-
 static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   size_t start = 0;
   while (start < len && json_is_space(text[start]))
@@ -277,7 +225,7 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
       s->candidates[r] = (uint32_t)r;
     candidates = s->rule_count;
   }
-  candidates = route(s, &seen, candidates);
+  candidates = router_route(s->router, &seen, s->candidates, candidates);
   if (candidates == 0)
     return;
   bool whole = false;
@@ -452,7 +400,10 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   s.whole_event = arena_array(arena, s.rule_count + 1, sizeof(bool));
   s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, extra_count, s.whole_event);
   /* a value the lean tree leaves out is searched for keyword anchors alone */
-  number_tests(&s);
+  const LogsourceTest **tests = arena_array(arena, s.rule_count + 1, sizeof(LogsourceTest *));
+  for (size_t r = 0; r < s.rule_count; r++)
+    tests[r] = s.rules[r].matcher.logsource_test;
+  s.router = router_new(arena, tests, s.rule_count);
   s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time, s.whole_event);
   s.sink = (JsonValueSink){take_value, key_slot, &s};
   s.verdicts = memo_new(arena, VERDICT_SLOTS, VERDICT_KEY, VERDICT_MATCHES);
