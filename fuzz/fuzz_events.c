@@ -100,6 +100,22 @@ static void compare_facts(const JsonFacts *seen, json_t *root) {
   }
 }
 
+/* The bounds of the input, for the sink's checks. */
+static const char *input_start, *input_end;
+
+static void check_value(const JsonValue *v, void *context) {
+  (void)context;
+  if (v->text < input_start || v->len > (size_t)(input_end - v->text) ||
+      !strchr("\"0tfn", v->kind) || (v->below_all && !v->kept))
+    abort(); /* a value outside the line, or a site that cannot be */
+}
+
+/* Keys numbered by their first byte, every third one not kept. */
+static int32_t some_keys(const char *key, size_t len, void *context) {
+  (void)context;
+  return len && (unsigned char)key[0] % 3 ? (unsigned char)key[0] : -1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   compare_scanners((const char *)data, size);
   if (memchr(data, 0, size))
@@ -112,6 +128,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort(); /* the check and jansson disagree */
   if (ok && is_object)
     compare_facts(&facts, parsed);
+  input_start = (const char *)data, input_end = (const char *)data + size;
+  JsonValueSink sink = {check_value, some_keys, NULL};
+  if (json_check((const char *)data, size, &is_object, NULL, &sink) != ok)
+    abort(); /* the sink changed the verdict */
   json_decref(parsed);
   if (ok && is_object) {
     static Arena arena;

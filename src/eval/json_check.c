@@ -33,6 +33,7 @@ typedef struct Cursor {
   const char *p, *end;
   int depth;
   unsigned noted; /* a bit per Place noted so far: a second time makes the facts unsure */
+  bool escaped;   /* the last string read holds an escape */
   JsonFacts *facts;
   const JsonValueSink *sink;
 } Cursor;
@@ -186,6 +187,7 @@ static bool unicode_escape(Cursor *c) {
 
 static bool string(Cursor *c) {
   c->p++; /* the opening quote */
+  c->escaped = false;
   while (c->p < c->end) {
     c->p += json_plain_run(c->p, (size_t)(c->end - c->p));
     if (c->p == c->end)
@@ -198,6 +200,7 @@ static bool string(Cursor *c) {
     if (ch < 0x20)
       return false;
     if (ch == '\\') {
+      c->escaped = true;
       if (++c->p >= c->end)
         return false;
       char e = *c->p++;
@@ -329,7 +332,7 @@ static uint64_t text_hash(const char *text, size_t len) {
 /* The site of a member named key[0..len) (as written) of an object at parent. */
 static Site member_site(const Cursor *c, Site parent, const char *key, size_t len) {
   Site site = {parent.reach, -1, 0};
-  if (parent.reach == REACH_KEYED && memchr(key, '\\', len))
+  if (parent.reach == REACH_KEYED && c->escaped) /* the key, just read */
     site.reach = REACH_ALL;
   else if (parent.reach == REACH_KEYED)
     site.key = c->sink->key_slot(key, len, c->sink->context);
@@ -441,7 +444,7 @@ static bool value(Cursor *c, Place place, Site site) {
 
 bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts,
                 const JsonValueSink *sink) {
-  Cursor c = {text, text + len, 0, 0, facts, sink};
+  Cursor c = {text, text + len, 0, 0, false, facts, sink};
   if (facts)
     memset(facts, 0, sizeof *facts);
   space(&c);
