@@ -409,6 +409,26 @@ static size_t key_of(LeanKeys *keys, const char *event, char *key) {
   return verdict_key(key, &rule, 1, values.items, values.count, keys);
 }
 
+/* Key numbers, asked again and again (the recent keys are found by their words): keys of up to
+ * 16 bytes that differ in one byte anywhere, or only in length, are told apart. */
+Test(prefilter, key_numbers_tell_alike_keys_apart) {
+  Arena arena;
+  arena_init(&arena);
+  static const char *const names[] = {"abcdefghijklmnop", "abcdefgh", "Image", "abcdefghijklmnopq"};
+  bool whole[1];
+  LeanKeys *keys = lean_keys(&arena, NULL, 0, NULL, names, 4, whole);
+  static const char *const absent[] = {"abcdefghijkXmnop", "abcdefgX",          "abcdefghi", "Imag",
+                                       "abcdefghijklmnoX", "abcdefghijklmnopX", "image"};
+  for (int round = 0; round < 3; round++) {
+    for (size_t i = 0; i < 4; i++)
+      cr_assert_geq(lean_key_slot(keys, names[i], strlen(names[i])), 0, "%s", names[i]);
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
+      cr_assert_eq(lean_key_slot(keys, absent[i], strlen(absent[i])), -1, "%s", absent[i]);
+  }
+  cr_assert_neq(lean_key_slot(keys, names[0], 16), lean_key_slot(keys, names[1], 8));
+  arena_free(&arena);
+}
+
 /* An event's verdict key holds what its rules read, where and as what: events that differ
  * only elsewhere have the same key, a value at another place or of another type makes another. */
 Test(prefilter, verdict_keys_hold_what_the_rules_read) {

@@ -14,6 +14,13 @@
 
 enum { FIXED = 1, EXTRA = 2 }; /* why every tree keeps a key: events' facts, or the caller's */
 
+/* A key looked up lately, and its slot (or -1). */
+typedef struct RecentKey {
+  uint64_t head, tail;
+  uint32_t len; /* 0: none */
+  int32_t slot;
+} RecentKey;
+
 struct LeanKeys {
   const char **slots; /* open addressing; NULL: free */
   size_t *lens;
@@ -23,6 +30,7 @@ struct LeanKeys {
   uint32_t *stamp; /* per slot: the last lean_want() that asked for it */
   uint32_t now;    /* the current lean_want(); 0 before the first: every key is wanted */
   uint32_t *first; /* rule r's slots: slot_of[first[r] .. first[r + 1]) */
+  RecentKey recent[256]; /* by the key's words: an event's keys are those of the last ones */
   uint32_t *slot_of;
 };
 
@@ -64,9 +72,23 @@ static void put_key(Arena *arena, LeanKeys *k, const char *text, size_t len) {
   k->count++;
 }
 
-int32_t lean_key_slot(const LeanKeys *keys, const char *text, size_t len) {
-  size_t slot = find_slot(keys, text, len);
-  return keys->slots[slot] ? (int32_t)slot : -1;
+int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len) {
+  if (len == 0 || len > 16) {
+    size_t slot = find_slot(keys, text, len);
+    return keys->slots[slot] ? (int32_t)slot : -1;
+  }
+  /* a key of up to 16 bytes is its first and last eight (overlapping, zero-padded when
+   * shorter) and its length: the recent keys are found by those words, without hashing it */
+  uint64_t head = 0, tail = 0;
+  memcpy(&head, text, len < 8 ? len : 8);
+  if (len > 8)
+    memcpy(&tail, text + len - 8, 8);
+  RecentKey *r = &keys->recent[(head * 0x9E3779B97F4A7C15ull + tail + len) >> 56];
+  if (r->len != len || r->head != head || r->tail != tail) {
+    size_t slot = find_slot(keys, text, len);
+    *r = (RecentKey){head, tail, (uint32_t)len, keys->slots[slot] ? (int32_t)slot : -1};
+  }
+  return r->slot;
 }
 
 bool lean_slot_read(const LeanKeys *keys, int32_t slot) {

@@ -23,7 +23,7 @@ LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, cons
                     const char *const *extra, size_t extra_count, bool *whole_event);
 
 /* The number of a key some rule's lean tree keeps (text[0..len), decoded), or -1. */
-int32_t lean_key_slot(const LeanKeys *keys, const char *text, size_t len);
+int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len);
 
 /* Whether the rules of the last lean_want() can read the values of a key (its number): they
  * read it, or it is one of the keys events' facts are read from. */
