@@ -57,8 +57,8 @@ struct Prefilter {
   size_t unanchored_count;
   uint32_t *stamp; /* per rule: the last scan that touched it */
   uint32_t scan;   /* the current scan's number */
-  uint32_t *found; /* the candidates of the current scan */
-  size_t found_count;
+  uint64_t *found; /* the candidates of the current scan: a bit per rule */
+  size_t found_words;
   size_t rule_count, clause_count;
 };
 
@@ -494,7 +494,8 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   Prefilter *pf = arena_alloc(arena, sizeof *pf);
   pf->rule_count = count;
   pf->stamp = arena_array(arena, count + 1, sizeof(uint32_t));
-  pf->found = arena_array(arena, count + 1, sizeof(uint32_t));
+  pf->found_words = count / 64 + 1;
+  pf->found = arena_array(arena, pf->found_words, sizeof(uint64_t));
   pf->unanchored = arena_array(arena, count + 1, sizeof(uint32_t));
   pf->rule_clauses = arena_array(arena, count + 1, sizeof(uint32_t));
   pf->rule_hits = arena_array(arena, count + 1, sizeof(uint32_t));
@@ -533,6 +534,20 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   return pf;
 }
 
+/* The number of the lowest bit set in bits (nonzero). */
+static unsigned lowest_bit(uint64_t bits) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(bits);
+#else
+  unsigned n = 0;
+  while (!(bits & 1)) {
+    bits >>= 1;
+    n++;
+  }
+  return n;
+#endif
+}
+
 /* An anchor found: its clause holds; a rule whose clauses all hold is a candidate. */
 static void found_anchor(Prefilter *pf, uint32_t id) {
   uint32_t clause = pf->anchor_clause[id];
@@ -545,7 +560,7 @@ static void found_anchor(Prefilter *pf, uint32_t id) {
     pf->rule_hits[rule] = 0;
   }
   if (++pf->rule_hits[rule] == pf->rule_clauses[rule])
-    pf->found[pf->found_count++] = rule;
+    pf->found[rule / 64] |= (uint64_t)1 << (rule % 64);
 }
 
 /* A text found in the event: noted the first time (its anchors are taken at the end). */
@@ -581,11 +596,6 @@ static bool found_by_keyword_grams(uint32_t id, size_t end, void *context) {
   return false;
 }
 
-static int ascending(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 void prefilter_begin(Prefilter *pf) {
   if (++pf->scan == 0) { /* the stamps wrapped around: start them again */
     memset(pf->stamp, 0, pf->rule_count * sizeof(uint32_t));
@@ -593,10 +603,10 @@ void prefilter_begin(Prefilter *pf) {
     memset(pf->text_stamp, 0, pf->text_count * sizeof(uint32_t));
     pf->scan = 1;
   }
-  pf->found_count = 0;
   pf->text_found = 0;
+  memset(pf->found, 0, pf->found_words * sizeof(uint64_t)); /* a scan may end without end() */
   for (size_t i = 0; i < pf->unanchored_count; i++)
-    pf->found[pf->found_count++] = pf->unanchored[i];
+    pf->found[pf->unanchored[i] / 64] |= (uint64_t)1 << (pf->unanchored[i] % 64);
 }
 
 void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
@@ -622,19 +632,11 @@ size_t prefilter_end(Prefilter *pf, uint32_t *out) {
   for (size_t t = 0; t < pf->text_found; t++) /* each text's anchors hold their clauses */
     for (uint32_t k = pf->text_first[pf->texts[t]]; k < pf->text_first[pf->texts[t] + 1]; k++)
       found_anchor(pf, pf->text_anchors[k]);
-  memcpy(out, pf->found, pf->found_count * sizeof(uint32_t));
-  if (pf->found_count > 64) {
-    qsort(out, pf->found_count, sizeof(uint32_t), ascending);
-    return pf->found_count;
-  }
-  for (size_t i = 1; i < pf->found_count; i++) { /* tens of candidates: qsort's calls cost more */
-    uint32_t rule = out[i];
-    size_t k = i;
-    for (; k > 0 && out[k - 1] > rule; k--)
-      out[k] = out[k - 1];
-    out[k] = rule;
-  }
-  return pf->found_count;
+  size_t n = 0; /* the bits in ascending order */
+  for (size_t w = 0; w < pf->found_words; w++)
+    for (uint64_t bits = pf->found[w]; bits; bits &= bits - 1)
+      out[n++] = (uint32_t)(w * 64 + lowest_bit(bits));
+  return n;
 }
 
 size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out) {
