@@ -1,16 +1,12 @@
 /* The prefilter: which rules an event can possibly match, found from the event's JSON text alone,
- * before it is parsed. Each rule gets "anchors": literals such that if the rule matches an event,
- * one of them occurs in the event's JSON text, ignoring ASCII case. A predicate that tests a
- * literal gives its longest run of characters that JSON writes one way only (letters, digits,
- * space, backslash as "\\", most punctuation, non-ASCII characters as UTF-8; not '/', '<', '>',
- * '&' or '"', which writers may escape; a regex's non-ASCII characters neither, since PCRE2 folds
- * their case); AND takes its most selective operand's anchors, OR the union of its operands'. A
- * rule for which no anchors can be found (a regex, a negation, a numeric range alone) is a
- * candidate for every event. One pass of the gram scanner (grams.h) over the text then gives the
- * candidates. Only a necessary condition: candidates are evaluated in full. It holds for JSON text
- * that escapes no ASCII letter, digit or such punctuation and no non-ASCII character; a line that
- * does (json_check() notes it) is not prefiltered, nor are events read with an index mapping,
- * whose null values and dates are not in the text. */
+ * before it is parsed. Each rule gets anchor clauses (anchors.h): literals such that if the rule
+ * matches an event, one anchor of each clause occurs in the event's JSON text, ignoring ASCII
+ * case. A rule without clauses is a candidate for every event. One pass of the gram scanner
+ * (grams.h) over each value then gives the candidates; a memo of recent values (memo.h) gives
+ * a value's anchor texts without a scan. Only a necessary condition: candidates are evaluated in
+ * full. It holds for JSON text that escapes no ASCII letter, digit or such punctuation and no
+ * non-ASCII character; a line that does (json_check() notes it) is not prefiltered, nor are
+ * events read with an index mapping, whose null values and dates are not in the text. */
 #ifndef SIGMAC_EVAL_PREFILTER_H
 #define SIGMAC_EVAL_PREFILTER_H
 

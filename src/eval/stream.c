@@ -166,68 +166,50 @@ static int32_t key_slot(const char *key, size_t len, void *context) {
   return lean_key_slot(((Stream *)context)->lean, key, len);
 }
 
-static void take_line(Stream *s, const char *text, size_t len, size_t line) {
-  size_t start = 0;
-  while (start < len && json_is_space(text[start]))
-    start++;
-  if (start == len)
+/* A line that is no JSON object: an error, or an array of events, each evaluated by every rule
+ * (rare: no prefilter). */
+static void take_other_line(Stream *s, const char *text, size_t len, size_t line, size_t start) {
+  json_error_t error;
+  json_t *value = json_loadb(text, len, JSON_DECODE_ANY, &error);
+  if (!value) {
+    malformed(s, text, len, line, arena_printf(s->arena, "invalid JSON: %s", error.text),
+              error.position > 0 ? (size_t)error.position - 1 : 0);
     return;
-  bool is_object;
-  JsonFacts seen;
-  prefilter_begin(s->prefilter);
-  s->value_count = 0;
-  if (!json_check(text, len, &is_object, &seen, &s->sink) || !is_object) {
-    json_error_t error;
-    json_t *value = json_loadb(text, len, JSON_DECODE_ANY, &error);
-    if (!value) {
-      malformed(s, text, len, line, arena_printf(s->arena, "invalid JSON: %s", error.text),
-                error.position > 0 ? (size_t)error.position - 1 : 0);
-      return;
-    }
-    if (!json_is_array(value)) {
-      malformed(s, text, len, line, "an event must be a JSON object", start);
-      json_decref(value);
-      return;
-    }
-    if (json_array_size(value) > EVENT_ARRAY_LIMIT) {
-      malformed(s, text, len, line,
-                arena_printf(s->arena,
-                             "an array of %zu events; sigmac reads at most %d from one "
-                             "JSON value",
-                             json_array_size(value), EVENT_ARRAY_LIMIT),
-                start);
-      json_decref(value);
-      return;
-    }
-    size_t i; /* a line holding an array of events: each object is one (rare: no prefilter) */
-    json_t *item;
-    json_array_foreach(value, i, item) {
-      if (!json_is_object(item)) {
-        malformed(s, text, len, line,
-                  arena_printf(s->arena, "item %zu of the array is not a JSON object", i + 1),
-                  start);
-        continue;
-      }
-      s->stats->events++;
-      for (size_t r = 0; r < s->rule_count; r++)
-        s->candidates[r] = (uint32_t)r;
-      evaluate(s, item, line, s->rule_count, NULL, 0);
-    }
+  }
+  if (!json_is_array(value)) {
+    malformed(s, text, len, line, "an event must be a JSON object", start);
     json_decref(value);
     return;
   }
-  s->stats->events++;
-  size_t candidates = prefilter_end(s->prefilter, s->candidates);
-  /* \u0041 for 'A', or an index mapping's null values and dates: the text as written need not
-   * show the values the rules see, so the anchors say nothing */
-  if (seen.odd_escapes || s->mapping) {
+  if (json_array_size(value) > EVENT_ARRAY_LIMIT) {
+    malformed(s, text, len, line,
+              arena_printf(s->arena,
+                           "an array of %zu events; sigmac reads at most %d from one "
+                           "JSON value",
+                           json_array_size(value), EVENT_ARRAY_LIMIT),
+              start);
+    json_decref(value);
+    return;
+  }
+  size_t i;
+  json_t *item;
+  json_array_foreach(value, i, item) {
+    if (!json_is_object(item)) {
+      malformed(s, text, len, line,
+                arena_printf(s->arena, "item %zu of the array is not a JSON object", i + 1), start);
+      continue;
+    }
+    s->stats->events++;
     for (size_t r = 0; r < s->rule_count; r++)
       s->candidates[r] = (uint32_t)r;
-    candidates = s->rule_count;
+    evaluate(s, item, line, s->rule_count, NULL, 0);
   }
-  candidates = router_route(s->router, &seen, s->candidates, candidates);
-  if (candidates == 0)
-    return;
+  json_decref(value);
+}
+
+/* The verdicts of the candidates on an event line: remembered, or its lean tree parsed and the
+ * rules run (and the verdicts remembered). */
+static void judge(Stream *s, const char *text, size_t len, size_t line, size_t candidates) {
   bool whole = false;
   for (size_t c = 0; c < candidates && !whole; c++)
     whole = s->whole_event[s->candidates[c]];
@@ -257,6 +239,34 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   if (key_len && !known)
     memo_keep(s->verdicts, hash, s->verdict_key, key_len, 0, s->matched, matched);
   json_decref(root);
+}
+
+static void take_line(Stream *s, const char *text, size_t len, size_t line) {
+  size_t start = 0;
+  while (start < len && json_is_space(text[start]))
+    start++;
+  if (start == len)
+    return;
+  bool is_object;
+  JsonFacts seen;
+  prefilter_begin(s->prefilter);
+  s->value_count = 0;
+  if (!json_check(text, len, &is_object, &seen, &s->sink) || !is_object) {
+    take_other_line(s, text, len, line, start);
+    return;
+  }
+  s->stats->events++;
+  size_t candidates = prefilter_end(s->prefilter, s->candidates);
+  /* \u0041 for 'A', or an index mapping's null values and dates: the text as written need not
+   * show the values the rules see, so the anchors say nothing */
+  if (seen.odd_escapes || s->mapping) {
+    for (size_t r = 0; r < s->rule_count; r++)
+      s->candidates[r] = (uint32_t)r;
+    candidates = s->rule_count;
+  }
+  candidates = router_route(s->router, &seen, s->candidates, candidates);
+  if (candidates)
+    judge(s, text, len, line, candidates);
 }
 
 static void read_file(Stream *s, const char *path) {

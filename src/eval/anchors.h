@@ -1,0 +1,37 @@
+/* The anchors of a rule: literals such that if the rule matches an event, one of each clause's
+ * occurs in the event's JSON text, ignoring ASCII case (the prefilter's necessary condition,
+ * prefilter.h). A predicate that tests a literal gives its longest run of characters that JSON
+ * writes one way only (letters, digits, space, backslash as "\\", most punctuation, non-ASCII
+ * characters as UTF-8; not '/', '<', '>', '&' or '"', which writers may escape; a regex's
+ * non-ASCII characters neither, since PCRE2 folds their case); AND takes its most selective
+ * operands' clauses (text common to nearly every Windows event left out when others remain),
+ * OR one clause of the union of its operands' anchors; a regex gives the literal its top level
+ * requires. A rule for which no anchors can be found (a regex without literals, a negation, a
+ * numeric range alone) has no clause. */
+#ifndef SIGMAC_EVAL_ANCHORS_H
+#define SIGMAC_EVAL_ANCHORS_H
+
+#include "base/arena.h"
+#include "sigmac/ir.h"
+
+enum { ANCHOR_MIN = 3 }; /* shorter runs say too little to be worth a lookup */
+
+/* One of these anchors occurs when the node holds. */
+typedef struct Clause {
+  const char **items; /* as they appear in JSON text (a backslash doubled) */
+  size_t count;
+  size_t min_len; /* the shortest, unescaped */
+} Clause;
+
+/* Every clause holds when the node holds; none: the node may hold for any event. */
+typedef struct Requirement {
+  Clause *clauses;
+  size_t count;
+} Requirement;
+
+/* The clauses of a rule (its queries OR-ed, a Sigma condition list). A test of time_field
+ * (EQL's, a date) gives no anchor: date text need not appear as written. So does a test of an
+ * optional field, which its absence may satisfy. */
+Requirement rule_requirement(Arena *arena, const IrRule *rule, const char *time_field);
+
+#endif
