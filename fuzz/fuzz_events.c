@@ -106,8 +106,16 @@ static const char *input_start, *input_end;
 static void check_value(const JsonValue *v, void *context) {
   (void)context;
   if (v->text < input_start || v->len > (size_t)(input_end - v->text) ||
-      !strchr("\"0tfn", v->kind) || (v->below_all && !v->kept))
+      !strchr("\"0tfn{[", v->kind) || (v->below_all && !v->kept) ||
+      (v->depth != JSON_PATH_UNKNOWN && v->depth > JSON_PATH_MAX))
     abort(); /* a value outside the line, or a site that cannot be */
+  for (size_t d = 0; v->depth != JSON_PATH_UNKNOWN && d < v->depth; d++) {
+    const JsonStep *step = &v->path[d];
+    size_t key_len = step->code & ~JSON_STEP_TEXT;
+    if ((step->code & JSON_STEP_TEXT) &&
+        (step->key < input_start || key_len > (size_t)(input_end - step->key)))
+      abort(); /* a key of the path outside the line */
+  }
 }
 
 /* Keys numbered by their first byte, every third one not kept. */
@@ -140,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!keys) {
       static const char *const names[] = {"a.b", "x", "Event.System.Channel", "UserData"};
       arena_init(&arena);
-      keys = lean_keys(&arena, NULL, 0, NULL, names, 4, whole);
+      keys = lean_keys(&arena, NULL, 0, NULL, names, 4, NULL, 0, whole);
     }
     json_decref(lean_parse(keys, (const char *)data, size));
   }

@@ -207,8 +207,14 @@ static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *
   switch (pred->match) {
   case IR_MATCH_EQUALS:
     if (pred->value.kind == IR_VALUE_NUMBER) {
+      /* an integer written as digits: an event's number equal to it shows them (a real, or a
+       * string with an exponent, makes its line unread, json_check.h); a real need not */
       const char *text = pred->value.number.text;
-      IrSegment seg = {IR_SEG_LITERAL, text, strlen(text)};
+      size_t len = strlen(text), sign = text[0] == '-';
+      if (!pred->value.number.is_integer || len == sign ||
+          strspn(text + sign, "0123456789") != len - sign)
+        return always;
+      IrSegment seg = {IR_SEG_LITERAL, text, len};
       IrString s = {&seg, 1};
       return literal(arena, &s, false);
     }

@@ -34,6 +34,8 @@ typedef struct Cursor {
   int depth;
   unsigned noted; /* a bit per Place noted so far: a second time makes the facts unsure */
   bool escaped;   /* the last string read holds an escape */
+  JsonStep path[JSON_PATH_MAX]; /* the steps to the value being read, c->depth of them */
+  JsonValue handed;             /* the value handed to the sink */
   JsonFacts *facts;
   const JsonValueSink *sink;
 } Cursor;
@@ -175,10 +177,12 @@ static bool unicode_escape(Cursor *c) {
   unsigned unit, low;
   if (!hex4(c, &unit) || unit == 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
     return false;
-  if (c->facts && ((unit >= 0x20 && unit < 0x7f && unit != '"' && unit != '\\' && unit != '/' &&
-                    unit != '<' && unit != '>' && unit != '&') ||
-                   unit >= 0x80)) /* anchors hold non-ASCII characters as UTF-8 */
-    c->facts->odd_escapes = true;
+  /* anchors hold a backslash as \\ and non-ASCII characters as UTF-8; they hold no '"', '/',
+   * '<', '>' or '&', which writers escape */
+  if (c->facts && ((unit >= 0x20 && unit < 0x7f && unit != '"' && unit != '/' && unit != '<' &&
+                    unit != '>' && unit != '&') ||
+                   unit >= 0x80))
+    c->facts->odd_text = true;
   if (unit < 0xD800 || unit > 0xDBFF)
     return true;
   return c->end - c->p >= 2 && c->p[0] == '\\' && c->p[1] == 'u' && (c->p += 2, hex4(c, &low)) &&
@@ -312,26 +316,37 @@ static bool number(Cursor *c) {
 typedef struct Site {
   Reach reach;
   int32_t key;
-  uint64_t path;
 } Site;
 
 static bool value(Cursor *c, Place place, Site site);
 
-static uint64_t mix(uint64_t path, uint64_t step) {
-  uint64_t h = (path ^ step) * 0x9E3779B97F4A7C15ull;
-  return h ^ h >> 31;
+/* Whether text[0..len) holds one of the bytes of set. */
+static bool strpbrk_n(const char *text, size_t len, const char *set) {
+  for (size_t i = 0; i < len; i++)
+    if (strchr(set, text[i]))
+      return true;
+  return false;
 }
 
-static uint64_t text_hash(const char *text, size_t len) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)text[i]) * 0x100000001b3ull;
-  return h;
+/* Whether a string may read as a number written with an exponent ("4.688e3"), which the
+ * evaluator compares with a rule's number as a number: its digits need not be the rule's.
+ * (A fraction keeps them: 4688.0 holds "4688".) */
+static bool exponent_number(const char *text, size_t len) {
+  if (len < 2 || len > 64 ||
+      !(text[0] == '-' || text[0] == '+' || text[0] == '.' || (text[0] >= '0' && text[0] <= '9')))
+    return false;
+  bool exponent = false;
+  for (size_t i = 0; i < len; i++) {
+    if (text[i] == '\0' || !strchr("0123456789+-.eE", text[i]))
+      return false;
+    exponent |= text[i] == 'e' || text[i] == 'E';
+  }
+  return exponent;
 }
 
 /* The site of a member named key[0..len) (as written) of an object at parent. */
 static Site member_site(const Cursor *c, Site parent, const char *key, size_t len) {
-  Site site = {parent.reach, -1, 0};
+  Site site = {parent.reach, -1};
   if (parent.reach == REACH_KEYED && c->escaped) /* the key, just read */
     site.reach = REACH_ALL;
   else if (parent.reach == REACH_KEYED)
@@ -340,19 +355,48 @@ static Site member_site(const Cursor *c, Site parent, const char *key, size_t le
     site.reach = site.key < 0                   ? REACH_NONE
                  : key_is(key, len, "UserData") ? REACH_ALL /* its wrapper is any name */
                                                 : REACH_KEYED;
-  if (site.reach != REACH_NONE) /* numbered keys by their number, others by their text */
-    site.path =
-        mix(parent.path, site.key >= 0 ? (uint64_t)site.key : text_hash(key, len) | 1ull << 63);
   return site;
 }
 
-/* Hands a scalar value to the sink. */
+/* Hands a value to the sink: a scalar, or where a container starts. */
 static void hand_on(Cursor *c, Site site, char kind, const char *text, size_t len) {
   if (!c->sink)
     return;
-  JsonValue v = {text,     len,      kind, site.reach != REACH_NONE, site.reach == REACH_ALL,
-                 site.key, site.path};
-  c->sink->value(&v, c->sink->context);
+  /* in the cursor, not on the stack: value() and container() recurse thousands deep */
+  size_t depth = (size_t)c->depth <= JSON_PATH_MAX ? (size_t)c->depth : JSON_PATH_UNKNOWN;
+  c->handed = (JsonValue){
+      text, len, kind, site.reach != REACH_NONE, site.reach == REACH_ALL, site.key, c->path, depth};
+  c->sink->value(&c->handed, c->sink->context);
+}
+
+/* Notes the step to the next member or item, when a sink reads paths. */
+static void step(Cursor *c, uint32_t code, const char *key) {
+  if (c->sink && c->depth <= JSON_PATH_MAX)
+    c->path[c->depth - 1] = (JsonStep){code, key};
+}
+
+/* The key of an object's member and its colon (at the key's opening quote): where its value
+ * sits, into *child and *child_site. Apart from container() to keep the frames of the
+ * recursion small: it runs thousands deep. */
+static bool member_key(Cursor *c, Place place, Site site, Place *child, Site *child_site) {
+  const char *key = c->p + 1;
+  if (c->p >= c->end || *c->p != '"' || !string(c))
+    return false;
+  size_t key_len = (size_t)(c->p - 1 - key);
+  if (c->facts && place != AT_OTHER)
+    *child = child_place(place, key, key_len);
+  if (c->facts && place != AT_OTHER && c->escaped)
+    c->facts->unsure = true; /* it may name a fact ("\u0045vent"), which is not read here */
+  *child_site = member_site(c, site, key, key_len);
+  step(c,
+       child_site->key >= 0 ? (uint32_t)child_site->key
+                            : JSON_STEP_TEXT | (uint32_t)(key_len < JSON_STEP_TEXT ? key_len : 0),
+       key); /* a key too long to note as text is noted as an empty one: told apart below */
+  space(c);
+  if (c->p >= c->end || *c->p++ != ':')
+    return false;
+  space(c);
+  return true;
 }
 
 static bool container(Cursor *c, char close, bool object, Place place, Site site) {
@@ -365,25 +409,13 @@ static bool container(Cursor *c, char close, bool object, Place place, Site site
     c->depth--;
     return true;
   }
-  for (uint64_t index = 0;; index++) {
-    Place child = AT_OTHER;
-    Site child_site = {site.reach == REACH_KEYED ? REACH_ALL : site.reach, -1, /* an item */
-                       mix(site.path, index)};
-    if (object) {
-      const char *key = c->p + 1;
-      if (c->p >= c->end || *c->p != '"' || !string(c))
-        return false;
-      size_t key_len = (size_t)(c->p - 1 - key);
-      if (c->facts && place != AT_OTHER)
-        child = child_place(place, key, key_len);
-      child_site = member_site(c, site, key, key_len);
-      space(c);
-      if (c->p >= c->end || *c->p++ != ':')
-        return false;
-      space(c);
-    } else if (place == AT_CATEGORY) {
-      child = AT_CATEGORY;
-    }
+  for (uint32_t index = 0;; index++) {
+    Place child = !object && place == AT_CATEGORY ? AT_CATEGORY : AT_OTHER;
+    Site child_site = {site.reach == REACH_KEYED ? REACH_ALL : site.reach, -1}; /* an item */
+    if (object ? !member_key(c, place, site, &child, &child_site) : false)
+      return false;
+    if (!object)
+      step(c, index < JSON_STEP_ITEM ? JSON_STEP_ITEM | index : UINT32_MAX, NULL);
     if (!value(c, child, child_site))
       return false;
     space(c);
@@ -400,21 +432,16 @@ static bool container(Cursor *c, char close, bool object, Place place, Site site
   }
 }
 
-static bool value(Cursor *c, Place place, Site site) {
-  if (c->p >= c->end)
-    return false;
+/* A string, a number or a literal. Apart from value() to keep the recursion's frames small. */
+static bool scalar(Cursor *c, Place place, Site site) {
   const char *start = c->p;
-  bool ok;
   char kind = *c->p;
+  bool ok;
   switch (kind) {
-  case '{':
-    ok = container(c, '}', true, place, site);
-    break;
-  case '[':
-    ok = container(c, ']', false, place, site);
-    break;
   case '"':
     ok = string(c);
+    if (ok && c->facts && exponent_number(start + 1, (size_t)(c->p - 1 - (start + 1))))
+      c->facts->odd_text = true;
     if (ok)
       hand_on(c, site, '"', start + 1, (size_t)(c->p - 1 - (start + 1)));
     if (ok && place != AT_OTHER && c->facts)
@@ -428,15 +455,30 @@ static bool value(Cursor *c, Place place, Site site) {
                        : literal(c, "null", 4);
     if (ok)
       hand_on(c, site, kind, start, (size_t)(c->p - start));
+    if (ok && place != AT_OTHER && c->facts) /* a fact written twice, the last a literal */
+      note(c, place, kind, start, c->p);
     return ok;
   default:
     ok = (kind == '-' || (kind >= '0' && kind <= '9')) && number(c);
+    if (ok && c->facts && strpbrk_n(start, (size_t)(c->p - start), ".eE"))
+      c->facts->odd_text = true; /* a real: the digits a rule's number has need not show */
     if (ok)
       hand_on(c, site, '0', start, (size_t)(c->p - start));
     if (ok && place != AT_OTHER && c->facts)
       note(c, place, '0', start, c->p);
     return ok;
   }
+}
+
+static bool value(Cursor *c, Place place, Site site) {
+  if (c->p >= c->end)
+    return false;
+  char kind = *c->p;
+  if (kind != '{' && kind != '[')
+    return scalar(c, place, site);
+  const char *start = c->p;
+  hand_on(c, site, kind, start, 0);
+  bool ok = container(c, kind == '{' ? '}' : ']', kind == '{', place, site);
   if (ok && place != AT_OTHER && c->facts)
     note(c, place, kind, start, c->p);
   return ok;
@@ -444,12 +486,12 @@ static bool value(Cursor *c, Place place, Site site) {
 
 bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts,
                 const JsonValueSink *sink) {
-  Cursor c = {text, text + len, 0, 0, false, facts, sink};
+  Cursor c = {.p = text, .end = text + len, .facts = facts, .sink = sink};
   if (facts)
     memset(facts, 0, sizeof *facts);
   space(&c);
   *is_object = c.p < c.end && *c.p == '{';
-  Site root = {sink && sink->key_slot ? REACH_KEYED : REACH_ALL, -1, 0};
+  Site root = {sink && sink->key_slot ? REACH_KEYED : REACH_ALL, -1};
   if (!value(&c, facts ? AT_ROOT : AT_OTHER, root))
     return false;
   space(&c);

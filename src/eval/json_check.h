@@ -28,25 +28,43 @@ typedef struct JsonFacts {
   bool unsure;       /* the check cannot tell what a tree would show: the event ID is not a
                         number or a plain string (an element with attributes, an escape), or
                         a key on the way to a fact is written twice (a tree keeps the last) */
-  bool odd_escapes;  /* a \u escape of a character the prefilter's anchors hold as it is (a
-                        letter, a digit, most punctuation, any non-ASCII character): it
-                        cannot read this text */
+  bool odd_text;     /* a \u escape of a character the prefilter's anchors hold as it is (a
+                           letter, a digit, most punctuation, any non-ASCII character) or as
+                           \\ (a backslash), or a number written otherwise than as digits (a
+                           fraction or an exponent, in a number or in a string that reads as
+                           one): the anchors cannot be looked for in this text */
 } JsonFacts;
 
 /* A value the check hands on: every string (its text between the quotes, escapes as written),
- * number and literal, not keys; the prefilter looks for its anchors there, and the streaming
- * evaluator remembers verdicts by the values rules read. Whether a lean tree (lean.h) keeps it
- * follows lean_parse()'s rules: a member is kept when its key is, and everything below a kept
- * array or a kept UserData object. A key written with an escape counts as kept, with all below
- * it (the check does not decode it). */
+ * number and literal, and where each object and array starts, not keys; the prefilter looks for its
+ * anchors there, and the streaming evaluator remembers verdicts by the values rules read. Whether a
+ * lean tree (lean.h) keeps it follows lean_parse()'s rules: a member is kept when its key is, and
+ * everything below a kept array or a kept UserData object. A key written with an escape counts as
+ * kept, with all below it (the check does not decode it). */
+/* A step of a value's path: a key the sink numbered (key_slot()), or an item of an array
+ * (JSON_STEP_ITEM | its index), or a key the sink did not number (JSON_STEP_TEXT | its length,
+ * the key its text as written; length 0 for a key too long to note). */
+typedef struct JsonStep {
+  uint32_t code;
+  const char *key;
+} JsonStep;
+
+enum { JSON_PATH_MAX = 16 }; /* steps noted: deeper values have JSON_PATH_UNKNOWN */
+#define JSON_PATH_UNKNOWN ((size_t)-1)
+#define JSON_STEP_ITEM 0x40000000u
+#define JSON_STEP_TEXT 0x80000000u
+
 typedef struct JsonValue {
-  const char *text;
+  const char *text; /* a string's between its quotes, a number's or a literal's; where a
+                       container starts */
   size_t len;
-  char kind;      /* '"' a string, '0' a number, 't' true, 'f' false, 'n' null */
+  char kind;      /* '"' a string, '0' a number, 't' true, 'f' false, 'n' null; '{' or '[' the
+                     start of an object or an array (its members and items follow) */
   bool kept;      /* a lean tree keeps it */
   bool below_all; /* it is kept whatever its key: below a kept array, UserData, or an escaped key */
   int32_t key;    /* its key's number (key_slot()); -1 for an array's item or below_all */
-  uint64_t path;  /* a hash of the keys (numbers, or text below_all) and indexes leading to it */
+  const JsonStep *path; /* the steps from the root to it, depth of them (valid during the call) */
+  size_t depth;
 } JsonValue;
 
 typedef struct JsonValueSink {

@@ -1,7 +1,6 @@
 /* Lean event trees. */
 #include "eval/lean.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +11,9 @@
 /* ---- the key names ------------------------------------------------------------------------------
  */
 
-enum { FIXED = 1, EXTRA = 2 }; /* why every tree keeps a key: events' facts, or the caller's */
+/* Why every tree keeps a key: rules' verdicts may read it (events' facts, the caller's extra
+ * names), or only the ordering of matches does (the time and tiebreaker fields). */
+enum { FIXED = 1, EXTRA = 2 };
 
 /* A key looked up lately, and its slot (or -1). */
 typedef struct RecentKey {
@@ -115,8 +116,8 @@ static void each_key(const char *name, void (*each)(const char *, size_t, void *
   }
 }
 
-/* The names each rule reads, then the names every tree keeps: the fixed ones (row count), the
- * extra ones (row count + 1). */
+/* The names each rule reads, then the names every tree keeps: those verdicts may read (row
+ * count), those that only order matches (row count + 1). */
 typedef struct Names {
   const char ***of; /* per rule, then the fixed ones: a list of names */
   size_t *count, *capacity;
@@ -252,7 +253,8 @@ static void file_names(Arena *arena, LeanKeys *keys, const Names *names, size_t 
 }
 
 LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, const Mapping *mapping,
-                    const char *const *extra, size_t extra_count, bool *whole_event) {
+                    const char *const *extra, size_t extra_count, const char *const *ordering,
+                    size_t ordering_count, bool *whole_event) {
   LeanKeys *keys = arena_alloc(arena, sizeof *keys);
   keys->capacity = 1024;
   keys->slots = arena_array(arena, keys->capacity, sizeof(char *));
@@ -276,9 +278,11 @@ LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, cons
   Collect always = {arena, &names, count, NULL, NULL, false};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
     put_name(&always, fixed[i]);
-  always.rule = count + 1;
   for (size_t i = 0; i < extra_count; i++)
     put_name(&always, extra[i]);
+  always.rule = count + 1;
+  for (size_t i = 0; i < ordering_count; i++)
+    put_name(&always, ordering[i]);
   for (size_t r = 0; r < count; r++) {
     Collect c = {arena, &names, r, mapping, rules[r], false};
     for (size_t q = 0; q < rules[r]->query_count; q++)
@@ -481,19 +485,19 @@ static json_t *read_number(Reader *r) {
       integer = false;
     r->p++;
   }
-  char text[64];
+  char buffer[64];
   size_t n = (size_t)(r->p - start);
-  if (n >= sizeof text)
-    return json_real(strtod(start, NULL));
+  char *text = n < sizeof buffer ? buffer : malloc(n + 1); /* a real of many digits */
+  if (!text)
+    abort();
   memcpy(text, start, n);
   text[n] = '\0';
-  if (integer) {
-    char *end;
-    long long v = strtoll(text, &end, 10);
-    if (*end == '\0' && v != LLONG_MAX && v != LLONG_MIN)
-      return json_integer(v);
-  }
-  return json_real(strtod(text, NULL));
+  /* json_check() has made sure an integer fits in a long long, as jansson requires: its
+   * limits, 9223372036854775807 and the negative one, are integers too */
+  json_t *number = integer ? json_integer(strtoll(text, NULL, 10)) : json_real(strtod(text, NULL));
+  if (text != buffer)
+    free(text);
+  return number;
 }
 
 /* An object: the members whose key the rules can read (all of them under keep_all, and below

@@ -17,10 +17,13 @@
 typedef struct LeanKeys LeanKeys;
 
 /* The key names rules[0..count) can read (through mapping for Sigma rules; NULL: none), and the
- * fixed ones: EVTX containers, the logsource facts, extra (time, tiebreaker and category fields,
- * NULL entries skipped). *whole_event[i] tells whether rule i reads the whole event. */
+ * fixed ones: EVTX containers, the logsource facts, extra (the category field, index mappings',
+ * what correlations read), ordering (the time and tiebreaker fields, which order matches and
+ * which no rule's verdict reads unless the rule names them); NULL entries are skipped.
+ * *whole_event[i] tells whether rule i reads the whole event. */
 LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, const Mapping *mapping,
-                    const char *const *extra, size_t extra_count, bool *whole_event);
+                    const char *const *extra, size_t extra_count, const char *const *ordering,
+                    size_t ordering_count, bool *whole_event);
 
 /* The number of a key some rule's lean tree keeps (text[0..len), decoded), or -1. */
 int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len);

@@ -897,6 +897,7 @@ static Truth nested(Matcher *m, const IrNode *node, const Event *event) {
       continue;
     Event object = *event;
     object.root = (json_t *)item;
+    object.cache = NULL; /* the event's cached lookups start from its root, not this object */
     found = match_node(m, node->children[0], &object) == T_TRUE ? T_TRUE : T_FALSE;
   }
   m->scope = outer;

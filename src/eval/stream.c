@@ -43,10 +43,12 @@ typedef struct Stream {
   RuleState *rules;
   size_t rule_count;
   uint32_t *candidates;
-  JsonValueSink sink; /* hands the values json_check() reads on (take_value()) */
-  LeanKeys *lean;     /* the key names the rules read */
-  JsonValue *values;  /* the values of the line being read that some lean tree keeps */
+  JsonValueSink sink;    /* hands the values json_check() reads on (take_value()) */
+  LeanKeys *lean;        /* the key names the rules read */
+  RecordedValue *values; /* the values of the line being read that some lean tree keeps */
   size_t value_count, value_capacity;
+  JsonStep *steps; /* their paths */
+  size_t step_count, step_capacity;
   Memo *verdicts;          /* the verdicts on events seen lately: the rules each matched */
   char *verdict_key;       /* VERDICT_KEY bytes: the current event's key */
   uint32_t *matched;       /* the rules the current event matched */
@@ -147,19 +149,28 @@ static size_t evaluate(Stream *s, json_t *root, size_t line, size_t candidates,
  * tree holds it. */
 static void take_value(const JsonValue *v, void *context) {
   Stream *s = context;
-  if (v->kind != 'n') /* true and false are text to Sigma; null is no text */
+  if (v->kind != 'n' && v->kind != '{' && v->kind != '[') /* true and false are text to Sigma */
     prefilter_feed(s->prefilter, v->text, v->len, v->kept);
   if (!v->kept)
     return;
   if (s->value_count == s->value_capacity) {
-    size_t capacity = s->value_capacity ? 2 * s->value_capacity : 64;
-    JsonValue *grown = realloc(s->values, capacity * sizeof(JsonValue));
-    if (!grown)
+    s->value_capacity = s->value_capacity ? 2 * s->value_capacity : 64;
+    s->values = realloc(s->values, s->value_capacity * sizeof(RecordedValue));
+    if (!s->values)
       abort();
-    s->values = grown;
-    s->value_capacity = capacity;
   }
-  s->values[s->value_count++] = *v;
+  size_t depth = v->depth == JSON_PATH_UNKNOWN ? 0 : v->depth;
+  while (s->step_count + depth > s->step_capacity) {
+    s->step_capacity = s->step_capacity ? 2 * s->step_capacity : 256;
+    s->steps = realloc(s->steps, s->step_capacity * sizeof(JsonStep));
+    if (!s->steps)
+      abort();
+  }
+  if (depth)
+    memcpy(s->steps + s->step_count, v->path, depth * sizeof(JsonStep));
+  s->values[s->value_count++] = (RecordedValue){v->text,      v->len, v->kind,  v->kept,
+                                                v->below_all, v->key, v->depth, s->step_count};
+  s->step_count += depth;
 }
 
 static int32_t key_slot(const char *key, size_t len, void *context) {
@@ -219,7 +230,7 @@ static void judge(Stream *s, const char *text, size_t len, size_t line, size_t c
    * an index mapping rewrites values, and a whole-event rule reads them all: not remembered */
   size_t key_len = whole || s->mapping ? 0
                                        : verdict_key(s->verdict_key, s->candidates, candidates,
-                                                     s->values, s->value_count, s->lean);
+                                                     s->values, s->value_count, s->steps, s->lean);
   uint64_t hash = key_len ? memo_hash(s->verdict_key, key_len, 0) : 0;
   size_t known_count = 0;
   const uint32_t *known =
@@ -250,7 +261,7 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   bool is_object;
   JsonFacts seen;
   prefilter_begin(s->prefilter);
-  s->value_count = 0;
+  s->value_count = s->step_count = 0;
   if (!json_check(text, len, &is_object, &seen, &s->sink) || !is_object) {
     take_other_line(s, text, len, line, start);
     return;
@@ -259,7 +270,7 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
   size_t candidates = prefilter_end(s->prefilter, s->candidates);
   /* \u0041 for 'A', or an index mapping's null values and dates: the text as written need not
    * show the values the rules see, so the anchors say nothing */
-  if (seen.odd_escapes || s->mapping) {
+  if (seen.odd_text || s->mapping) {
     for (size_t r = 0; r < s->rule_count; r++)
       s->candidates[r] = (uint32_t)r;
     candidates = s->rule_count;
@@ -391,24 +402,28 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
       rs->matcher.logsource_test = logsource_test(arena, rule, rs->matcher.mapping);
     runnable[s.rule_count++] = rule;
   }
-  /* the lean trees keep what the index mappings rewrite and alias, the request's fields, and
-   * what correlations read of the matched events */
-  size_t correlated_count;
-  const char **correlated = correlation_fields(arena, rules, mapping, &correlated_count);
-  size_t extra_count = 3 + correlated_count;
+  /* the lean trees keep what verdicts read besides the rules' fields (the category field, what
+   * the index mappings rewrite and alias), and what orders and correlates the matched events
+   * (the time and tiebreaker fields, what correlations read), which no verdict reads */
+  size_t extra_count = 1;
   for (size_t i = 0; i < input_count; i++)
     extra_count += inputs[i].mapping ? 2 * inputs[i].mapping->count : 0;
   const char **extra = arena_array(arena, extra_count, sizeof(char *));
-  extra[0] = fields->time, extra[1] = fields->tiebreaker, extra[2] = fields->category;
-  size_t k = 3;
+  extra[0] = fields->category; /* EQL rules read it */
+  size_t k = 1;
   for (size_t i = 0; i < input_count; i++)
     for (size_t f = 0; inputs[i].mapping && f < inputs[i].mapping->count; f++) {
       extra[k++] = inputs[i].mapping->fields[f].path;
       extra[k++] = inputs[i].mapping->fields[f].alias_of;
     }
-  memcpy(extra + k, correlated, correlated_count * sizeof(char *));
+  size_t correlated_count;
+  const char **correlated = correlation_fields(arena, rules, mapping, &correlated_count);
+  const char **ordering = arena_array(arena, correlated_count + 2, sizeof(char *));
+  ordering[0] = fields->time, ordering[1] = fields->tiebreaker;
+  memcpy(ordering + 2, correlated, correlated_count * sizeof(char *));
   s.whole_event = arena_array(arena, s.rule_count + 1, sizeof(bool));
-  s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, extra_count, s.whole_event);
+  s.lean = lean_keys(arena, runnable, s.rule_count, mapping, extra, extra_count, ordering,
+                     correlated_count + 2, s.whole_event);
   /* a value the lean tree leaves out is searched for keyword anchors alone */
   const LogsourceTest **tests = arena_array(arena, s.rule_count + 1, sizeof(LogsourceTest *));
   for (size_t r = 0; r < s.rule_count; r++)
@@ -429,6 +444,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
     read_file(&s, inputs[i].path);
   }
   free(s.values);
+  free(s.steps);
   finish(&s, limits);
   eval_correlations(arena, diags, mapping, fields, results, *count);
   return results;

@@ -18,11 +18,24 @@ enum {
   VERDICT_MATCHES = 8 /* matching rules of an event remembered */
 };
 
+/* A value json_check() handed on (a kept one), kept for the key: its path is steps[path ..
+ * path + depth) of the caller's log of steps. */
+typedef struct RecordedValue {
+  const char *text;
+  size_t len;
+  char kind;
+  bool kept, below_all;
+  int32_t key;
+  size_t depth, path;
+} RecordedValue;
+
 /* Writes into key (VERDICT_KEY bytes) the key of an event: its candidate rules (indexes), then
- * each of its values the lean tree of those rules holds (lean_want() has been called for them),
- * with its path and JSON type, in the order written. Returns its length, or 0 when it does not
- * fit (such an event is not remembered). */
+ * each of its values and containers the lean tree of those rules holds (lean_want() has been
+ * called for them), with its path (keys by number or text, items by index) and JSON type, in
+ * the order written. Returns its length, or 0 when it does not fit or a value lies too deep
+ * (such an event is not remembered). */
 size_t verdict_key(char *key, const uint32_t *candidates, size_t candidate_count,
-                   const JsonValue *values, size_t value_count, const LeanKeys *keys);
+                   const RecordedValue *values, size_t value_count, const JsonStep *steps,
+                   const LeanKeys *keys);
 
 #endif
