@@ -36,6 +36,7 @@ typedef struct Cursor {
   bool escaped;   /* the last string read holds an escape */
   JsonStep path[JSON_PATH_MAX]; /* the steps to the value being read, c->depth of them */
   JsonValue handed;             /* the value handed to the sink */
+  bool paths; /* a sink reads paths, and the text is short enough for their steps' bits */
   JsonFacts *facts;
   const JsonValueSink *sink;
 } Cursor;
@@ -363,7 +364,7 @@ static void hand_on(Cursor *c, Site site, char kind, const char *text, size_t le
   if (!c->sink)
     return;
   /* in the cursor, not on the stack: value() and container() recurse thousands deep */
-  size_t depth = (size_t)c->depth <= JSON_PATH_MAX ? (size_t)c->depth : JSON_PATH_UNKNOWN;
+  size_t depth = c->paths && c->depth <= JSON_PATH_MAX ? (size_t)c->depth : JSON_PATH_UNKNOWN;
   c->handed = (JsonValue){
       text, len, kind, site.reach != REACH_NONE, site.reach == REACH_ALL, site.key, c->path, depth};
   c->sink->value(&c->handed, c->sink->context);
@@ -371,7 +372,7 @@ static void hand_on(Cursor *c, Site site, char kind, const char *text, size_t le
 
 /* Notes the step to the next member or item, when a sink reads paths. */
 static void step(Cursor *c, uint32_t code, const char *key) {
-  if (c->sink && c->depth <= JSON_PATH_MAX)
+  if (c->paths && c->depth <= JSON_PATH_MAX)
     c->path[c->depth - 1] = (JsonStep){code, key};
 }
 
@@ -388,10 +389,9 @@ static bool member_key(Cursor *c, Place place, Site site, Place *child, Site *ch
   if (c->facts && place != AT_OTHER && c->escaped)
     c->facts->unsure = true; /* it may name a fact ("\u0045vent"), which is not read here */
   *child_site = member_site(c, site, key, key_len);
-  step(c,
-       child_site->key >= 0 ? (uint32_t)child_site->key
-                            : JSON_STEP_TEXT | (uint32_t)(key_len < JSON_STEP_TEXT ? key_len : 0),
-       key); /* a key too long to note as text is noted as an empty one: told apart below */
+  /* a key's length and an item's index fit their bits: a line is at most 64 MiB */
+  step(c, child_site->key >= 0 ? (uint32_t)child_site->key : JSON_STEP_TEXT | (uint32_t)key_len,
+       key);
   space(c);
   if (c->p >= c->end || *c->p++ != ':')
     return false;
@@ -415,7 +415,7 @@ static bool container(Cursor *c, char close, bool object, Place place, Site site
     if (object ? !member_key(c, place, site, &child, &child_site) : false)
       return false;
     if (!object)
-      step(c, index < JSON_STEP_ITEM ? JSON_STEP_ITEM | index : UINT32_MAX, NULL);
+      step(c, JSON_STEP_ITEM | index, NULL);
     if (!value(c, child, child_site))
       return false;
     space(c);
@@ -487,6 +487,7 @@ static bool value(Cursor *c, Place place, Site site) {
 bool json_check(const char *text, size_t len, bool *is_object, JsonFacts *facts,
                 const JsonValueSink *sink) {
   Cursor c = {.p = text, .end = text + len, .facts = facts, .sink = sink};
+  c.paths = sink && len < JSON_STEP_ITEM; /* lengths and indexes below it fit their steps */
   if (facts)
     memset(facts, 0, sizeof *facts);
   space(&c);

@@ -43,7 +43,8 @@ typedef struct JsonFacts {
  * kept, with all below it (the check does not decode it). */
 /* A step of a value's path: a key the sink numbered (key_slot()), or an item of an array
  * (JSON_STEP_ITEM | its index), or a key the sink did not number (JSON_STEP_TEXT | its length,
- * the key its text as written; length 0 for a key too long to note). */
+ * the key its text as written). Lengths and indexes fit their bits in a line of at most 64 MiB
+ * (stream.c's limit); in a longer text, paths are not noted (JSON_PATH_UNKNOWN). */
 typedef struct JsonStep {
   uint32_t code;
   const char *key;
