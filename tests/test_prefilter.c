@@ -187,7 +187,12 @@ Test(prefilter, json_check_agrees_with_jansson) {
       "444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444"
       "4444444444444444444444444444444444444444444444444444444444444444444444e-3}",
       "0.000000000000000000000000000000000000000000000000000000000000000000000000000000001e-300",
-      "123456789012345678901234567890123456789012345678901234567890.5e250", "1.5e308", "1.8e308"};
+      "123456789012345678901234567890123456789012345678901234567890.5e250", "1.5e308", "1.8e308",
+      /* 2^1024 - 2^970, written out: rounds to infinity, which only all its digits show */
+      "17976931348623158079372897140530341507993413271003782693617377898044496829276475"
+      "09466490179775872070963302864166928879109465555478519404026306574886715058206819"
+      "08902000708383676273854845817711531764475730270069855571366959622842914819860834"
+      "936475292719074168444365510704342711559699508093042880177904174497792.0"};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     bool is_object;
     json_t *parsed = json_loads(texts[i], JSON_DECODE_ANY, NULL);
@@ -553,8 +558,8 @@ Test(prefilter, unread_values_are_searched_for_keyword_anchors_only) {
   Arena arena;
   arena_init(&arena);
   bool whole_event[] = {false, true};
-  Prefilter *pf =
-      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, whole_event);
+  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL,
+                                  whole_event, NULL);
   uint32_t out[2];
   const char *both = "mimikatz sekurlsa::logonpasswords";
   prefilter_begin(pf);
@@ -565,7 +570,7 @@ Test(prefilter, unread_values_are_searched_for_keyword_anchors_only) {
   prefilter_feed(pf, both, strlen(both), true);
   cr_assert_eq(prefilter_end(pf, out), 2);
   Prefilter *plain =
-      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL);
+      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
   prefilter_begin(plain);
   prefilter_feed(plain, both, strlen(both), false);
   cr_assert_eq(prefilter_end(plain, out), 0, "no rule said to read every value");
@@ -601,7 +606,7 @@ Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
   Arena arena;
   arena_init(&arena);
   Prefilter *pf =
-      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL);
+      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
   cr_assert_eq(prefilter_unanchored(pf), 2); /* a regex, and a negation */
   uint32_t out[3];
   /* the JSON text doubles backslashes; the anchors are written the same way */
@@ -632,7 +637,7 @@ Test(prefilter, non_ascii_values_are_anchors_as_utf8) {
   Arena arena;
   arena_init(&arena);
   Prefilter *pf =
-      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL);
+      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
   cr_assert_eq(prefilter_unanchored(pf), 1, "the regex has no anchor");
   uint32_t out[2];
   cr_assert_eq(
@@ -675,7 +680,7 @@ Test(prefilter, regexes_give_the_literals_they_require) {
     Arena arena;
     arena_init(&arena);
     Prefilter *pf =
-        prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL);
+        prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
     cr_assert_eq(prefilter_unanchored(pf), 0, "%s has an anchor", cases[i].re);
     uint32_t out[1];
     char event[256];

@@ -1,6 +1,7 @@
 /* The anchors rules require. */
 #include "eval/anchors.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -80,6 +81,30 @@ static Requirement any_of(Arena *arena, const Requirement *parts, size_t n);
  * not know makes no anchor, which is always safe. */
 
 /* The literal a PCRE escape stands for (punctuation), or 0 for a class or an assertion. */
+/* The index just past an escape at p[i] ('\\') that is no literal, its argument included:
+ * \x41 \x{263a} \o{101} \101 \1 \cA \k<name> \g{-1} \p{L} \pL \N{U+41}. */
+static size_t skip_escape(const char *p, size_t len, size_t i) {
+  char e = i + 1 < len ? p[i + 1] : 0;
+  size_t j = i + 2;
+  if (j < len && p[j] == '{' && strchr("xopPNgk", e)) { /* a braced argument */
+    const char *close = memchr(p + j, '}', len - j);
+    return close ? (size_t)(close - p) + 1 : len;
+  }
+  if (j < len && (e == 'k' || e == 'g') && (p[j] == '<' || p[j] == '\'')) {
+    const char *close = memchr(p + j + 1, p[j] == '<' ? '>' : '\'', len - j - 1);
+    return close ? (size_t)(close - p) + 1 : len;
+  }
+  if (e == 'x')
+    while (j < len && j < i + 4 && strchr("0123456789abcdefABCDEF", p[j]) && p[j])
+      j++;
+  else if ((e >= '0' && e <= '9') || e == 'g')
+    while (j < len && ((p[j] >= '0' && p[j] <= '9') || (e == 'g' && j == i + 2 && p[j] == '-')))
+      j++;
+  else if ((e == 'c' || e == 'p' || e == 'P') && j < len)
+    j++; /* \cA, \pL */
+  return j;
+}
+
 static char escaped_literal(char c) {
   return strchr(".\\-/^$|?*+()[]{}\"' :#@%&=<>,;!~`_", c) && c ? c : 0;
 }
@@ -108,6 +133,15 @@ static size_t skip_nested(const char *p, size_t len, size_t i) {
       continue;
     }
     if (in_class) {
+      if (c == '[' && i + 1 < len && (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) {
+        const char *close = strstr(p + i + 2, p[i + 1] == ':'   ? ":]"
+                                              : p[i + 1] == '.' ? ".]"
+                                                                : "=]");
+        if (!close)
+          return 0;
+        i = (size_t)(close - p) + 1; /* [:digit:] and the like, inside a class */
+        continue;
+      }
       if (c == ']')
         in_class = false;
       if (!in_class && depth == 0)
@@ -116,8 +150,10 @@ static size_t skip_nested(const char *p, size_t len, size_t i) {
     }
     if (c == '[') {
       in_class = true;
+      if (i + 1 < len && p[i + 1] == '^')
+        i++;
       if (i + 1 < len && p[i + 1] == ']')
-        i++; /* ']' first in a class is literal */
+        i++; /* ']' first in a class (or after '^') is literal */
       continue;
     }
     if (c == '(')
@@ -128,10 +164,26 @@ static size_t skip_nested(const char *p, size_t len, size_t i) {
   return 0;
 }
 
-static Requirement regex_requirement(Arena *arena, const char *p, bool lucene) {
+/* Whether an inline option group, "(?x)" or "(?ix:", sets flag somewhere in p. */
+static bool inline_flag(const char *p, char flag) {
+  for (const char *at = strstr(p, "(?"); at; at = strstr(at + 2, "(?")) {
+    const char *f = at + 2;
+    while (*f && *f != ')' && *f != ':' && *f != '-' && (isalpha((unsigned char)*f) || *f == '^'))
+      if (*f++ == flag)
+        return true;
+  }
+  return false;
+}
+
+static Requirement regex_requirement(Arena *arena, const char *p, bool lucene, bool caseless) {
   size_t len = strlen(p);
   if (lucene && strpbrk(p, "~&@#<>\""))
     return always; /* Lucene's complement, intersection, any-string and quoting operators */
+  if (!lucene && inline_flag(p, 'x'))
+    return always; /* extended: white space and comments are no literals */
+  /* PCRE2 folds case by Unicode: k and s match the Kelvin and long-s signs, which text need not
+   * write as k or s */
+  caseless = caseless || (!lucene && inline_flag(p, 'i'));
   Branch *branches = arena_array(arena, len + 2, sizeof(Branch));
   size_t count = 1;
   for (size_t i = 0; i < len;) {
@@ -175,12 +227,17 @@ static Requirement regex_requirement(Arena *arena, const char *p, bool lucene) {
     if (c == '\\') {
       char lit = i + 1 < len ? escaped_literal(p[i + 1]) : 0;
       if (!lit || (i + 1 < len && (p[i + 1] == 'Q' || p[i + 1] == 'E'))) {
-        keep_run(b); /* \s \d \b \x41 \1 ...: no literal */
-        i += 2;
+        keep_run(b); /* \s \d \b \x41 \1 ...: no literal, nor is an argument */
+        i = skip_escape(p, len, i);
         continue;
       }
       c = lit;
       i++;
+    }
+    if (caseless && strchr("kKsS", c)) {
+      keep_run(b);
+      i++;
+      continue;
     }
     if (b->run_len < sizeof b->run)
       b->run[b->run_len++] = c;
@@ -209,11 +266,11 @@ static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *
     if (pred->value.kind == IR_VALUE_NUMBER) {
       /* an integer written as digits: an event's number equal to it shows them (a real, or a
        * string with an exponent, makes its line unread, json_check.h); a real need not */
-      const char *text = pred->value.number.text;
-      size_t len = strlen(text), sign = text[0] == '-';
-      if (!pred->value.number.is_integer || len == sign ||
-          strspn(text + sign, "0123456789") != len - sign)
-        return always;
+      long long n = pred->value.number.integer;
+      if (!pred->value.number.is_integer || n > (1LL << 53) || n < -(1LL << 53))
+        return always; /* compared as a double, a larger one equals numbers of other digits */
+      char *text = arena_printf(arena, "%lld", n); /* the digits as events write the number */
+      size_t len = strlen(text);
       IrSegment seg = {IR_SEG_LITERAL, text, len};
       IrString s = {&seg, 1};
       return literal(arena, &s, false);
@@ -225,7 +282,9 @@ static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *
   case IR_MATCH_WILDCARD:
     return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string, true) : always;
   case IR_MATCH_REGEX:
-    return pred->pattern ? regex_requirement(arena, pred->pattern, pred->lucene) : always;
+    return pred->pattern ? regex_requirement(arena, pred->pattern, pred->lucene,
+                                             pred->regex_flags & IR_RE_IGNORECASE)
+                         : always;
   case IR_MATCH_CIDR:
   case IR_MATCH_EXISTS:
   case IR_MATCH_NULL:
@@ -360,8 +419,34 @@ static Requirement node_requirement(Arena *arena, const IrNode *node, const char
   return always;
 }
 
+/* Whether a predicate of node reads a field whose values a value map of mapping rewrites
+ * (Initiated "true" is network.direction "egress" in ECS events): its literal need not be in
+ * the event's text. */
+static bool reads_value_mapped(Arena *arena, const IrNode *node, const Mapping *mapping,
+                               const IrRule *rule, int depth) {
+  if (!node || depth > TREE_DEPTH)
+    return false;
+  if (node->kind != IR_PRED) {
+    for (size_t i = 0; i < node->count; i++)
+      if (reads_value_mapped(arena, node->children[i], mapping, rule, depth + 1))
+        return true;
+    return false;
+  }
+  if (!node->pred.field)
+    return false;
+  const char *target = mapping_field(arena, mapping, &rule->logsource, node->pred.field);
+  for (size_t i = 0; target && i < mapping->value_map_count; i++)
+    if (strcmp(mapping->value_maps[i].field, target) == 0)
+      return true;
+  return false;
+}
+
 /* A rule's requirement: its queries are OR-ed (a Sigma condition list). */
-Requirement rule_requirement(Arena *arena, const IrRule *rule, const char *time_field) {
+Requirement rule_requirement(Arena *arena, const IrRule *rule, const char *time_field,
+                             const Mapping *mapping) {
+  for (size_t q = 0; mapping && rule->origin == IR_LANG_SIGMA && q < rule->query_count; q++)
+    if (reads_value_mapped(arena, rule->queries[q]->where, mapping, rule, 0))
+      return always;
   if (rule->kind != IR_RULE_DETECTION || rule->query_count == 0)
     return always;
   Requirement *parts = arena_array(arena, rule->query_count, sizeof(Requirement));

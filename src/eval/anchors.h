@@ -12,6 +12,7 @@
 #define SIGMAC_EVAL_ANCHORS_H
 
 #include "base/arena.h"
+#include "schema/mapping.h"
 #include "sigmac/ir.h"
 
 enum { ANCHOR_MIN = 3 }; /* shorter runs say too little to be worth a lookup */
@@ -31,7 +32,9 @@ typedef struct Requirement {
 
 /* The clauses of a rule (its queries OR-ed, a Sigma condition list). A test of time_field
  * (EQL's, a date) gives no anchor: date text need not appear as written. So does a test of an
- * optional field, which its absence may satisfy. */
-Requirement rule_requirement(Arena *arena, const IrRule *rule, const char *time_field);
+ * optional field, which its absence may satisfy. A Sigma rule that reads a field whose values
+ * mapping (may be NULL) rewrites in value maps has no clause. */
+Requirement rule_requirement(Arena *arena, const IrRule *rule, const char *time_field,
+                             const Mapping *mapping);
 
 #endif

@@ -246,45 +246,20 @@ static bool integer_fits(const char *start, const char *end) {
   return n < 19 || (n == 19 && memcmp(digits_start, limit, 19) <= 0);
 }
 
-/* A real jansson can hold (it rejects one that overflows to infinity). The text is brought to
- * 0.DDD...e<E>: its first 40 significant digits and where its decimal point sits, so that a
- * value of 600 digits overflows as surely as 1e600 does, however long it is written. */
+/* A real jansson can hold: it reads the text with strtod() and rejects what overflows to
+ * infinity; so does this, on a copy of the text ending in NUL. */
 static bool real_fits(const char *start, const char *end) {
-  char text[96] = "0.";
-  size_t kept = 0;
-  long long point = 0; /* the decimal point's place after the first significant digit */
-  bool fraction = false, significant = false;
-  const char *p = start + (*start == '-');
-  for (; p < end && *p != 'e' && *p != 'E'; p++) {
-    if (*p == '.') {
-      fraction = true;
-      continue;
-    }
-    if (!significant && *p == '0') {
-      point -= fraction; /* 0.001: the point sits before two more zeros */
-      continue;
-    }
-    significant = true;
-    point += !fraction;
-    if (kept < 40)
-      text[2 + kept++] = *p;
-  }
-  if (!significant)
-    return true;          /* zero */
-  long long exponent = 0; /* read here: the text is a slice, not a C string */
-  bool negative = false;
-  if (p < end) {
-    p++;
-    negative = p < end && *p == '-';
-    p += p < end && (*p == '-' || *p == '+');
-    for (; p < end && exponent < 10000000; p++)
-      exponent = exponent * 10 + (*p - '0');
-    exponent = negative ? -exponent : exponent;
-  }
-  if (exponent > 1000000 || exponent < -1000000)
-    return exponent < 0; /* far below the smallest double it reads as 0; far above, infinity */
-  snprintf(text + 2 + kept, sizeof text - 2 - kept, "e%lld", exponent + point);
-  return isfinite(strtod(text, NULL));
+  char buffer[128];
+  size_t n = (size_t)(end - start);
+  char *text = n < sizeof buffer ? buffer : malloc(n + 1);
+  if (!text)
+    abort();
+  memcpy(text, start, n);
+  text[n] = '\0';
+  bool fits = isfinite(strtod(text, NULL));
+  if (text != buffer)
+    free(text);
+  return fits;
 }
 
 static bool number(Cursor *c) {

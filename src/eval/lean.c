@@ -52,7 +52,7 @@ static bool has_key(const LeanKeys *k, const char *text, size_t len) {
 }
 
 static void put_key(Arena *arena, LeanKeys *k, const char *text, size_t len) {
-  if (len == 0 || has_key(k, text, len))
+  if (has_key(k, text, len))
     return;
   if ((k->count + 1) * 4 > k->capacity) { /* a quarter full: absent keys (most of an event's)
                                              end their probe soon */
@@ -99,13 +99,12 @@ bool lean_slot_read(const LeanKeys *keys, int32_t slot) {
 /* Calls each(key, len, context) for every key a name can be written with: each run of its
  * dot-separated parts ("a.b.c": a, b, c, a.b, b.c, a.b.c, for nested, flat and mixed documents),
  * and the parts of a Sigma Tag_Attribute name (Provider_Name: Provider, Name). */
-static void each_key(const char *name, void (*each)(const char *, size_t, void *), void *context) {
-  name += name[0] == '?';
+static void each_run(const char *name, void (*each)(const char *, size_t, void *), void *context) {
   size_t len = strlen(name);
-  for (size_t start = 0; start < len; start++) {
+  for (size_t start = 0; start <= len; start++) { /* runs may be empty: "a..b", "a." */
     if (start && name[start - 1] != '.')
       continue;
-    for (size_t end = start + 1; end <= len; end++)
+    for (size_t end = start; end <= len; end++)
       if (end == len || name[end] == '.')
         each(name + start, end - start, context);
   }
@@ -114,6 +113,14 @@ static void each_key(const char *name, void (*each)(const char *, size_t, void *
     each(name, (size_t)(underscore - name), context);
     each(underscore + 1, strlen(underscore + 1), context);
   }
+}
+
+/* An EQL optional field's name is written with '?': its keys are those of the name after it,
+ * and (a Sigma field may be named "?x") of the name as written. */
+static void each_key(const char *name, void (*each)(const char *, size_t, void *), void *context) {
+  each_run(name, each, context);
+  if (name[0] == '?')
+    each_run(name + 1, each, context);
 }
 
 /* The names each rule reads, then the names every tree keeps: those verdicts may read (row

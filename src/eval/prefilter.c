@@ -117,7 +117,8 @@ static void build_keyword_grams(Prefilter *pf, Arena *arena, const char **text_a
 }
 
 Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
-                           const char *time_field, const bool *whole_event) {
+                           const char *time_field, const bool *whole_event,
+                           const Mapping *mapping) {
   Prefilter *pf = arena_alloc(arena, sizeof *pf);
   pf->rule_count = count;
   pf->stamp = arena_array(arena, count + 1, sizeof(uint32_t));
@@ -129,7 +130,7 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   Requirement *per_rule = arena_array(arena, count + 1, sizeof(Requirement));
   size_t anchors = 0;
   for (size_t r = 0; r < count; r++) {
-    per_rule[r] = rule_requirement(arena, rules[r], time_field);
+    per_rule[r] = rule_requirement(arena, rules[r], time_field, mapping);
     pf->rule_clauses[r] = (uint32_t)per_rule[r].count;
     pf->clause_count += per_rule[r].count;
     if (per_rule[r].count == 0)

@@ -11,6 +11,7 @@
 #define SIGMAC_EVAL_PREFILTER_H
 
 #include "eval/grams.h"
+#include "schema/mapping.h"
 #include "sigmac/ir.h"
 
 typedef struct Prefilter Prefilter;
@@ -18,9 +19,10 @@ typedef struct Prefilter Prefilter;
 /* The prefilter of rules[0..count) (detection rules; the index is the rule's number). A test of
  * time_field (EQL's, a date) gives no anchor: date text need not appear as written. So does a
  * test of an optional field, which its absence may satisfy. whole_event[i] (NULL: none) says
- * that rule i reads every value of an event (Sigma keywords), not only its fields' values. */
+ * that rule i reads every value of an event (Sigma keywords), not only its fields' values;
+ * mapping (NULL: none) is the one Sigma rules are read with (anchors.h). */
 Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
-                           const char *time_field, const bool *whole_event);
+                           const char *time_field, const bool *whole_event, const Mapping *mapping);
 
 /* The candidate rules for an event whose JSON text is text[0..len): their numbers, ascending,
  * into out (room for every rule); returns how many. */

@@ -429,7 +429,8 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   for (size_t r = 0; r < s.rule_count; r++)
     tests[r] = s.rules[r].matcher.logsource_test;
   s.router = router_new(arena, tests, s.rule_count);
-  s.prefilter = prefilter_build(arena, runnable, s.rule_count, fields->time, s.whole_event);
+  s.prefilter =
+      prefilter_build(arena, runnable, s.rule_count, fields->time, s.whole_event, mapping);
   s.sink = (JsonValueSink){take_value, key_slot, &s};
   s.verdicts = memo_new(arena, VERDICT_SLOTS, VERDICT_KEY, VERDICT_MATCHES);
   s.verdict_key = arena_alloc(arena, VERDICT_KEY);
