@@ -396,13 +396,34 @@ static Requirement any_of(Arena *arena, const Requirement *parts, size_t n) {
   return r;
 }
 
-static Requirement node_requirement(Arena *arena, const IrNode *node, const char *time_field,
-                                    int depth) {
+/* What a rule's predicates are read with. */
+typedef struct Reading {
+  Arena *arena;
+  const char *time_field;
+  const Mapping *mapping; /* Sigma rules' (NULL: none) */
+  const IrRule *rule;
+} Reading;
+
+/* Whether a Sigma predicate reads a field whose values a value map of the mapping rewrites
+ * (Initiated "true" is network.direction "egress" in ECS events): its literal need not be in
+ * the event's text. */
+static bool value_mapped(const Reading *x, const IrPredicate *pred) {
+  if (!x->mapping || x->rule->origin != IR_LANG_SIGMA || !pred->field)
+    return false;
+  const char *target = mapping_field(x->arena, x->mapping, &x->rule->logsource, pred->field);
+  for (size_t i = 0; target && i < x->mapping->value_map_count; i++)
+    if (strcmp(x->mapping->value_maps[i].field, target) == 0)
+      return true;
+  return false;
+}
+
+static Requirement node_requirement(const Reading *x, const IrNode *node, int depth) {
+  Arena *arena = x->arena;
   if (!node || depth > TREE_DEPTH)
     return always;
   switch (node->kind) {
   case IR_PRED:
-    return predicate(arena, &node->pred, time_field);
+    return value_mapped(x, &node->pred) ? always : predicate(arena, &node->pred, x->time_field);
   case IR_NOT:
     return always; /* 'not x' holds where x's anchors are absent */
   case IR_NESTED:
@@ -411,7 +432,7 @@ static Requirement node_requirement(Arena *arena, const IrNode *node, const char
   case IR_OR: {
     Requirement *parts = arena_array(arena, node->count + 1, sizeof(Requirement));
     for (size_t i = 0; i < node->count; i++)
-      parts[i] = node_requirement(arena, node->children[i], time_field, depth + 1);
+      parts[i] = node_requirement(x, node->children[i], depth + 1);
     return node->kind == IR_AND ? all_of(arena, parts, node->count)
                                 : any_of(arena, parts, node->count);
   }
@@ -419,41 +440,16 @@ static Requirement node_requirement(Arena *arena, const IrNode *node, const char
   return always;
 }
 
-/* Whether a predicate of node reads a field whose values a value map of mapping rewrites
- * (Initiated "true" is network.direction "egress" in ECS events): its literal need not be in
- * the event's text. */
-static bool reads_value_mapped(Arena *arena, const IrNode *node, const Mapping *mapping,
-                               const IrRule *rule, int depth) {
-  if (!node || depth > TREE_DEPTH)
-    return false;
-  if (node->kind != IR_PRED) {
-    for (size_t i = 0; i < node->count; i++)
-      if (reads_value_mapped(arena, node->children[i], mapping, rule, depth + 1))
-        return true;
-    return false;
-  }
-  if (!node->pred.field)
-    return false;
-  const char *target = mapping_field(arena, mapping, &rule->logsource, node->pred.field);
-  for (size_t i = 0; target && i < mapping->value_map_count; i++)
-    if (strcmp(mapping->value_maps[i].field, target) == 0)
-      return true;
-  return false;
-}
-
 /* A rule's requirement: its queries are OR-ed (a Sigma condition list). */
 Requirement rule_requirement(Arena *arena, const IrRule *rule, const char *time_field,
                              const Mapping *mapping) {
-  for (size_t q = 0; mapping && rule->origin == IR_LANG_SIGMA && q < rule->query_count; q++)
-    if (reads_value_mapped(arena, rule->queries[q]->where, mapping, rule, 0))
-      return always;
   if (rule->kind != IR_RULE_DETECTION || rule->query_count == 0)
     return always;
+  Reading x = {arena, time_field, mapping, rule};
   Requirement *parts = arena_array(arena, rule->query_count, sizeof(Requirement));
   for (size_t q = 0; q < rule->query_count; q++) {
     const IrQuery *query = rule->queries[q];
-    parts[q] = query->kind == IR_QUERY_EVENT ? node_requirement(arena, query->where, time_field, 0)
-                                             : always;
+    parts[q] = query->kind == IR_QUERY_EVENT ? node_requirement(&x, query->where, 0) : always;
   }
   return rule->query_count == 1 ? parts[0] : any_of(arena, parts, rule->query_count);
 }

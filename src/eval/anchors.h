@@ -32,8 +32,8 @@ typedef struct Requirement {
 
 /* The clauses of a rule (its queries OR-ed, a Sigma condition list). A test of time_field
  * (EQL's, a date) gives no anchor: date text need not appear as written. So does a test of an
- * optional field, which its absence may satisfy. A Sigma rule that reads a field whose values
- * mapping (may be NULL) rewrites in value maps has no clause. */
+ * optional field, which its absence may satisfy, and a Sigma test of a field whose values
+ * mapping (may be NULL) rewrites in a value map. */
 Requirement rule_requirement(Arena *arena, const IrRule *rule, const char *time_field,
                              const Mapping *mapping);
 
