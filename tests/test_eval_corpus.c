@@ -202,12 +202,13 @@ Test(eval_corpus, golden_events_stream_as_they_load) {
 Test(eval_corpus, stream_cases_stream_as_they_load) {
   static const struct {
     const char *name, *category;
-  } cases[] = {{"category", "cat"},     {"containers", NULL},  {"paths", NULL},
-               {"nested", NULL},        {"facts", NULL},       {"numbers", NULL},
-               {"backslash", NULL},     {"bigint", NULL},      {"bignumber", NULL},
-               {"zeros", NULL},         {"regex_flags", NULL}, {"regex_classes", NULL},
-               {"regex_escapes", NULL}, {"value_map", NULL},   {"empty_key", NULL},
-               {"question_mark", NULL}};
+  } cases[] = {{"category", "cat"},     {"containers", NULL},    {"paths", NULL},
+               {"nested", NULL},        {"facts", NULL},         {"numbers", NULL},
+               {"backslash", NULL},     {"bigint", NULL},        {"bignumber", NULL},
+               {"zeros", NULL},         {"regex_flags", NULL},   {"regex_classes", NULL},
+               {"regex_escapes", NULL}, {"value_map", NULL},     {"empty_key", NULL},
+               {"question_mark", NULL}, {"regex_quoting", NULL}, {"eql_caseless", NULL},
+               {"eql_extended", NULL}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char rules[256], events[256];
     snprintf(rules, sizeof rules, "golden/eval/stream/%s", cases[i].name);

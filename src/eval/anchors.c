@@ -179,11 +179,17 @@ static Requirement regex_requirement(Arena *arena, const char *p, bool lucene, b
   size_t len = strlen(p);
   if (lucene && strpbrk(p, "~&@#<>\""))
     return always; /* Lucene's complement, intersection, any-string and quoting operators */
-  if (!lucene && inline_flag(p, 'x'))
+  if (inline_flag(p, 'x'))
     return always; /* extended: white space and comments are no literals */
+  /* quoting, comments, callouts and verbs ((*ACCEPT) ends a match early), and POSIX classes
+   * change what the characters around them mean: no anchor, which is always safe */
+  static const char *const unread[] = {"\\Q", "\\E", "(?#", "(?C", "(*", "[:"};
+  for (size_t k = 0; k < sizeof unread / sizeof unread[0]; k++)
+    if (strstr(p, unread[k]))
+      return always;
   /* PCRE2 folds case by Unicode: k and s match the Kelvin and long-s signs, which text need not
    * write as k or s */
-  caseless = caseless || (!lucene && inline_flag(p, 'i'));
+  caseless = caseless || inline_flag(p, 'i');
   Branch *branches = arena_array(arena, len + 2, sizeof(Branch));
   size_t count = 1;
   for (size_t i = 0; i < len;) {
@@ -267,7 +273,7 @@ static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *
       /* an integer written as digits: an event's number equal to it shows them (a real, or a
        * string with an exponent, makes its line unread, json_check.h); a real need not */
       long long n = pred->value.number.integer;
-      if (!pred->value.number.is_integer || n > (1LL << 53) || n < -(1LL << 53))
+      if (!pred->value.number.is_integer || n >= (1LL << 53) || n <= -(1LL << 53))
         return always; /* compared as a double, a larger one equals numbers of other digits */
       char *text = arena_printf(arena, "%lld", n); /* the digits as events write the number */
       size_t len = strlen(text);
@@ -282,9 +288,12 @@ static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *
   case IR_MATCH_WILDCARD:
     return pred->value.kind == IR_VALUE_STRING ? literal(arena, &pred->value.string, true) : always;
   case IR_MATCH_REGEX:
-    return pred->pattern ? regex_requirement(arena, pred->pattern, pred->lucene,
-                                             pred->regex_flags & IR_RE_IGNORECASE)
-                         : always;
+    /* caseless as the matcher compiles it: a Lucene regex by its operator (regex~) */
+    return pred->pattern
+               ? regex_requirement(arena, pred->pattern, pred->lucene,
+                                   pred->lucene ? !pred->cased
+                                                : (pred->regex_flags & IR_RE_IGNORECASE) != 0)
+               : always;
   case IR_MATCH_CIDR:
   case IR_MATCH_EXISTS:
   case IR_MATCH_NULL:
