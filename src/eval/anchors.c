@@ -175,18 +175,26 @@ static bool inline_flag(const char *p, char flag) {
   return false;
 }
 
-static Requirement regex_requirement(Arena *arena, const char *p, bool lucene, bool caseless) {
-  size_t len = strlen(p);
+/* Whether a regex can be read for literals here: not with Lucene's complement, intersection,
+ * any-string and quoting operators, nor with PCRE's extended mode, quoting, comments, callouts,
+ * verbs ((*ACCEPT) ends a match early) or POSIX class names, which change what the characters
+ * around them mean. No anchor is always safe. */
+static bool readable_regex(const char *p, bool lucene) {
   if (lucene && strpbrk(p, "~&@#<>\""))
-    return always; /* Lucene's complement, intersection, any-string and quoting operators */
+    return false;
   if (inline_flag(p, 'x'))
-    return always; /* extended: white space and comments are no literals */
-  /* quoting, comments, callouts and verbs ((*ACCEPT) ends a match early), and POSIX classes
-   * change what the characters around them mean: no anchor, which is always safe */
+    return false;
   static const char *const unread[] = {"\\Q", "\\E", "(?#", "(?C", "(*", "[:"};
   for (size_t k = 0; k < sizeof unread / sizeof unread[0]; k++)
     if (strstr(p, unread[k]))
-      return always;
+      return false;
+  return true;
+}
+
+static Requirement regex_requirement(Arena *arena, const char *p, bool lucene, bool caseless) {
+  size_t len = strlen(p);
+  if (!readable_regex(p, lucene))
+    return always;
   /* PCRE2 folds case by Unicode: k and s match the Kelvin and long-s signs, which text need not
    * write as k or s */
   caseless = caseless || inline_flag(p, 'i');
