@@ -1,10 +1,14 @@
 /* Bump allocation in growing blocks, with cleanup hooks for foreign objects. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "base/arena.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 enum { ARENA_MIN_BLOCK = 64 * 1024, ARENA_ALIGN = 16 };
 
@@ -78,6 +82,24 @@ void *arena_array(Arena *arena, size_t n, size_t size) {
   if (size && n > SIZE_MAX / size)
     out_of_memory();
   return arena_alloc(arena, n * size);
+}
+
+void *arena_table(Arena *arena, size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  enum { HUGE_PAGE = 2 * 1024 * 1024 };
+  if (size >= HUGE_PAGE) {
+    size_t rounded = (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+    void *table = aligned_alloc(HUGE_PAGE, rounded);
+    if (!table)
+      out_of_memory();
+    madvise(table, rounded, MADV_HUGEPAGE); /* advice: without it, ordinary pages */
+    memset(table, 0, rounded);
+    arena_on_free(arena, free, table);
+    arena->bytes_used += rounded;
+    return table;
+  }
+#endif
+  return arena_alloc(arena, size);
 }
 
 void *arena_grow(Arena *arena, void *old, size_t old_n, size_t new_n, size_t size) {

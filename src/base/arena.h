@@ -32,6 +32,10 @@ void *arena_alloc(Arena *arena, size_t size);
 /* Arrays: n elements of size each, zeroed; overflow of n*size aborts like out-of-memory. */
 void *arena_array(Arena *arena, size_t n, size_t size);
 
+/* A large table of size zeroed bytes that is read at random (hash tables of megabytes): on
+ * Linux it is asked for in huge pages, so that each look-up does not also miss the TLB. */
+void *arena_table(Arena *arena, size_t size);
+
 /* Grows an array owned by the arena from old_n to new_n elements (the old copy stays allocated). */
 void *arena_grow(Arena *arena, void *old, size_t old_n, size_t new_n, size_t size);
 

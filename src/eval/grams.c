@@ -9,8 +9,9 @@
 #include <string.h>
 
 enum {
-  GRAM_MAX = 4,     /* bytes in a gram: one 32-bit word */
-  FILTER_BITS = 16, /* 2^16 words of 32 bits, 256 KB: a fifth of them set with 14,000 grams */
+  GRAM_MAX = 4,         /* bytes in a gram: one 32-bit word */
+  FILTER_BITS_MAX = 16, /* 2^16 words of 32 bits, 256 KB: a fifth of them set with 14,000 grams */
+  FILTER_BITS_MIN = 10, /* a few literals get a filter of 4 KB, which stays in the L1 cache */
   SLOT_MAX = 32, /* literals filed under one gram: past this, a position costs too many compares */
 };
 
@@ -29,8 +30,9 @@ typedef struct Slot {
 struct Grams {
   /* Grams of three and four bytes, one load per position of a text: per hash of a gram's first
    * three bytes, bit 16 for a three-byte gram, bit (fourth byte & 15) for a four-byte one. NULL
-   * when there are none. */
+   * when there are none. 2^filter_bits words: eight or more per literal. */
   uint32_t *filter;
+  unsigned filter_bits;
   uint64_t *short_bits[3]; /* grams of one and two bytes (literals that short): a bit per gram */
   Slot *slots;             /* open addressing on key */
   size_t slot_mask;
@@ -56,8 +58,8 @@ static uint32_t word_at(const char *p, size_t avail) {
 }
 
 /* The filter's word for a gram's first three bytes (the low 24 bits of gram). */
-static uint32_t filter_hash(uint32_t gram) {
-  return (uint32_t)((gram & 0xffffffu) * 2654435761u) >> (32 - FILTER_BITS);
+static uint32_t filter_hash(const Grams *gr, uint32_t gram) {
+  return (uint32_t)((gram & 0xffffffu) * 2654435761u) >> (32 - gr->filter_bits);
 }
 
 static uint32_t filter_bit(uint32_t gram, uint32_t size) {
@@ -205,8 +207,8 @@ static int by_key(const void *a, const void *b) {
 static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
   if (size >= 3) {
     if (!gr->filter)
-      gr->filter = arena_array(arena, (size_t)1 << FILTER_BITS, sizeof(uint32_t));
-    gr->filter[filter_hash(gram)] |= filter_bit(gram, size);
+      gr->filter = arena_array(arena, (size_t)1 << gr->filter_bits, sizeof(uint32_t));
+    gr->filter[filter_hash(gr, gram)] |= filter_bit(gram, size);
     return;
   }
   if (!gr->short_bits[size])
@@ -249,6 +251,9 @@ static void build_overflow(Grams *gr, Arena *arena, Arena *scratch, const uint32
 
 Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count) {
   Grams *gr = arena_alloc(arena, sizeof *gr);
+  gr->filter_bits = FILTER_BITS_MIN;
+  while (gr->filter_bits < FILTER_BITS_MAX && ((size_t)1 << gr->filter_bits) < 8 * count)
+    gr->filter_bits++;
   gr->literals = arena_array(arena, count + 1, sizeof(char *));
   gr->lens = arena_array(arena, count + 1, sizeof(uint32_t));
   for (size_t i = 0; i < count; i++) {
@@ -380,7 +385,7 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
     bool four = at + GRAM_MAX <= len;
     if (four)
       word |= (uint32_t)lower((uint8_t)text[at + GRAM_MAX - 1]) << 24;
-    uint32_t bits = gr->filter[filter_hash(word)];
+    uint32_t bits = gr->filter[filter_hash(gr, word)];
     if (!bits)
       continue;
     if (bits & filter_bit(word, 3) &&
@@ -392,7 +397,7 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
 }
 
 size_t grams_bytes(const Grams *gr) {
-  size_t bytes = gr->filter ? ((size_t)1 << FILTER_BITS) * sizeof(uint32_t) : 0;
+  size_t bytes = gr->filter ? ((size_t)1 << gr->filter_bits) * sizeof(uint32_t) : 0;
   for (size_t size = 1; size <= 2; size++)
     bytes += gr->short_bits[size] ? 65536 / 8 : 0;
   bytes += (gr->slot_mask + 1) * sizeof(Slot) + gr->filed_count * sizeof(Filed);

@@ -28,6 +28,7 @@ struct LeanKeys {
   uint32_t *tags;
   size_t capacity, count;
   uint8_t *always; /* per slot: every tree keeps it, as one of the FIXED keys or an EXTRA one */
+  uint8_t *named;  /* per slot: a FIXED key, or one of some rule's names */
   uint32_t *stamp; /* per slot: the last lean_want() that asked for it */
   uint32_t now;    /* the current lean_want(); 0 before the first: every key is wanted */
   uint32_t *first; /* rule r's slots: slot_of[first[r] .. first[r + 1]) */
@@ -91,6 +92,8 @@ int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len) {
   }
   return r->slot;
 }
+
+bool lean_slot_named(const LeanKeys *keys, int32_t slot) { return keys->named[slot]; }
 
 bool lean_slot_read(const LeanKeys *keys, int32_t slot) {
   return keys->always[slot] == FIXED || keys->stamp[slot] == keys->now;
@@ -208,6 +211,8 @@ static void mark_always(const char *key, size_t len, void *context) {
   size_t slot = find_slot(k, key, len);
   if (k->slots[slot] && k->always[slot] != FIXED)
     k->always[slot] = (uint8_t)f->rule;
+  if (k->slots[slot] && f->rule == FIXED)
+    k->named[slot] = 1;
 }
 
 /* Lists a key's slot for the rule being listed (once: the stamps note the rule listing it,
@@ -218,6 +223,7 @@ static void list_slot(const char *key, size_t len, void *context) {
   size_t slot = find_slot(k, key, len);
   if (!k->slots[slot] || k->stamp[slot] == f->rule + 1)
     return;
+  k->named[slot] = 1;
   k->stamp[slot] = (uint32_t)f->rule + 1;
   k->slot_of[f->count++] = (uint32_t)slot;
 }
@@ -235,6 +241,7 @@ static void file_names(Arena *arena, LeanKeys *keys, const Names *names, size_t 
     for (size_t i = 0; i < names->count[r]; i++)
       each_key(names->of[r][i], file_key, &filing);
   keys->always = arena_array(arena, keys->capacity, sizeof(uint8_t));
+  keys->named = arena_array(arena, keys->capacity, sizeof(uint8_t));
   keys->stamp = arena_array(arena, keys->capacity, sizeof(uint32_t));
   for (size_t row = rule_count; row <= rule_count + 1; row++) {
     filing.rule = row == rule_count ? FIXED : EXTRA;

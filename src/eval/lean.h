@@ -28,6 +28,11 @@ LeanKeys *lean_keys(Arena *arena, const IrRule *const *rules, size_t count, cons
 /* The number of a key some rule's lean tree keeps (text[0..len), decoded), or -1. */
 int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len);
 
+/* Whether a key (its number) is one of the rules' names or of the keys events' facts are read
+ * from: false for those only the ordering of matches reads (the time field), whose values no
+ * rule's verdict reads. */
+bool lean_slot_named(const LeanKeys *keys, int32_t slot);
+
 /* Whether the rules of the last lean_want() can read the values of a key (its number): they
  * read it, or it is one of the keys events' facts are read from. */
 bool lean_slot_read(const LeanKeys *keys, int32_t slot);

@@ -21,7 +21,7 @@ Memo *memo_new(Arena *arena, size_t slots, size_t key_max, size_t ids_max) {
   Memo *memo = arena_alloc(arena, sizeof *memo);
   size_t stride = sizeof(Entry) + ids_max * sizeof(uint32_t) + key_max;
   stride = (stride + 7) & ~(size_t)7;
-  *memo = (Memo){slots, key_max, ids_max, stride, arena_alloc(arena, slots * stride)};
+  *memo = (Memo){slots, key_max, ids_max, stride, arena_table(arena, slots * stride)};
   return memo;
 }
 
@@ -44,6 +44,16 @@ const uint32_t *memo_find(const Memo *memo, uint64_t hash, const void *key, size
     return NULL;
   *count = e->count;
   return ids;
+}
+
+void memo_prefetch(const Memo *memo, uint64_t hash) {
+#if defined(__GNUC__)
+  const unsigned char *e = (const unsigned char *)entry_of(memo, hash);
+  __builtin_prefetch(e);                                                    /* the header, */
+  __builtin_prefetch(e + sizeof(Entry) + memo->ids_max * sizeof(uint32_t)); /* the key's start */
+#else
+  (void)memo, (void)hash;
+#endif
 }
 
 void memo_keep(Memo *memo, uint64_t hash, const void *key, size_t len, unsigned kind,

@@ -28,6 +28,10 @@ uint64_t memo_hash(const void *key, size_t len, unsigned kind);
 const uint32_t *memo_find(const Memo *memo, uint64_t hash, const void *key, size_t len,
                           unsigned kind, size_t *count);
 
+/* Starts loading the slot of hash, for a memo_find() a little later: a memo of megabytes misses
+ * the caches on nearly every look-up, and a few look-ups begun together wait for memory once. */
+void memo_prefetch(const Memo *memo, uint64_t hash);
+
 /* Keeps ids[0..count) for key[0..len) of kind, in place of what its slot held. */
 void memo_keep(Memo *memo, uint64_t hash, const void *key, size_t len, unsigned kind,
                const uint32_t *ids, size_t count);

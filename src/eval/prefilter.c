@@ -12,7 +12,18 @@ enum {
   MEMO_SLOTS = 16384, /* values remembered with their anchor texts: 5.6 MB */
   MEMO_TEXT = 256,    /* bytes of a value remembered */
   MEMO_TEXTS = 16,    /* anchor texts of a value remembered */
+  CLAUSE_SLOTS = 8,   /* clauses of a rule tested: the corpus's rules have at most 8; a rule's
+                         further clauses are left out, which only adds candidates */
+  PENDING_MAX = 64,   /* values whose memo slots are loaded together */
 };
+
+/* A value fed, looked up in the memo at the end of the event (its slot is loaded meanwhile). */
+typedef struct Pending {
+  const char *text;
+  size_t len;
+  uint64_t hash;
+  bool read;
+} Pending;
 
 struct Prefilter {
   Grams *grams;           /* the anchor texts (ids: texts) */
@@ -20,25 +31,31 @@ struct Prefilter {
   uint32_t *keyword_text; /* keyword_grams' id -> text */
   uint32_t *text_first;   /* text t's anchors: text_anchors[text_first[t] .. text_first[t+1]) */
   uint32_t *text_anchors;
+  /* What finding text t sets: held[bit_word[k]] |= bit_mask[k] for k in
+   * [bit_first[t], bit_first[t+1]); the anchors of a text name hundreds of rules, packed here
+   * into a few words. */
+  uint32_t *bit_first;
+  uint32_t *bit_word;
+  uint64_t *bit_mask;
   uint32_t *text_stamp; /* per text: the last scan it was found in */
   size_t text_count;
-  uint32_t *texts; /* the texts found by the current scan, text_found of them */
-  size_t text_found;
   uint32_t *anchor_clause; /* anchor -> clause */
   size_t anchor_count;
-  Memo *memo;                 /* the anchor texts of values seen lately */
+  Memo *memo; /* the anchor texts of values seen lately */
+  Pending pending[PENDING_MAX];
+  size_t pending_count;
   uint32_t heard[MEMO_TEXTS]; /* the texts found in the value being scanned, */
   size_t heard_count;
   bool heard_all;         /* if that is all of them */
   uint32_t *clause_rule;  /* clause -> rule */
-  uint32_t *clause_stamp; /* per clause: the last scan it was found in */
   uint32_t *rule_clauses; /* per rule: its number of clauses */
-  uint32_t *rule_hits;    /* per rule: its clauses found by the current scan */
-  uint32_t *unanchored;   /* rules that are candidates for every event */
   size_t unanchored_count;
-  uint32_t *stamp; /* per rule: the last scan that touched it */
-  uint32_t scan;   /* the current scan's number */
-  uint64_t *found; /* the candidates of the current scan: a bit per rule */
+  /* clause_slots bits per rule, interleaved by word: held[w * clause_slots + j] holds bit r % 64
+   * of the rules r of word w = r / 64 whose clause j holds; a rule with fewer clauses holds the
+   * others from the start (held_at_start). A rule is a candidate when it holds every one. */
+  uint64_t *held, *held_at_start;
+  size_t clause_slots;
+  uint32_t scan; /* the current scan's number */
   size_t found_words;
   size_t rule_count, clause_count;
 };
@@ -91,7 +108,6 @@ static void distinct_texts(Prefilter *pf, Arena *arena, const char **texts, cons
   for (size_t a = 0; a < pf->anchor_count; a++)
     pf->text_anchors[pf->text_first[text_of[a]] + filled[text_of[a]]++] = (uint32_t)a;
   pf->text_stamp = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
-  pf->texts = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
 }
 
 /* The scanner of the texts of rules reading every value (keyword searches): values that no
@@ -116,25 +132,69 @@ static void build_keyword_grams(Prefilter *pf, Arena *arena, const char **text_a
     pf->keyword_grams = grams_build(arena, kept, kept_lens, n);
 }
 
+/* ---- the bits each text sets ------------------------------------------------------------- */
+
+static int by_word(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* held_at_start, and each text's (word, mask) pairs: its anchors' clauses, those of one word
+ * merged. */
+static void file_bits(Prefilter *pf, Arena *arena) {
+  size_t slots = pf->clause_slots ? pf->clause_slots : 1, words = pf->found_words * slots;
+  pf->clause_slots = slots;
+  pf->held = arena_array(arena, words, sizeof(uint64_t));
+  pf->held_at_start = arena_array(arena, words, sizeof(uint64_t));
+  uint32_t *first_clause = arena_array(arena, pf->rule_count + 1, sizeof(uint32_t));
+  for (size_t r = 0, c = 0; r < pf->rule_count; c += pf->rule_clauses[r++]) {
+    first_clause[r] = (uint32_t)c;
+    for (size_t j = pf->rule_clauses[r]; j < slots; j++)
+      pf->held_at_start[r / 64 * slots + j] |= (uint64_t)1 << (r % 64);
+  }
+  /* per anchor of a text: its bit's word, then its bit (sorted by word, then merged) */
+  uint32_t *pairs = arena_array(arena, 2 * pf->anchor_count + 2, sizeof(uint32_t));
+  pf->bit_first = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
+  pf->bit_word = arena_array(arena, pf->anchor_count + 1, sizeof(uint32_t));
+  pf->bit_mask = arena_array(arena, pf->anchor_count + 1, sizeof(uint64_t));
+  size_t filed = 0;
+  for (size_t t = 0; t < pf->text_count; t++) {
+    pf->bit_first[t] = (uint32_t)filed;
+    size_t n = 0;
+    for (uint32_t k = pf->text_first[t]; k < pf->text_first[t + 1]; k++) {
+      uint32_t clause = pf->anchor_clause[pf->text_anchors[k]];
+      uint32_t rule = pf->clause_rule[clause], j = clause - first_clause[rule];
+      if (j >= slots)
+        continue; /* a clause past the slots: left out */
+      pairs[2 * n] = (uint32_t)(rule / 64 * slots + j);
+      pairs[2 * n++ + 1] = rule % 64;
+    }
+    qsort(pairs, n, 2 * sizeof(uint32_t), by_word);
+    for (size_t i = 0; i < n; i++) {
+      if (i == 0 || pairs[2 * i] != pairs[2 * i - 2])
+        pf->bit_word[filed++] = pairs[2 * i];
+      pf->bit_mask[filed - 1] |= (uint64_t)1 << pairs[2 * i + 1];
+    }
+  }
+  pf->bit_first[pf->text_count] = (uint32_t)filed;
+}
+
 Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
                            const char *time_field, const bool *whole_event,
                            const Mapping *mapping) {
   Prefilter *pf = arena_alloc(arena, sizeof *pf);
   pf->rule_count = count;
-  pf->stamp = arena_array(arena, count + 1, sizeof(uint32_t));
   pf->found_words = count / 64 + 1;
-  pf->found = arena_array(arena, pf->found_words, sizeof(uint64_t));
-  pf->unanchored = arena_array(arena, count + 1, sizeof(uint32_t));
   pf->rule_clauses = arena_array(arena, count + 1, sizeof(uint32_t));
-  pf->rule_hits = arena_array(arena, count + 1, sizeof(uint32_t));
   Requirement *per_rule = arena_array(arena, count + 1, sizeof(Requirement));
   size_t anchors = 0;
   for (size_t r = 0; r < count; r++) {
     per_rule[r] = rule_requirement(arena, rules[r], time_field, mapping);
     pf->rule_clauses[r] = (uint32_t)per_rule[r].count;
     pf->clause_count += per_rule[r].count;
-    if (per_rule[r].count == 0)
-      pf->unanchored[pf->unanchored_count++] = (uint32_t)r;
+    pf->unanchored_count += per_rule[r].count == 0;
+    if (per_rule[r].count > pf->clause_slots)
+      pf->clause_slots = per_rule[r].count < CLAUSE_SLOTS ? per_rule[r].count : CLAUSE_SLOTS;
     for (size_t c = 0; c < per_rule[r].count; c++)
       anchors += per_rule[r].clauses[c].count;
   }
@@ -142,7 +202,6 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   size_t *lens = arena_array(arena, anchors + 1, sizeof(size_t));
   pf->anchor_clause = arena_array(arena, anchors + 1, sizeof(uint32_t));
   pf->clause_rule = arena_array(arena, pf->clause_count + 1, sizeof(uint32_t));
-  pf->clause_stamp = arena_array(arena, pf->clause_count + 1, sizeof(uint32_t));
   for (size_t r = 0, clause = 0; r < count; r++)
     for (size_t c = 0; c < per_rule[r].count; c++, clause++) {
       pf->clause_rule[clause] = (uint32_t)r;
@@ -155,6 +214,7 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   const char **text_at = arena_array(arena, pf->anchor_count + 1, sizeof(char *));
   size_t *text_lens = arena_array(arena, pf->anchor_count + 1, sizeof(size_t));
   distinct_texts(pf, arena, texts, lens, text_at, text_lens);
+  file_bits(pf, arena);
   pf->grams = grams_build(arena, text_at, text_lens, pf->text_count);
   if (whole_event)
     build_keyword_grams(pf, arena, text_at, text_lens, whole_event);
@@ -176,27 +236,13 @@ static unsigned lowest_bit(uint64_t bits) {
 #endif
 }
 
-/* An anchor found: its clause holds; a rule whose clauses all hold is a candidate. */
-static void found_anchor(Prefilter *pf, uint32_t id) {
-  uint32_t clause = pf->anchor_clause[id];
-  if (pf->clause_stamp[clause] == pf->scan)
-    return;
-  pf->clause_stamp[clause] = pf->scan;
-  uint32_t rule = pf->clause_rule[clause];
-  if (pf->stamp[rule] != pf->scan) {
-    pf->stamp[rule] = pf->scan;
-    pf->rule_hits[rule] = 0;
-  }
-  if (++pf->rule_hits[rule] == pf->rule_clauses[rule])
-    pf->found[rule / 64] |= (uint64_t)1 << (rule % 64);
-}
-
-/* A text found in the event: noted the first time (its anchors are taken at the end). */
+/* A text found in the event: the first time, the clauses of its anchors hold. */
 static void found_text(Prefilter *pf, uint32_t text) {
   if (pf->text_stamp[text] == pf->scan)
     return;
   pf->text_stamp[text] = pf->scan;
-  pf->texts[pf->text_found++] = text;
+  for (uint32_t k = pf->bit_first[text]; k < pf->bit_first[text + 1]; k++)
+    pf->held[pf->bit_word[k]] |= pf->bit_mask[k];
 }
 
 /* A text found by a scan of a value: noted for the memo too. */
@@ -226,44 +272,61 @@ static bool found_by_keyword_grams(uint32_t id, size_t end, void *context) {
 
 void prefilter_begin(Prefilter *pf) {
   if (++pf->scan == 0) { /* the stamps wrapped around: start them again */
-    memset(pf->stamp, 0, pf->rule_count * sizeof(uint32_t));
-    memset(pf->clause_stamp, 0, pf->clause_count * sizeof(uint32_t));
     memset(pf->text_stamp, 0, pf->text_count * sizeof(uint32_t));
     pf->scan = 1;
   }
-  pf->text_found = 0;
-  memset(pf->found, 0, pf->found_words * sizeof(uint64_t)); /* a scan may end without end() */
-  for (size_t i = 0; i < pf->unanchored_count; i++)
-    pf->found[pf->unanchored[i] / 64] |= (uint64_t)1 << (pf->unanchored[i] % 64);
+  pf->pending_count = 0;
+  memcpy(pf->held, pf->held_at_start, pf->found_words * pf->clause_slots * sizeof(uint64_t));
+}
+
+/* The texts of the pending values, in the order they were fed: remembered, or scanned for and
+ * remembered. */
+static void take_pending(Prefilter *pf) {
+  for (size_t i = 0; i < pf->pending_count; i++) {
+    const Pending *v = &pf->pending[i];
+    size_t count;
+    const uint32_t *texts = memo_find(pf->memo, v->hash, v->text, v->len, v->read, &count);
+    if (texts) { /* seen lately: its texts are known */
+      for (size_t k = 0; k < count; k++)
+        found_text(pf, texts[k]);
+      continue;
+    }
+    pf->heard_count = 0;
+    pf->heard_all = true;
+    grams_scan(v->read ? pf->grams : pf->keyword_grams, v->text, v->len,
+               v->read ? found_by_grams : found_by_keyword_grams, pf);
+    if (pf->heard_all)
+      memo_keep(pf->memo, v->hash, v->text, v->len, v->read, pf->heard, pf->heard_count);
+  }
+  pf->pending_count = 0;
 }
 
 void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
   const Grams *grams = read ? pf->grams : pf->keyword_grams;
   if (!grams || len < ANCHOR_MIN)
     return;
-  uint64_t hash = memo_hash(text, len, read);
-  size_t count;
-  const uint32_t *texts = memo_find(pf->memo, hash, text, len, read, &count);
-  if (texts) { /* seen lately: its texts are known */
-    for (size_t i = 0; i < count; i++)
-      found_text(pf, texts[i]);
+  if (!read) { /* the few keyword texts: a scan whose tables stay in the cache beats a look-up
+                   in the memo, and values no rule reads (times, record numbers) seldom repeat */
+    grams_scan(grams, text, len, found_by_keyword_grams, pf);
     return;
   }
-  pf->heard_count = 0;
-  pf->heard_all = true;
-  grams_scan(grams, text, len, read ? found_by_grams : found_by_keyword_grams, pf);
-  if (pf->heard_all)
-    memo_keep(pf->memo, hash, text, len, read, pf->heard, pf->heard_count);
+  if (pf->pending_count == PENDING_MAX)
+    take_pending(pf);
+  uint64_t hash = memo_hash(text, len, read);
+  memo_prefetch(pf->memo, hash);
+  pf->pending[pf->pending_count++] = (Pending){text, len, hash, read};
 }
 
 size_t prefilter_end(Prefilter *pf, uint32_t *out) {
-  for (size_t t = 0; t < pf->text_found; t++) /* each text's anchors hold their clauses */
-    for (uint32_t k = pf->text_first[pf->texts[t]]; k < pf->text_first[pf->texts[t] + 1]; k++)
-      found_anchor(pf, pf->text_anchors[k]);
-  size_t n = 0; /* the bits in ascending order */
-  for (size_t w = 0; w < pf->found_words; w++)
-    for (uint64_t bits = pf->found[w]; bits; bits &= bits - 1)
+  take_pending(pf);
+  size_t n = 0, slots = pf->clause_slots; /* the candidates in ascending order */
+  for (size_t w = 0; w < pf->found_words; w++) {
+    uint64_t bits = ~(uint64_t)0;
+    for (size_t j = 0; j < slots; j++)
+      bits &= pf->held[w * slots + j];
+    for (; bits; bits &= bits - 1)
       out[n++] = (uint32_t)(w * 64 + lowest_bit(bits));
+  }
   return n;
 }
 

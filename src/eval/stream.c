@@ -149,8 +149,10 @@ static size_t evaluate(Stream *s, json_t *root, size_t line, size_t candidates,
  * tree holds it. */
 static void take_value(const JsonValue *v, void *context) {
   Stream *s = context;
-  if (v->kind != 'n' && v->kind != '{' && v->kind != '[') /* true and false are text to Sigma */
-    prefilter_feed(s->prefilter, v->text, v->len, v->kept);
+  /* true and false are text to Sigma; values of keys only ordering reads are no rule's */
+  bool read = v->kept && (v->below_all || v->key < 0 || lean_slot_named(s->lean, v->key));
+  if (v->kind != 'n' && v->kind != '{' && v->kind != '[')
+    prefilter_feed(s->prefilter, v->text, v->len, read);
   if (!v->kept)
     return;
   if (s->value_count == s->value_capacity) {
