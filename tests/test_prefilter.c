@@ -123,7 +123,9 @@ Test(prefilter, grams_report_what_aho_corasick_reports) {
     const char *literals[40];
     size_t lens[40], count = 1 + round % 40;
     for (size_t i = 0; i < count; i++) {
-      lens[i] = (seed >> 8) % 12; /* 0 to 11 bytes: every gram size, and empty ones */
+      /* 0 to 11 bytes: every gram size, and empty ones; every other round up to 23, past the
+       * 16 bytes kept where a literal is filed */
+      lens[i] = (seed >> 8) % (round % 2 ? 24 : 12);
       for (size_t k = 0; k < lens[i]; k++)
         texts[i][k] = random_byte(&seed);
       literals[i] = texts[i];

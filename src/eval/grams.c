@@ -13,19 +13,20 @@ enum {
   FILTER_BITS_MAX = 16, /* 2^16 words of 32 bits, 256 KB: a fifth of them set with 14,000 grams */
   FILTER_BITS_MIN = 10, /* a few literals get a filter of 4 KB, which stays in the L1 cache */
   SLOT_MAX = 32, /* literals filed under one gram: past this, a position costs too many compares */
+  PREFIX_MAX = 16,    /* bytes of a literal kept where it is filed */
+  OFFSET_MAX = 65535, /* a gram starts at most this far into its literal */
 };
 
-/* A literal filed under a gram that starts offset bytes into it. */
+/* A literal filed under a gram that starts offset bytes into it, with its first bytes: most
+ * literals are compared without a look elsewhere, in the one cache line a look-up reads. */
 typedef struct Filed {
-  uint32_t literal;
-  uint32_t offset;
+  uint32_t gram;
+  uint8_t size;       /* the gram's; 0: an empty entry */
+  uint8_t prefix_len; /* bytes of the literal in prefix */
+  uint16_t offset;
+  uint32_t literal, len;
+  char prefix[PREFIX_MAX]; /* lower-cased */
 } Filed;
-
-/* The literals filed under one gram: filed[first .. first + count). */
-typedef struct Slot {
-  uint64_t key; /* the gram's bytes, and its size above them; 0: an empty slot */
-  uint32_t first, count;
-} Slot;
 
 struct Grams {
   /* Grams of three and four bytes, one load per position of a text: per hash of a gram's first
@@ -34,10 +35,8 @@ struct Grams {
   uint32_t *filter;
   unsigned filter_bits;
   uint64_t *short_bits[3]; /* grams of one and two bytes (literals that short): a bit per gram */
-  Slot *slots;             /* open addressing on key */
-  size_t slot_mask;
-  Filed *filed;
-  size_t filed_count;
+  Filed *filed;            /* open addressing on (gram, size): a gram's literals along its probes */
+  size_t filed_mask, filed_count;
   char **literals; /* lower-cased copies */
   uint32_t *lens;
   int32_t *same_next; /* the next literal of the same text (only the first of them is filed), -1 */
@@ -141,7 +140,7 @@ static bool choose_gram(const Counts *held, Counts *filed, const Grams *gr, size
   uint32_t len = gr->lens[literal], size = len < GRAM_MAX ? len : GRAM_MAX;
   uint32_t best_count = UINT32_MAX;
   bool found = false;
-  for (uint32_t p = 0; p + size <= len; p++) {
+  for (uint32_t p = 0; p + size <= len && p <= OFFSET_MAX; p++) {
     uint64_t at = slot_key(word_at(gr->literals[literal] + p, size), size);
     uint32_t n = len > GRAM_MAX ? count_of(held, at) : 0;
     if (n > best_count || count_of(filed, at) >= SLOT_MAX)
@@ -196,7 +195,7 @@ static void chain_same(Grams *gr, Arena *scratch, size_t count, bool *first) {
 
 typedef struct Entry {
   uint64_t key;
-  Filed filed;
+  uint32_t literal, offset;
 } Entry;
 
 static int by_key(const void *a, const void *b) {
@@ -216,23 +215,28 @@ static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
   gr->short_bits[size][gram / 64] |= (uint64_t)1 << (gram % 64);
 }
 
-/* The slots of entries[0..n), sorted by key: one per distinct gram. */
+/* The table of entries[0..n), sorted by key (a gram's literals come one after another): a
+ * quarter of it or more left free. */
 static void file_entries(Grams *gr, Arena *arena, const Entry *entries, size_t n) {
-  gr->slot_mask = table_capacity(n) - 1;
-  gr->slots = arena_array(arena, gr->slot_mask + 1, sizeof(Slot));
-  gr->filed = arena_array(arena, n + 1, sizeof(Filed));
+  size_t capacity = 64;
+  while (capacity < n + n / 3 + 1)
+    capacity *= 2;
+  gr->filed_mask = capacity - 1;
+  gr->filed = arena_array(arena, capacity, sizeof(Filed));
   gr->filed_count = n;
   for (size_t i = 0; i < n; i++) {
-    gr->filed[i] = entries[i].filed;
-    if (i > 0 && entries[i].key == entries[i - 1].key)
-      continue;
-    size_t s = slot_hash(entries[i].key, gr->slot_mask);
-    while (gr->slots[s].key)
-      s = (s + 1) & gr->slot_mask;
-    size_t end = i;
-    while (end < n && entries[end].key == entries[i].key)
-      end++;
-    gr->slots[s] = (Slot){entries[i].key, (uint32_t)i, (uint32_t)(end - i)};
+    size_t at = slot_hash(entries[i].key, gr->filed_mask);
+    while (gr->filed[at].size)
+      at = (at + 1) & gr->filed_mask;
+    Filed *f = &gr->filed[at];
+    uint32_t len = gr->lens[entries[i].literal];
+    f->gram = (uint32_t)entries[i].key;
+    f->size = (uint8_t)(entries[i].key >> 32);
+    f->prefix_len = (uint8_t)(len < PREFIX_MAX ? len : PREFIX_MAX);
+    f->offset = (uint16_t)entries[i].offset;
+    f->literal = entries[i].literal;
+    f->len = len;
+    memcpy(f->prefix, gr->literals[entries[i].literal], f->prefix_len);
   }
 }
 
@@ -283,7 +287,7 @@ Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens
       continue;
     }
     set_bit(gr, arena, (uint32_t)(key >> 32), (uint32_t)key);
-    entries[n++] = (Entry){key, {(uint32_t)i, offset}};
+    entries[n++] = (Entry){key, (uint32_t)i, offset};
   }
   qsort(entries, n, sizeof(Entry), by_key);
   file_entries(gr, arena, entries, n);
@@ -323,22 +327,20 @@ static bool report(const Grams *gr, uint32_t first, size_t end,
 /* The literals filed under the gram of size at text[at]: each that occurs there is reported. */
 static bool try_slot(const Grams *gr, const char *text, size_t len, size_t at, uint32_t gram,
                      uint32_t size, bool (*found)(uint32_t, size_t, void *), void *context) {
-  uint64_t key = slot_key(gram, size);
-  size_t s = slot_hash(key, gr->slot_mask);
-  while (gr->slots[s].key && gr->slots[s].key != key)
-    s = (s + 1) & gr->slot_mask;
-  const Slot *slot = &gr->slots[s];
-  for (uint32_t i = 0; slot->key && i < slot->count; i++) {
-    const Filed *f = &gr->filed[slot->first + i];
-    uint32_t lit_len = gr->lens[f->literal];
-    if (at < f->offset || at - f->offset + lit_len > len)
+  for (size_t s = slot_hash(slot_key(gram, size), gr->filed_mask);; s = (s + 1) & gr->filed_mask) {
+    const Filed *f = &gr->filed[s];
+    if (!f->size)
+      return false;
+    if (f->gram != gram || f->size != size || at < f->offset || at - f->offset + f->len > len)
       continue;
     size_t start = at - f->offset;
-    if (same_folded(text + start, gr->literals[f->literal], lit_len) &&
-        report(gr, f->literal, start + lit_len, found, context))
+    if (same_folded(text + start, f->prefix, f->prefix_len) &&
+        (f->len == f->prefix_len ||
+         same_folded(text + start + f->prefix_len, gr->literals[f->literal] + f->prefix_len,
+                     f->len - f->prefix_len)) &&
+        report(gr, f->literal, start + f->len, found, context))
       return true;
   }
-  return false;
 }
 
 /* The caller's callback, for the overflow automaton's ids. */
@@ -368,6 +370,20 @@ static bool scan_short(const Grams *gr, const char *text, size_t len,
   return false;
 }
 
+/* The position at of text: the grams starting there (word: its next four bytes, lower-cased,
+ * of which only three when four is false) looked up when the filter lets them; true when found
+ * asked to stop. */
+static inline bool probe(const Grams *gr, const char *text, size_t len, size_t at, uint32_t word,
+                         bool four, bool (*found)(uint32_t, size_t, void *), void *context) {
+  uint32_t bits = gr->filter[filter_hash(gr, word)];
+  if (!bits)
+    return false;
+  return (bits & filter_bit(word, 3) &&
+          try_slot(gr, text, len, at, word & 0xffffffu, 3, found, context)) ||
+         (four && bits & filter_bit(word, 4) &&
+          try_slot(gr, text, len, at, word, 4, found, context));
+}
+
 void grams_scan(const Grams *gr, const char *text, size_t len,
                 bool (*found)(uint32_t id, size_t end, void *context), void *context) {
   if (gr->overflow) {
@@ -380,18 +396,23 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
     return;
   if (!gr->filter)
     return;
-  uint32_t word = word_at(text, len); /* the bytes at 'at', rolled on one byte at a time */
-  for (size_t at = 0; at + 3 <= len; at++, word >>= 8) {
+  size_t at = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* five positions from one load of eight bytes folded at once: the word at at + i is the
+   * eight's bytes i .. i + 3, first byte lowest as word_at() gives it */
+  for (; at + 8 <= len; at += 5) {
+    uint64_t eight = swar_lower(swar_load(text + at));
+    for (unsigned i = 0; i < 5; i++)
+      if (probe(gr, text, len, at + i, (uint32_t)(eight >> (8 * i)), true, found, context))
+        return;
+  }
+#endif
+  uint32_t word = word_at(text + at, len - at); /* the bytes at 'at', rolled on one at a time */
+  for (; at + 3 <= len; at++, word >>= 8) {
     bool four = at + GRAM_MAX <= len;
     if (four)
       word |= (uint32_t)lower((uint8_t)text[at + GRAM_MAX - 1]) << 24;
-    uint32_t bits = gr->filter[filter_hash(gr, word)];
-    if (!bits)
-      continue;
-    if (bits & filter_bit(word, 3) &&
-        try_slot(gr, text, len, at, word & 0xffffffu, 3, found, context))
-      return;
-    if (four && bits & filter_bit(word, 4) && try_slot(gr, text, len, at, word, 4, found, context))
+    if (probe(gr, text, len, at, word, four, found, context))
       return;
   }
 }
@@ -400,8 +421,8 @@ size_t grams_bytes(const Grams *gr) {
   size_t bytes = gr->filter ? ((size_t)1 << gr->filter_bits) * sizeof(uint32_t) : 0;
   for (size_t size = 1; size <= 2; size++)
     bytes += gr->short_bits[size] ? 65536 / 8 : 0;
-  bytes += (gr->slot_mask + 1) * sizeof(Slot) + gr->filed_count * sizeof(Filed);
-  for (size_t i = 0; i < gr->filed_count; i++)
-    bytes += gr->lens[gr->filed[i].literal] + 1 + sizeof(char *) + sizeof(uint32_t);
+  bytes += (gr->filed_mask + 1) * sizeof(Filed);
+  for (size_t i = 0; i <= gr->filed_mask; i++)
+    bytes += gr->filed[i].size ? gr->filed[i].len + 1 + sizeof(char *) + sizeof(uint32_t) : 0;
   return bytes;
 }
