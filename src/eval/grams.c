@@ -375,8 +375,9 @@ static bool scan_short(const Grams *gr, const char *text, size_t len,
  * asked to stop. */
 static inline bool probe(const Grams *gr, const char *text, size_t len, size_t at, uint32_t word,
                          bool four, bool (*found)(uint32_t, size_t, void *), void *context) {
-  uint32_t bits = gr->filter[filter_hash(gr, word)];
-  if (!bits)
+  uint32_t bits =
+      gr->filter[filter_hash(gr, word)] & (filter_bit(word, 3) | (four ? filter_bit(word, 4) : 0));
+  if (!bits) /* the usual case, and the better predicted for testing the two bits alone */
     return false;
   return (bits & filter_bit(word, 3) &&
           try_slot(gr, text, len, at, word & 0xffffffu, 3, found, context)) ||
