@@ -296,10 +296,10 @@ typedef struct Site {
 
 static bool value(Cursor *c, Place place, Site site);
 
-/* Whether text[0..len) holds one of the bytes of set. */
-static bool strpbrk_n(const char *text, size_t len, const char *set) {
+/* Whether a number's text is a real's: it holds a point or an exponent. */
+static bool real_text(const char *text, size_t len) {
   for (size_t i = 0; i < len; i++)
-    if (strchr(set, text[i]))
+    if (text[i] == '.' || text[i] == 'e' || text[i] == 'E')
       return true;
   return false;
 }
@@ -313,9 +313,11 @@ static bool exponent_number(const char *text, size_t len) {
     return false;
   bool exponent = false;
   for (size_t i = 0; i < len; i++) {
-    if (text[i] == '\0' || !strchr("0123456789+-.eE", text[i]))
+    char ch = text[i];
+    bool e = ch == 'e' || ch == 'E';
+    if (!e && !(ch >= '0' && ch <= '9') && ch != '+' && ch != '-' && ch != '.')
       return false;
-    exponent |= text[i] == 'e' || text[i] == 'E';
+    exponent |= e;
   }
   return exponent;
 }
@@ -435,7 +437,7 @@ static bool scalar(Cursor *c, Place place, Site site) {
     return ok;
   default:
     ok = (kind == '-' || (kind >= '0' && kind <= '9')) && number(c);
-    if (ok && c->facts && strpbrk_n(start, (size_t)(c->p - start), ".eE"))
+    if (ok && c->facts && real_text(start, (size_t)(c->p - start)))
       c->facts->odd_text = true; /* a real: the digits a rule's number has need not show */
     if (ok)
       hand_on(c, site, '0', start, (size_t)(c->p - start));

@@ -24,6 +24,8 @@ typedef struct EvtxRows {
 
 struct LogsourceTest {
   const char *product;
+  bool other_product; /* a product named and not Windows: no EVTX event is of it */
+  bool os_product;    /* the product is one of those an ECS event's host.os.type names */
   const char *category_name, *service_name; /* as the rule names them */
   EvtxRows category, service;               /* no rows: no condition */
   const MapLogsource *ecs;                  /* the mapping's row, or NULL */
@@ -112,6 +114,10 @@ const LogsourceTest *logsource_test(Arena *arena, const IrRule *rule, const Mapp
   const IrLogsource *logsource = &rule->logsource;
   LogsourceTest *t = arena_alloc(arena, sizeof *t);
   t->product = logsource->product;
+  t->other_product = logsource->product && strcasecmp(logsource->product, "windows") != 0;
+  t->os_product = logsource->product && (!strcasecmp(logsource->product, "windows") ||
+                                         !strcasecmp(logsource->product, "linux") ||
+                                         !strcasecmp(logsource->product, "macos"));
   t->category_name = logsource->category;
   t->service_name = logsource->service;
   bool windows = !logsource->product || strcasecmp(logsource->product, "windows") == 0;
@@ -196,7 +202,7 @@ static bool ecs_holds(const MapLogsource *row, const Event *event) {
 
 LogsourceVerdict logsource_verdict(const LogsourceTest *t, const EventFacts *f) {
   if (f->evtx) {
-    if (t->product && strcasecmp(t->product, "windows") != 0)
+    if (t->other_product)
       return LOGSOURCE_NO;
     if (!row_holds(&t->category, f) || !row_holds(&t->service, f))
       return LOGSOURCE_NO;
@@ -205,9 +211,7 @@ LogsourceVerdict logsource_verdict(const LogsourceTest *t, const EventFacts *f) 
       id_ok = t->event_ids[i] == f->event_id;
     return id_ok ? LOGSOURCE_YES : LOGSOURCE_NO;
   }
-  if (f->os_type && t->product &&
-      (!strcasecmp(t->product, "windows") || !strcasecmp(t->product, "linux") ||
-       !strcasecmp(t->product, "macos")) &&
+  if (f->os_type && t->os_product &&
       (strlen(t->product) != f->os_type_len ||
        strncasecmp(f->os_type, t->product, f->os_type_len) != 0))
     return LOGSOURCE_NO;
