@@ -307,7 +307,7 @@ json_t *event_field(const Event *event, const char *name, bool sigma_names) {
   FieldCache *cache = event->cache;
   if (!cache || len >= CACHED_NAME)
     return find_field(event, name, len, sigma_names);
-  size_t hash = hash_bytes(name, len) ^ sigma_names;
+  size_t hash = (size_t)hash_words(name, len, sigma_names);
   size_t i = hash & (CACHE_SLOTS - 1);
   for (; cache->slots[i].stamp == cache->now; i = (i + 1) & (CACHE_SLOTS - 1)) {
     const CachedField *c = &cache->slots[i];

@@ -322,10 +322,11 @@ void lean_want(LeanKeys *keys, const uint32_t *rules, size_t count) {
       keys->stamp[keys->slot_of[k]] = keys->now;
 }
 
-/* Whether the current tree keeps a member named text[0..len). */
-static bool wanted(const LeanKeys *k, const char *text, size_t len) {
-  size_t slot = find_slot(k, text, len);
-  return k->slots[slot] && (k->always[slot] || k->stamp[slot] == k->now);
+/* Whether the current tree keeps a member named text[0..len) (found among the recent keys:
+ * json_check() has just looked up the same ones). */
+static bool wanted(LeanKeys *k, const char *text, size_t len) {
+  int32_t slot = lean_key_slot(k, text, len);
+  return slot >= 0 && (k->always[slot] || k->stamp[slot] == k->now);
 }
 
 /* ---- the tree
@@ -333,7 +334,7 @@ static bool wanted(const LeanKeys *k, const char *text, size_t len) {
 
 typedef struct Reader {
   const char *p, *end;
-  const LeanKeys *keys;
+  LeanKeys *keys;
   char *buf; /* decoded strings */
   size_t cap;
   int depth;
@@ -602,7 +603,7 @@ static json_t *read_value(Reader *r, bool keep_all) {
   }
 }
 
-json_t *lean_parse(const LeanKeys *keys, const char *text, size_t len) {
+json_t *lean_parse(LeanKeys *keys, const char *text, size_t len) {
   Reader r = {text, text + len, keys, NULL, 0, 0};
   space(&r);
   if (r.p >= r.end || *r.p != '{')

@@ -43,6 +43,6 @@ void lean_want(LeanKeys *keys, const uint32_t *rules, size_t count);
 
 /* The lean tree of text[0..len), which json_check() has found to be one JSON object; NULL when
  * it cannot be built (then parse it whole). The caller owns the reference. */
-json_t *lean_parse(const LeanKeys *keys, const char *text, size_t len);
+json_t *lean_parse(LeanKeys *keys, const char *text, size_t len);
 
 #endif
