@@ -17,19 +17,25 @@ enum {
   PENDING_MAX = 64,   /* values whose memo slots are loaded together */
 };
 
-/* A value fed, looked up in the memo at the end of the event (its slot is loaded meanwhile). */
+/* A value fed that a rule's field reads, looked up in the memo at the end of the event (its
+ * slot is loaded meanwhile). */
 typedef struct Pending {
   const char *text;
   size_t len;
   uint64_t hash;
-  bool read;
 } Pending;
 
+/* A scanner of some of the anchor texts, and its ids' texts. */
+typedef struct Subset {
+  Grams *grams; /* NULL: no text */
+  uint32_t *text;
+} Subset;
+
 struct Prefilter {
-  Grams *grams;           /* the anchor texts (ids: texts) */
-  Grams *keyword_grams;   /* those of rules reading every value, or NULL: none */
-  uint32_t *keyword_text; /* keyword_grams' id -> text */
-  uint32_t *text_first;   /* text t's anchors: text_anchors[text_first[t] .. text_first[t+1]) */
+  Grams *grams;         /* the anchor texts (ids: texts) */
+  Subset keywords;      /* the texts of rules reading every value */
+  Subset numbers;       /* the texts a JSON number can hold: digits, signs, points and exponents */
+  uint32_t *text_first; /* text t's anchors: text_anchors[text_first[t] .. text_first[t+1]) */
   uint32_t *text_anchors;
   /* What finding text t sets: held[bit_word[k]] |= bit_mask[k] for k in
    * [bit_first[t], bit_first[t+1]); the anchors of a text name hundreds of rules, packed here
@@ -110,26 +116,40 @@ static void distinct_texts(Prefilter *pf, Arena *arena, const char **texts, cons
   pf->text_stamp = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
 }
 
-/* The scanner of the texts of rules reading every value (keyword searches): values that no
- * field reads are searched for these alone. */
-static void build_keyword_grams(Prefilter *pf, Arena *arena, const char **text_at,
-                                const size_t *text_lens, const bool *whole_event) {
+/* Whether a text holds only what a JSON number's text can: any other anchor text cannot occur
+ * in a number. */
+static bool number_text(const char *text, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (!(text[i] >= '0' && text[i] <= '9') && !strchr("+-.eE", text[i]))
+      return false;
+  return true;
+}
+
+/* Whether one of the rules of text t's anchors reads every value (Sigma keywords). */
+static bool keyword_text(const Prefilter *pf, size_t t, const bool *whole_event) {
+  for (uint32_t k = pf->text_first[t]; k < pf->text_first[t + 1]; k++)
+    if (whole_event[pf->clause_rule[pf->anchor_clause[pf->text_anchors[k]]]])
+      return true;
+  return false;
+}
+
+/* The scanner of the texts that keyword rules (whole_event given) or numbers (NULL) may find:
+ * values that no field reads are searched for the first alone, numbers for the second. */
+static Subset build_subset(Prefilter *pf, Arena *arena, const char **text_at,
+                           const size_t *text_lens, const bool *whole_event) {
+  Subset subset = {NULL, arena_array(arena, pf->text_count + 1, sizeof(uint32_t))};
   size_t n = 0;
   const char **kept = arena_array(arena, pf->text_count + 1, sizeof(char *));
   size_t *kept_lens = arena_array(arena, pf->text_count + 1, sizeof(size_t));
-  pf->keyword_text = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
-  for (size_t t = 0; t < pf->text_count; t++) {
-    bool keyword = false;
-    for (uint32_t k = pf->text_first[t]; k < pf->text_first[t + 1] && !keyword; k++)
-      keyword = whole_event[pf->clause_rule[pf->anchor_clause[pf->text_anchors[k]]]];
-    if (keyword) {
+  for (size_t t = 0; t < pf->text_count; t++)
+    if (whole_event ? keyword_text(pf, t, whole_event) : number_text(text_at[t], text_lens[t])) {
       kept[n] = text_at[t];
       kept_lens[n] = text_lens[t];
-      pf->keyword_text[n++] = (uint32_t)t;
+      subset.text[n++] = (uint32_t)t;
     }
-  }
   if (n)
-    pf->keyword_grams = grams_build(arena, kept, kept_lens, n);
+    subset.grams = grams_build(arena, kept, kept_lens, n);
+  return subset;
 }
 
 /* ---- the bits each text sets ------------------------------------------------------------- */
@@ -217,7 +237,8 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   file_bits(pf, arena);
   pf->grams = grams_build(arena, text_at, text_lens, pf->text_count);
   if (whole_event)
-    build_keyword_grams(pf, arena, text_at, text_lens, whole_event);
+    pf->keywords = build_subset(pf, arena, text_at, text_lens, whole_event);
+  pf->numbers = build_subset(pf, arena, text_at, text_lens, NULL);
   pf->memo = memo_new(arena, MEMO_SLOTS, MEMO_TEXT, MEMO_TEXTS);
   return pf;
 }
@@ -263,11 +284,24 @@ static bool found_by_grams(uint32_t id, size_t end, void *context) {
   return false;
 }
 
-static bool found_by_keyword_grams(uint32_t id, size_t end, void *context) {
+/* A scan of a subset's texts. */
+typedef struct SubsetScan {
+  Prefilter *pf;
+  const Subset *subset;
+} SubsetScan;
+
+static bool found_in_subset(uint32_t id, size_t end, void *context) {
   (void)end;
-  Prefilter *pf = context;
-  heard_text(pf, pf->keyword_text[id]);
+  SubsetScan *scan = context;
+  heard_text(scan->pf, scan->subset->text[id]);
   return false;
+}
+
+/* text[0..len) searched for a subset's texts. */
+static void scan_subset(Prefilter *pf, const Subset *subset, const char *text, size_t len) {
+  SubsetScan scan = {pf, subset};
+  if (subset->grams)
+    grams_scan(subset->grams, text, len, found_in_subset, &scan);
 }
 
 void prefilter_begin(Prefilter *pf) {
@@ -285,7 +319,7 @@ static void take_pending(Prefilter *pf) {
   for (size_t i = 0; i < pf->pending_count; i++) {
     const Pending *v = &pf->pending[i];
     size_t count;
-    const uint32_t *texts = memo_find(pf->memo, v->hash, v->text, v->len, v->read, &count);
+    const uint32_t *texts = memo_find(pf->memo, v->hash, v->text, v->len, 0, &count);
     if (texts) { /* seen lately: its texts are known */
       for (size_t k = 0; k < count; k++)
         found_text(pf, texts[k]);
@@ -293,28 +327,31 @@ static void take_pending(Prefilter *pf) {
     }
     pf->heard_count = 0;
     pf->heard_all = true;
-    grams_scan(v->read ? pf->grams : pf->keyword_grams, v->text, v->len,
-               v->read ? found_by_grams : found_by_keyword_grams, pf);
+    grams_scan(pf->grams, v->text, v->len, found_by_grams, pf);
     if (pf->heard_all)
-      memo_keep(pf->memo, v->hash, v->text, v->len, v->read, pf->heard, pf->heard_count);
+      memo_keep(pf->memo, v->hash, v->text, v->len, 0, pf->heard, pf->heard_count);
   }
   pf->pending_count = 0;
 }
 
 void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
-  const Grams *grams = read ? pf->grams : pf->keyword_grams;
-  if (!grams || len < ANCHOR_MIN)
+  if (len < ANCHOR_MIN)
     return;
   if (!read) { /* the few keyword texts: a scan whose tables stay in the cache beats a look-up
                    in the memo, and values no rule reads (times, record numbers) seldom repeat */
-    grams_scan(grams, text, len, found_by_keyword_grams, pf);
+    scan_subset(pf, &pf->keywords, text, len);
     return;
   }
   if (pf->pending_count == PENDING_MAX)
     take_pending(pf);
-  uint64_t hash = memo_hash(text, len, read);
+  uint64_t hash = memo_hash(text, len, 0);
   memo_prefetch(pf->memo, hash);
-  pf->pending[pf->pending_count++] = (Pending){text, len, hash, read};
+  pf->pending[pf->pending_count++] = (Pending){text, len, hash};
+}
+
+void prefilter_feed_number(Prefilter *pf, const char *text, size_t len, bool read) {
+  if (len >= ANCHOR_MIN) /* a few texts: no memo (process IDs and record numbers seldom repeat) */
+    scan_subset(pf, read ? &pf->numbers : &pf->keywords, text, len);
 }
 
 size_t prefilter_end(Prefilter *pf, uint32_t *out) {
@@ -339,6 +376,6 @@ size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_
 size_t prefilter_unanchored(const Prefilter *pf) { return pf->unanchored_count; }
 size_t prefilter_anchor_count(const Prefilter *pf) { return pf->anchor_count; }
 size_t prefilter_bytes(const Prefilter *pf) {
-  return grams_bytes(pf->grams) + (pf->keyword_grams ? grams_bytes(pf->keyword_grams) : 0) +
-         memo_bytes(pf->memo);
+  return grams_bytes(pf->grams) + (pf->keywords.grams ? grams_bytes(pf->keywords.grams) : 0) +
+         (pf->numbers.grams ? grams_bytes(pf->numbers.grams) : 0) + memo_bytes(pf->memo);
 }

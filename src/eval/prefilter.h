@@ -34,6 +34,8 @@ size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_
  * anchors of rules that read every value. */
 void prefilter_begin(Prefilter *pf);
 void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read);
+/* The same for a JSON number's text: only the anchor texts a number can hold are looked for. */
+void prefilter_feed_number(Prefilter *pf, const char *text, size_t len, bool read);
 size_t prefilter_end(Prefilter *pf, uint32_t *out);
 
 /* How many rules are candidates for every event (they have no anchors), and how many anchors

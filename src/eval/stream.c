@@ -151,7 +151,9 @@ static void take_value(const JsonValue *v, void *context) {
   Stream *s = context;
   /* true and false are text to Sigma; values of keys only ordering reads are no rule's */
   bool read = v->kept && (v->below_all || v->key < 0 || lean_slot_named(s->lean, v->key));
-  if (v->kind != 'n' && v->kind != '{' && v->kind != '[')
+  if (v->kind == '0')
+    prefilter_feed_number(s->prefilter, v->text, v->len, read);
+  else if (v->kind != 'n' && v->kind != '{' && v->kind != '[')
     prefilter_feed(s->prefilter, v->text, v->len, read);
   if (!v->kept)
     return;
