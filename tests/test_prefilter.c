@@ -369,6 +369,42 @@ Test(prefilter, lean_trees_hold_what_their_rules_read) {
   sigmac_session_free(session);
 }
 
+/* Key numbers of every length up to past 16 (the recent keys tell keys of up to 16 bytes apart
+ * by a few of their bytes): a key a rule reads has its number, and a key one byte away from it,
+ * asked for just before or after it, has none. */
+Test(prefilter, keys_of_every_length_are_told_apart) {
+  static const char letters[] = "abcdefghijklmnopqrst";
+  char yaml[2048] = "title: long\nlogsource: {product: linux}\ndetection:\n  sel:\n";
+  for (size_t len = 1; len <= 20; len++)
+    snprintf(yaml + strlen(yaml), sizeof yaml - strlen(yaml), "    %.*s: x\n", (int)len, letters);
+  strcat(yaml, "  condition: sel\n");
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, yaml, 1);
+  Arena arena;
+  arena_init(&arena);
+  bool whole[1];
+  LeanKeys *keys =
+      lean_keys(&arena, (const IrRule *const *)set->rules, 1, NULL, NULL, 0, NULL, 0, whole);
+  int32_t slots[21];
+  for (size_t len = 1; len <= 20; len++) {
+    slots[len] = lean_key_slot(keys, letters, len);
+    cr_assert_geq(slots[len], 0, "%zu", len);
+    for (size_t k = 1; k < len; k++)
+      cr_assert_neq(slots[len], slots[k], "%zu and %zu", len, k);
+  }
+  for (size_t len = 1; len <= 20; len++)
+    for (size_t at = 0; at < len; at++) {
+      char near[21];
+      memcpy(near, letters, len);
+      near[at] = 'Z';
+      cr_assert_eq(lean_key_slot(keys, letters, len), slots[len], "%zu", len);
+      cr_assert_eq(lean_key_slot(keys, near, len), -1, "%.*s", (int)len, near);
+      cr_assert_eq(lean_key_slot(keys, letters, len), slots[len], "%zu", len);
+    }
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 /* The memo: found exactly as kept (bytes, length and kind), replaced by a key of the same slot,
  * never kept too long or with too many numbers. */
 Test(prefilter, memos_remember_exactly) {

@@ -79,12 +79,23 @@ int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len) {
     size_t slot = find_slot(keys, text, len);
     return keys->slots[slot] ? (int32_t)slot : -1;
   }
-  /* a key of up to 16 bytes is its first and last eight (overlapping, zero-padded when
-   * shorter) and its length: the recent keys are found by those words, without hashing it */
-  uint64_t head = 0, tail = 0;
-  memcpy(&head, text, len < 8 ? len : 8);
-  if (len > 8)
-    memcpy(&tail, text + len - 8, 8);
+  /* a key of up to 16 bytes is told by its length and two words: its first and last eight
+   * bytes (overlapping when shorter), its first and last four below eight, its first, middle
+   * and last below four; the recent keys are found by those, without hashing the key */
+  uint64_t head, tail = 0;
+  if (len >= 8) {
+    memcpy(&head, text, 8);
+    if (len > 8)
+      memcpy(&tail, text + len - 8, 8);
+  } else if (len >= 4) {
+    uint32_t first, last;
+    memcpy(&first, text, 4);
+    memcpy(&last, text + len - 4, 4);
+    head = (uint64_t)last << 32 | first;
+  } else {
+    head = (uint64_t)(unsigned char)text[0] | (uint64_t)(unsigned char)text[len / 2] << 8 |
+           (uint64_t)(unsigned char)text[len - 1] << 16;
+  }
   RecentKey *r = &keys->recent[(head * 0x9E3779B97F4A7C15ull + tail + len) >> 56];
   if (r->len != len || r->head != head || r->tail != tail) {
     size_t slot = find_slot(keys, text, len);
