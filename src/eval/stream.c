@@ -243,6 +243,9 @@ static void judge(Stream *s, const char *text, size_t len, size_t line, size_t c
     s->stats->remembered++;
     if (known_count == 0)
       return; /* no rule matched it: nothing to read */
+    /* its matches are recorded without running the rules: the tree need only hold what every
+     * tree does (the time and what orders and correlates matches) */
+    lean_want(s->lean, NULL, 0);
   }
   s->stats->parsed++;
   json_t *root = whole ? NULL : lean_parse(s->lean, text, len);
