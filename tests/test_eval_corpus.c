@@ -208,7 +208,8 @@ Test(eval_corpus, stream_cases_stream_as_they_load) {
                {"zeros", NULL},         {"regex_flags", NULL},   {"regex_classes", NULL},
                {"regex_escapes", NULL}, {"value_map", NULL},     {"empty_key", NULL},
                {"question_mark", NULL}, {"regex_quoting", NULL}, {"eql_caseless", NULL},
-               {"eql_extended", NULL},  {"ordering", NULL},      {"remembered_order", NULL}};
+               {"eql_extended", NULL},  {"ordering", NULL},      {"remembered_order", NULL},
+               {"unread_last", NULL}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char rules[256], events[256];
     snprintf(rules, sizeof rules, "golden/eval/stream/%s", cases[i].name);

@@ -15,6 +15,9 @@ enum {
   CLAUSE_SLOTS = 8,   /* clauses of a rule tested: the corpus's rules have at most 8; a rule's
                          further clauses are left out, which only adds candidates */
   PENDING_MAX = 64,   /* values whose memo slots are loaded together */
+  LAST_SLOTS = 256,   /* keys whose last unread value is remembered, */
+  LAST_TEXT = 64,     /* if it is this long at most, */
+  LAST_TEXTS = 4,     /* with this many keyword texts at most */
 };
 
 /* A value fed that a rule's field reads, looked up in the memo at the end of the event (its
@@ -24,6 +27,14 @@ typedef struct Pending {
   size_t len;
   uint64_t hash;
 } Pending;
+
+/* The last value of a key no rule reads, and the keyword texts it holds. */
+typedef struct LastValue {
+  uint32_t len; /* 0: none */
+  uint32_t count;
+  uint32_t texts[LAST_TEXTS];
+  char text[LAST_TEXT];
+} LastValue;
 
 /* A scanner of some of the anchor texts, and its ids' texts. */
 typedef struct Subset {
@@ -47,7 +58,8 @@ struct Prefilter {
   size_t text_count;
   uint32_t *anchor_clause; /* anchor -> clause */
   size_t anchor_count;
-  Memo *memo; /* the anchor texts of values seen lately */
+  Memo *memo;      /* the anchor texts of values seen lately */
+  LastValue *last; /* per hash of a key: its last unread value (NULL: no keyword texts) */
   Pending pending[PENDING_MAX];
   size_t pending_count;
   uint32_t heard[MEMO_TEXTS]; /* the texts found in the value being scanned, */
@@ -239,6 +251,8 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   if (whole_event)
     pf->keywords = build_subset(pf, arena, text_at, text_lens, whole_event);
   pf->numbers = build_subset(pf, arena, text_at, text_lens, NULL);
+  if (pf->keywords.grams)
+    pf->last = arena_array(arena, LAST_SLOTS, sizeof(LastValue));
   pf->memo = memo_new(arena, MEMO_SLOTS, MEMO_TEXT, MEMO_TEXTS);
   return pf;
 }
@@ -347,6 +361,37 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
   uint64_t hash = memo_hash(text, len, 0);
   memo_prefetch(pf->memo, hash);
   pf->pending[pf->pending_count++] = (Pending){text, len, hash};
+}
+
+void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const char *text,
+                           size_t len) {
+  if (!pf->keywords.grams || len < ANCHOR_MIN)
+    return;
+  if (!key_len || len > LAST_TEXT) {
+    scan_subset(pf, &pf->keywords, text, len);
+    return;
+  }
+  /* most such values are their key's last one (a provider's name, a schema's address): a
+   * compare in a table that stays in the cache instead of a scan; the key only says where to
+   * look, the texts found depend on the value alone */
+  uint32_t mix = (uint32_t)key_len * 0x9E3779B1u ^ (uint8_t)key[0] * 0x85EBCA77u ^
+                 (uint8_t)key[key_len / 2] * 0xC2B2AE3Du ^ (uint8_t)key[key_len - 1];
+  LastValue *last = &pf->last[(mix * 0x27D4EB2Fu) >> 24];
+  if (last->len == len && memcmp(last->text, text, len) == 0) {
+    for (uint32_t k = 0; k < last->count; k++)
+      found_text(pf, last->texts[k]);
+    return;
+  }
+  pf->heard_count = 0;
+  pf->heard_all = true;
+  scan_subset(pf, &pf->keywords, text, len);
+  last->len = 0;
+  if (!pf->heard_all || pf->heard_count > LAST_TEXTS)
+    return;
+  memcpy(last->texts, pf->heard, pf->heard_count * sizeof(uint32_t));
+  memcpy(last->text, text, len);
+  last->count = (uint32_t)pf->heard_count;
+  last->len = (uint32_t)len;
 }
 
 void prefilter_feed_number(Prefilter *pf, const char *text, size_t len, bool read) {

@@ -34,6 +34,10 @@ size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_
  * anchors of rules that read every value. */
 void prefilter_begin(Prefilter *pf);
 void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read);
+/* A value no field of any rule reads, the member of key[0..key_len) (0: an item, or not known):
+ * its keyword texts. */
+void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const char *text,
+                           size_t len);
 /* The same for a JSON number's text: only the anchor texts a number can hold are looked for. */
 void prefilter_feed_number(Prefilter *pf, const char *text, size_t len, bool read);
 size_t prefilter_end(Prefilter *pf, uint32_t *out);

@@ -151,10 +151,17 @@ static void take_value(const JsonValue *v, void *context) {
   Stream *s = context;
   /* true and false are text to Sigma; values of keys only ordering reads are no rule's */
   bool read = v->kept && (v->below_all || v->key < 0 || lean_slot_named(s->lean, v->key));
-  if (v->kind == '0')
+  if (!read && v->kind != 'n' && v->kind != '{' && v->kind != '[') {
+    const JsonStep *last =
+        v->depth && v->depth != JSON_PATH_UNKNOWN ? &v->path[v->depth - 1] : NULL;
+    bool keyed = last && (last->code & JSON_STEP_TEXT);
+    prefilter_feed_unread(s->prefilter, keyed ? last->key : NULL,
+                          keyed ? last->code & ~JSON_STEP_TEXT : 0, v->text, v->len);
+  } else if (v->kind == '0') {
     prefilter_feed_number(s->prefilter, v->text, v->len, read);
-  else if (v->kind != 'n' && v->kind != '{' && v->kind != '[')
+  } else if (v->kind != 'n' && v->kind != '{' && v->kind != '[') {
     prefilter_feed(s->prefilter, v->text, v->len, read);
+  }
   if (!v->kept)
     return;
   if (s->value_count == s->value_capacity) {
