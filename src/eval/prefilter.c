@@ -178,14 +178,16 @@ static void file_bits(Prefilter *pf, Arena *arena) {
   pf->clause_slots = slots;
   pf->held = arena_array(arena, words, sizeof(uint64_t));
   pf->held_at_start = arena_array(arena, words, sizeof(uint64_t));
-  uint32_t *first_clause = arena_array(arena, pf->rule_count + 1, sizeof(uint32_t));
+  Arena scratch;
+  arena_init(&scratch);
+  uint32_t *first_clause = arena_array(&scratch, pf->rule_count + 1, sizeof(uint32_t));
   for (size_t r = 0, c = 0; r < pf->rule_count; c += pf->rule_clauses[r++]) {
     first_clause[r] = (uint32_t)c;
     for (size_t j = pf->rule_clauses[r]; j < slots; j++)
       pf->held_at_start[r / 64 * slots + j] |= (uint64_t)1 << (r % 64);
   }
   /* per anchor of a text: its bit's word, then its bit (sorted by word, then merged) */
-  uint32_t *pairs = arena_array(arena, 2 * pf->anchor_count + 2, sizeof(uint32_t));
+  uint32_t *pairs = arena_array(&scratch, 2 * pf->anchor_count + 2, sizeof(uint32_t));
   pf->bit_first = arena_array(arena, pf->text_count + 1, sizeof(uint32_t));
   pf->bit_word = arena_array(arena, pf->anchor_count + 1, sizeof(uint32_t));
   pf->bit_mask = arena_array(arena, pf->anchor_count + 1, sizeof(uint64_t));
@@ -209,6 +211,7 @@ static void file_bits(Prefilter *pf, Arena *arena) {
     }
   }
   pf->bit_first[pf->text_count] = (uint32_t)filed;
+  arena_free(&scratch);
 }
 
 Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
