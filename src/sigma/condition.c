@@ -302,7 +302,11 @@ static IrNode *unary(Parser *p) {
   if (p->tok.kind == TK_NOT) {
     next(p);
     IrNode *inner = unary(p);
-    node = inner ? ir_not(p->ctx->arena, inner) : NULL;
+    /* not not X is X (Sigma's logic has two values): a run of 'not's, kept, would nest the
+     * queries written for it as deep (KQL: two levels a 'not'), past what readers take */
+    node = !inner                  ? NULL
+           : inner->kind == IR_NOT ? inner->children[0]
+                                   : ir_not(p->ctx->arena, inner);
   } else {
     node = primary(p);
   }
