@@ -352,13 +352,12 @@ static void take_pending(Prefilter *pf) {
 }
 
 void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
-  if (len < ANCHOR_MIN)
-    return;
-  if (!read) { /* the few keyword texts: a scan whose tables stay in the cache beats a look-up
-                   in the memo, and values no rule reads (times, record numbers) seldom repeat */
-    scan_subset(pf, &pf->keywords, text, len);
+  if (!read) {
+    prefilter_feed_unread(pf, NULL, 0, text, len);
     return;
   }
+  if (len < ANCHOR_MIN)
+    return;
   if (pf->pending_count == PENDING_MAX)
     take_pending(pf);
   uint64_t hash = memo_hash(text, len, 0);
@@ -370,7 +369,8 @@ void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const
                            size_t len) {
   if (!pf->keywords.grams || len < ANCHOR_MIN)
     return;
-  if (!key_len || len > LAST_TEXT) {
+  if (!key_len || len > LAST_TEXT) { /* the few keyword texts: a scan whose tables stay in the
+                                        cache beats a look-up in the memo */
     scan_subset(pf, &pf->keywords, text, len);
     return;
   }
@@ -397,9 +397,9 @@ void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const
   last->len = (uint32_t)len;
 }
 
-void prefilter_feed_number(Prefilter *pf, const char *text, size_t len, bool read) {
+void prefilter_feed_number(Prefilter *pf, const char *text, size_t len) {
   if (len >= ANCHOR_MIN) /* a few texts: no memo (process IDs and record numbers seldom repeat) */
-    scan_subset(pf, read ? &pf->numbers : &pf->keywords, text, len);
+    scan_subset(pf, &pf->numbers, text, len);
 }
 
 size_t prefilter_end(Prefilter *pf, uint32_t *out) {

@@ -38,8 +38,9 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read);
  * its keyword texts. */
 void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const char *text,
                            size_t len);
-/* The same for a JSON number's text: only the anchor texts a number can hold are looked for. */
-void prefilter_feed_number(Prefilter *pf, const char *text, size_t len, bool read);
+/* A JSON number's text that a rule's field reads: only the anchor texts a number can hold are
+ * looked for. */
+void prefilter_feed_number(Prefilter *pf, const char *text, size_t len);
 size_t prefilter_end(Prefilter *pf, uint32_t *out);
 
 /* How many rules are candidates for every event (they have no anchors), and how many anchors

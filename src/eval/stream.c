@@ -149,18 +149,21 @@ static size_t evaluate(Stream *s, json_t *root, size_t line, size_t candidates,
  * tree holds it. */
 static void take_value(const JsonValue *v, void *context) {
   Stream *s = context;
-  /* true and false are text to Sigma; values of keys only ordering reads are no rule's */
+  /* values of keys only ordering reads are no rule's */
   bool read = v->kept && (v->below_all || v->key < 0 || lean_slot_named(s->lean, v->key));
-  if (!read && v->kind != 'n' && v->kind != '{' && v->kind != '[') {
+  bool text = v->kind != 'n' && v->kind != '{' && v->kind != '['; /* true, false: text to Sigma */
+  if (!text) {
+    /* nothing an anchor can be found in */
+  } else if (!read) {
     const JsonStep *last =
         v->depth && v->depth != JSON_PATH_UNKNOWN ? &v->path[v->depth - 1] : NULL;
     bool keyed = last && (last->code & JSON_STEP_TEXT);
     prefilter_feed_unread(s->prefilter, keyed ? last->key : NULL,
                           keyed ? last->code & ~JSON_STEP_TEXT : 0, v->text, v->len);
   } else if (v->kind == '0') {
-    prefilter_feed_number(s->prefilter, v->text, v->len, read);
-  } else if (v->kind != 'n' && v->kind != '{' && v->kind != '[') {
-    prefilter_feed(s->prefilter, v->text, v->len, read);
+    prefilter_feed_number(s->prefilter, v->text, v->len);
+  } else {
+    prefilter_feed(s->prefilter, v->text, v->len, true);
   }
   if (!v->kept)
     return;
