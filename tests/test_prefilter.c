@@ -13,6 +13,7 @@
 #include "eval/logsource.h"
 #include "eval/memo.h"
 #include "eval/prefilter.h"
+#include "eval/router.h"
 #include "eval/stream.h"
 #include "eval/verdict_key.h"
 #include "sigmac/sigmac.h"
@@ -525,6 +526,14 @@ Test(prefilter, verdict_keys_hold_what_the_rules_read) {
 
 /* Routing decides each distinct logsource test once per event: tests are the same when their
  * logsource (names up to case) and the event IDs their detections require are. */
+/* The logsource tests of count rules given as YAML, into tests. */
+static void logsource_tests_of(SigmacSession **session, Arena *arena, const char *yaml,
+                               size_t count, const LogsourceTest **tests) {
+  const IrRuleSet *set = compiled(session, yaml, count);
+  for (size_t i = 0; i < count; i++)
+    tests[i] = logsource_test(arena, set->rules[i], NULL);
+}
+
 Test(prefilter, logsource_tests_are_the_same_when_they_say_the_same) {
   static const char rules_text[] =
       "title: a\nlogsource: {product: windows, category: process_creation}\n"
@@ -540,12 +549,10 @@ Test(prefilter, logsource_tests_are_the_same_when_they_say_the_same) {
       "title: f\nlogsource: {product: windows, service: security}\n"
       "detection:\n  sel: {EventID: 4688}\n  condition: sel\n";
   SigmacSession *session;
-  const IrRuleSet *set = compiled(&session, rules_text, 6);
   Arena arena;
   arena_init(&arena);
   const LogsourceTest *t[6];
-  for (size_t i = 0; i < 6; i++)
-    t[i] = logsource_test(&arena, set->rules[i], NULL);
+  logsource_tests_of(&session, &arena, rules_text, 6, t);
   static const bool same[6][6] = {
       {1, 1, 0, 0, 0, 0}, {1, 1, 0, 0, 0, 0}, {0, 0, 1, 0, 0, 0},
       {0, 0, 0, 1, 0, 1}, {0, 0, 0, 0, 1, 0}, {0, 0, 0, 1, 0, 1},
@@ -553,6 +560,75 @@ Test(prefilter, logsource_tests_are_the_same_when_they_say_the_same) {
   for (size_t i = 0; i < 6; i++)
     for (size_t j = 0; j < 6; j++)
       cr_assert_eq(logsource_same_test(t[i], t[j]), same[i][j], "rules %zu and %zu", i, j);
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
+/* The router's rules for a set of facts are each rule's logsource verdict on them, whichever
+ * facts came before: over a few hundred sets of facts seen in turn (more than it keeps, so they
+ * take each other's places), each differing from others in one fact only. */
+Test(prefilter, the_router_leaves_the_rules_whose_logsource_the_facts_allow) {
+  static const char rules_text[] =
+      "title: a\nlogsource: {product: windows, category: process_creation}\n"
+      "detection:\n  sel: {Image: x}\n  condition: sel\n---\n"
+      "title: b\nlogsource: {product: windows, category: file_event}\n"
+      "detection:\n  sel: {Image: x}\n  condition: sel\n---\n"
+      "title: c\nlogsource: {product: windows, service: security}\n"
+      "detection:\n  sel: {EventID: 4624}\n  condition: sel\n---\n"
+      "title: d\nlogsource: {product: linux, category: process_creation}\n"
+      "detection:\n  sel: {Image: x}\n  condition: sel\n---\n"
+      "title: e\nlogsource: {category: process_creation}\n"
+      "detection:\n  sel: {Image: x}\n  condition: sel\n";
+  SigmacSession *session;
+  Arena arena;
+  arena_init(&arena);
+  const LogsourceTest *tests[6];
+  logsource_tests_of(&session, &arena, rules_text, 5, tests);
+  tests[5] = NULL; /* a rule without a logsource test: every event's */
+  Router *router = router_new(&arena, tests, 6);
+  static const char *channels[] = {"Microsoft-Windows-Sysmon/Operational",
+                                   "microsoft-windows-sysmon/operational", "Security", NULL};
+  static const char *os_types[] = {"windows", "linux", NULL};
+  char long_channel[200];
+  memset(long_channel, 'S', sizeof long_channel);
+  uint32_t seed = 7;
+  for (size_t round = 0; round < 3000; round++) {
+    seed = seed * 1103515245u + 12345u;
+    JsonFacts seen = {0};
+    seen.evtx = seed >> 8 & 1;
+    size_t c = seed >> 9 & 3;
+    seen.channel = c == 3 && (seed >> 11 & 1) ? long_channel : channels[c];
+    seen.channel_len = !seen.channel                  ? 0
+                       : seen.channel == long_channel ? sizeof long_channel
+                                                      : strlen(seen.channel);
+    seen.has_event_id = seed >> 12 & 1;
+    seen.event_id = seed >> 13 & 1 ? 1 : seed >> 14 & 1 ? 11 : (long long)(seed >> 20 & 255);
+    size_t o = (seed >> 15) % 3;
+    seen.os_type = os_types[o];
+    seen.os_type_len = seen.os_type ? strlen(seen.os_type) : 0;
+    seen.has_category = seed >> 17 & 1;
+    seen.unsure = (seed >> 18 & 15) == 0;
+    const uint64_t *allowed = router_allowed(router, &seen);
+    if (seen.unsure) {
+      cr_assert_null(allowed, "unsure facts leave every rule");
+      continue;
+    }
+    cr_assert_not_null(allowed);
+    EventFacts facts = {.evtx = seen.evtx,
+                        .channel = seen.channel,
+                        .channel_len = seen.channel_len,
+                        .has_event_id = seen.has_event_id,
+                        .event_id = seen.event_id,
+                        .os_type = seen.os_type,
+                        .os_type_len = seen.os_type_len,
+                        .has_category = seen.has_category};
+    for (size_t r = 0; r < 6; r++) {
+      bool expected = !tests[r] || logsource_verdict(tests[r], &facts) != LOGSOURCE_NO;
+      cr_assert_eq(allowed[0] >> r & 1, expected,
+                   "round %zu, rule %zu: evtx %d channel %zu event ID %d:%lld os %zu category %d",
+                   round, r, seen.evtx, c, seen.has_event_id, seen.event_id, o, seen.has_category);
+    }
+  }
   arena_free(&arena);
   sigmac_session_free(session);
 }
@@ -602,16 +678,16 @@ Test(prefilter, unread_values_are_searched_for_keyword_anchors_only) {
   const char *both = "mimikatz sekurlsa::logonpasswords";
   prefilter_begin(pf);
   prefilter_feed(pf, both, strlen(both), false);
-  cr_assert_eq(prefilter_end(pf, out), 1, "only the keyword rule reads an unread value");
+  cr_assert_eq(prefilter_end(pf, NULL, out), 1, "only the keyword rule reads an unread value");
   cr_assert_eq(out[0], 1);
   prefilter_begin(pf);
   prefilter_feed(pf, both, strlen(both), true);
-  cr_assert_eq(prefilter_end(pf, out), 2);
+  cr_assert_eq(prefilter_end(pf, NULL, out), 2);
   Prefilter *plain =
       prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
   prefilter_begin(plain);
   prefilter_feed(plain, both, strlen(both), false);
-  cr_assert_eq(prefilter_end(plain, out), 0, "no rule said to read every value");
+  cr_assert_eq(prefilter_end(plain, NULL, out), 0, "no rule said to read every value");
   arena_free(&arena);
   sigmac_session_free(session);
 }

@@ -402,11 +402,11 @@ void prefilter_feed_number(Prefilter *pf, const char *text, size_t len) {
     scan_subset(pf, &pf->numbers, text, len);
 }
 
-size_t prefilter_end(Prefilter *pf, uint32_t *out) {
+size_t prefilter_end(Prefilter *pf, const uint64_t *allowed, uint32_t *out) {
   take_pending(pf);
   size_t n = 0, slots = pf->clause_slots; /* the candidates in ascending order */
   for (size_t w = 0; w < pf->found_words; w++) {
-    uint64_t bits = ~(uint64_t)0;
+    uint64_t bits = allowed ? allowed[w] : ~(uint64_t)0;
     for (size_t j = 0; j < slots; j++)
       bits &= pf->held[w * slots + j];
     for (; bits; bits &= bits - 1)
@@ -418,7 +418,7 @@ size_t prefilter_end(Prefilter *pf, uint32_t *out) {
 size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out) {
   prefilter_begin(pf);
   prefilter_feed(pf, text, len, true);
-  return prefilter_end(pf, out);
+  return prefilter_end(pf, NULL, out);
 }
 
 size_t prefilter_unanchored(const Prefilter *pf) { return pf->unanchored_count; }

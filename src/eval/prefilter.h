@@ -41,7 +41,9 @@ void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const
 /* A JSON number's text that a rule's field reads: only the anchor texts a number can hold are
  * looked for. */
 void prefilter_feed_number(Prefilter *pf, const char *text, size_t len);
-size_t prefilter_end(Prefilter *pf, uint32_t *out);
+/* The candidates among the rules allowed leaves (bit r % 64 of word r / 64 for rule r; NULL:
+ * every rule), as prefilter_candidates() gives them. */
+size_t prefilter_end(Prefilter *pf, const uint64_t *allowed, uint32_t *out);
 
 /* How many rules are candidates for every event (they have no anchors), and how many anchors
  * the others have in all; for the benchmark's report. */

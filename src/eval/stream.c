@@ -284,15 +284,16 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
     return;
   }
   s->stats->events++;
-  size_t candidates = prefilter_end(s->prefilter, s->candidates);
+  const uint64_t *allowed = router_allowed(s->router, &seen);
+  size_t candidates = prefilter_end(s->prefilter, allowed, s->candidates);
   /* \u0041 for 'A', or an index mapping's null values and dates: the text as written need not
    * show the values the rules see, so the anchors say nothing */
   if (seen.odd_text || s->mapping) {
+    candidates = 0;
     for (size_t r = 0; r < s->rule_count; r++)
-      s->candidates[r] = (uint32_t)r;
-    candidates = s->rule_count;
+      if (!allowed || allowed[r / 64] >> (r % 64) & 1)
+        s->candidates[candidates++] = (uint32_t)r;
   }
-  candidates = router_route(s->router, &seen, s->candidates, candidates);
   if (candidates)
     judge(s, text, len, line, candidates);
 }
