@@ -737,6 +737,45 @@ Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
   sigmac_session_free(session);
 }
 
+/* An OR of two ANDs whose most selective clauses are a common value (Details) beside a rare
+ * one (TargetObject): every choice of one clause per operand is required, so the common value
+ * alone, or with the other operand's key, leaves the rule out. */
+Test(prefilter, an_or_of_ands_requires_every_choice_of_their_clauses) {
+  static const char rule[] =
+      "title: a\nlogsource: {product: windows, category: registry_set}\n"
+      "detection:\n"
+      "  set1: {TargetObject|endswith: '\\Explorer\\HideClock', Details: 'DWORD (0x00000001)'}\n"
+      "  set0: {TargetObject|endswith: '\\Advanced\\ShowInfoTip', Details: 'DWORD (0x00000000)'}\n"
+      "  condition: 1 of set*\n";
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, rule, 1);
+  Arena arena;
+  arena_init(&arena);
+  Prefilter *pf =
+      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
+  static const struct {
+    const char *event;
+    size_t candidates;
+  } cases[] = {
+      {"{\"TargetObject\":\"HKU\\\\x\\\\Run\",\"Details\":\"DWORD (0x00000001)\"}", 0},
+      {"{\"TargetObject\":\"HKU\\\\x\\\\Explorer\\\\HideClock\",\"Details\":\"DWORD "
+       "(0x00000000)\"}",
+       0},
+      {"{\"TargetObject\":\"HKU\\\\x\\\\Explorer\\\\HideClock\",\"Details\":\"DWORD "
+       "(0x00000001)\"}",
+       1},
+      {"{\"TargetObject\":\"HKU\\\\Advanced\\\\ShowInfoTip\",\"Details\":\"dword (0x00000000)\"}",
+       1},
+      {"{\"TargetObject\":\"HKU\\\\Advanced\\\\ShowInfoTip\",\"Details\":\"DWORD (0x00000001)\"}",
+       0},
+  };
+  uint32_t out[1];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    cr_assert_eq(candidates(pf, cases[i].event, out), cases[i].candidates, "%s", cases[i].event);
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 /* 70 rules over two words of candidate bits, rule r with r % 10 + 1 clauses, clause j the
  * token "tokjqz" of field fj: an event with the tokens of clauses 0 .. m-1 leaves the rules of
  * up to m clauses. A rule of more than eight clauses has eight tested (only more candidates). */

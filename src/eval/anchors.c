@@ -391,26 +391,51 @@ static Requirement all_of(Arena *arena, const Requirement *parts, size_t n) {
   return r;
 }
 
-/* OR: one clause, the union of each operand's most selective clause. */
+/* Up to two of a requirement's most selective clauses, into best[]; how many. */
+static size_t two_best(const Requirement *r, const Clause **best) {
+  best[0] = best_clause(r);
+  best[1] = NULL;
+  for (size_t i = 0; i < r->count; i++)
+    if (&r->clauses[i] != best[0] && (!best[1] || score(&r->clauses[i]) > score(best[1])))
+      best[1] = &r->clauses[i];
+  return best[1] ? 2 : 1;
+}
+
+/* OR: (a1 AND a2) OR (b1 AND b2) requires (a1 OR b1), (a1 OR b2), (a2 OR b1) and (a2 OR b2):
+ * each choice of one clause per operand gives a clause, the union of the chosen ones' anchors.
+ * One choice (each operand's most selective clause) can be weak when a selective operand's best
+ * clause is a value common in events ("DWORD (0x00000001)" beside a list of registry keys): the
+ * two best clauses of up to three operands are combined, at most CLAUSES_PER_RULE choices. */
 static Requirement any_of(Arena *arena, const Requirement *parts, size_t n) {
-  size_t total = 0;
+  if (n == 0)
+    return always;
+  const Clause *(*best)[2] = arena_array(arena, n, sizeof *best);
+  size_t *options = arena_array(arena, n, sizeof(size_t)), choices = 1;
   for (size_t i = 0; i < n; i++) {
     if (parts[i].count == 0)
       return always;
-    total += best_clause(&parts[i])->count;
+    options[i] = two_best(&parts[i], best[i]);
+    if (options[i] == 2 && choices * 2 > CLAUSES_PER_RULE)
+      options[i] = 1;
+    choices *= options[i];
   }
-  if (n == 0 || total > ANCHORS_PER_CLAUSE)
-    return always;
-  Requirement r = {arena_alloc(arena, sizeof(Clause)), 1};
-  Clause *u = &r.clauses[0];
-  u->items = arena_array(arena, total, sizeof(char *));
-  for (size_t i = 0; i < n; i++) {
-    const Clause *c = best_clause(&parts[i]);
-    memcpy(u->items + u->count, c->items, c->count * sizeof(char *));
-    u->count += c->count;
-    u->min_len = i == 0 || c->min_len < u->min_len ? c->min_len : u->min_len;
+  Requirement r = {arena_array(arena, choices, sizeof(Clause)), 0};
+  for (size_t choice = 0; choice < choices; choice++) {
+    size_t total = 0;
+    for (size_t i = 0, rest = choice; i < n; rest /= options[i++])
+      total += best[i][rest % options[i]]->count;
+    if (total > ANCHORS_PER_CLAUSE)
+      continue;
+    Clause *u = &r.clauses[r.count++];
+    *u = (Clause){arena_array(arena, total, sizeof(char *)), 0, 0};
+    for (size_t i = 0, rest = choice; i < n; rest /= options[i++]) {
+      const Clause *c = best[i][rest % options[i]];
+      memcpy(u->items + u->count, c->items, c->count * sizeof(char *));
+      u->count += c->count;
+      u->min_len = i == 0 || c->min_len < u->min_len ? c->min_len : u->min_len;
+    }
   }
-  return r;
+  return all_of(arena, &r, 1); /* common clauses dropped when others remain */
 }
 
 /* What a rule's predicates are read with. */
