@@ -326,6 +326,14 @@ static const IrRuleSet *compiled(SigmacSession **session, const char *yaml, size
   return set;
 }
 
+/* The prefilter of count rules given as YAML (no keyword rules, no mapping), in arena. */
+static Prefilter *prefilter_of(SigmacSession **session, Arena *arena, const char *yaml,
+                               size_t count) {
+  const IrRuleSet *set = compiled(session, yaml, count);
+  arena_init(arena);
+  return prefilter_build(arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
+}
+
 /* Three rules reading one field each (Image, CommandLine, User), and their lean keys. */
 static const char three_rules[] =
     "title: image\nlogsource: {product: windows}\n"
@@ -716,11 +724,8 @@ static size_t candidates(Prefilter *pf, const char *event, uint32_t *out) {
 
 Test(prefilter, rules_are_candidates_only_when_every_anchor_clause_is_met) {
   SigmacSession *session;
-  const IrRuleSet *set = compiled(&session, rules, 3);
   Arena arena;
-  arena_init(&arena);
-  Prefilter *pf =
-      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
+  Prefilter *pf = prefilter_of(&session, &arena, rules, 3);
   cr_assert_eq(prefilter_unanchored(pf), 2); /* a regex, and a negation */
   uint32_t out[3];
   /* the JSON text doubles backslashes; the anchors are written the same way */
@@ -748,11 +753,8 @@ Test(prefilter, an_or_of_ands_requires_every_choice_of_their_clauses) {
       "  set0: {TargetObject|endswith: '\\Advanced\\ShowInfoTip', Details: 'DWORD (0x00000000)'}\n"
       "  condition: 1 of set*\n";
   SigmacSession *session;
-  const IrRuleSet *set = compiled(&session, rule, 1);
   Arena arena;
-  arena_init(&arena);
-  Prefilter *pf =
-      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
+  Prefilter *pf = prefilter_of(&session, &arena, rule, 1);
   static const struct {
     const char *event;
     size_t candidates;
@@ -792,11 +794,8 @@ Test(prefilter, each_rule_needs_all_its_clauses_whatever_its_word) {
     sprintf(at, "  condition: sel\n");
   }
   SigmacSession *session;
-  const IrRuleSet *set = compiled(&session, yaml, RULES);
   Arena arena;
-  arena_init(&arena);
-  Prefilter *pf =
-      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
+  Prefilter *pf = prefilter_of(&session, &arena, yaml, RULES);
   cr_assert_eq(prefilter_unanchored(pf), 0);
   for (int m = 0; m <= 10; m++) {
     char event[512] = "{\"x\":\"-\"";
@@ -830,11 +829,8 @@ Test(prefilter, non_ascii_values_are_anchors_as_utf8) {
       "title: cyrillic regex\nlogsource: {product: windows, category: process_creation}\n"
       "detection:\n  sel: {CommandLine|re: '\u0410\u0411\u0412'}\n  condition: sel\n";
   SigmacSession *session;
-  const IrRuleSet *set = compiled(&session, unicode_rules, 2);
   Arena arena;
-  arena_init(&arena);
-  Prefilter *pf =
-      prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL, NULL, NULL);
+  Prefilter *pf = prefilter_of(&session, &arena, unicode_rules, 2);
   cr_assert_eq(prefilter_unanchored(pf), 1, "the regex has no anchor");
   uint32_t out[2];
   cr_assert_eq(
