@@ -197,6 +197,40 @@ Test(eval_corpus, golden_events_stream_as_they_load) {
   compare_stream_and_load("golden/eval/remembered.yml", "golden/eval/remembered.ndjson", NULL);
 }
 
+/* Events read in chunks of 1 MiB: golden/eval/remembered.ndjson's lines repeated over 3 MiB,
+ * so that lines cross the chunks' ends, among them an event of 1.5 MiB (the buffer grows), the
+ * last line without a newline: streamed, they give what loading gives, line numbers included. */
+Test(eval_corpus, events_stream_across_read_chunks) {
+  char *lines = test_read_file("golden/eval/remembered.ndjson", NULL);
+  cr_assert(lines);
+  char events[] = "/tmp/sigmac-chunks-XXXXXX";
+  int fd = mkstemp(events);
+  cr_assert_geq(fd, 0);
+  FILE *f = fdopen(fd, "w");
+  cr_assert(f);
+  for (size_t written = 0, round = 0; written < 3u * 1024 * 1024; round++) {
+    fputs(lines, f);
+    written += strlen(lines);
+    if (round == 700) { /* past the first chunk: a long event, matching */
+      fputs("{\"Event\": {\"System\": {\"Channel\": \"Microsoft-Windows-Sysmon/Operational\", "
+            "\"EventID\": 1}, \"EventData\": {\"Image\": \"C:\\\\w\\\\runner.exe\", "
+            "\"CommandLine\": \"runner.exe run ",
+            f);
+      for (size_t i = 0; i < 1536u * 1024; i++)
+        fputc('a' + (int)(i % 26), f);
+      fputs("\"}}}\n", f);
+    }
+  }
+  fputs("{\"Event\": {\"System\": {\"Channel\": \"Microsoft-Windows-Sysmon/Operational\", "
+        "\"EventID\": 1}, \"EventData\": {\"Image\": \"C:\\\\w\\\\runner.exe\", "
+        "\"CommandLine\": \"runner.exe run last\"}}}",
+        f);
+  fclose(f);
+  free(lines);
+  compare_stream_and_load("golden/eval/remembered.yml", events, NULL);
+  unlink(events);
+}
+
 /* The cases of golden/eval/stream/ (its README says what each once got wrong): each case's
  * rules (case.yml, .eql, .kql) over case.ndjson. */
 Test(eval_corpus, stream_cases_stream_as_they_load) {

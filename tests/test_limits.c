@@ -129,3 +129,40 @@ Test(limits, past_each_limit_an_error_at_its_place, .timeout = 600) {
              "value [event-json]\n");
   unlink(path);
 }
+
+/* An event line longer than 64 MiB is reported by its first bytes and passed over, the lines
+ * around it read and numbered as before, the last one without a newline; a line of 64 MiB
+ * exactly (spaces: no event) is no error. */
+Test(limits, an_overlong_event_line_is_reported_and_passed_over, .timeout = 300) {
+  static const char event[] = "{\"Event\":{\"System\":{\"Channel\":\"Microsoft-Windows-Sysmon/"
+                              "Operational\",\"EventID\":1},\"EventData\":{\"Image\":\"C:\\\\w\\\\"
+                              "cmd.exe\"}}}";
+  char path[64], command[512], *out;
+  snprintf(path, sizeof path, "/tmp/sigmac-long-%d.ndjson", (int)getpid());
+  for (int over = 1; over >= 0; over--) {
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fprintf(f, "%s\n", event);
+    size_t filler = 64u * 1024 * 1024 - 1 + (size_t)over; /* the newline makes it 64 MiB + over */
+    for (size_t i = 0; i < filler; i++)
+      fputc(over ? 'x' : ' ', f);
+    fprintf(f, "\n%s", event);
+    fclose(f);
+    snprintf(command, sizeof command, "%s test --events %s golden/cli/tree/b.yml 2>&1",
+             test_sigmac_command(), path);
+    int status = test_shell(command, &out);
+    char expected[1024], error[256] = "";
+    if (over)
+      snprintf(error, sizeof error,
+               "%s:2:1: error: this line is longer than an event may be (64 MiB) [event-json]\n"
+               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n^\n",
+               path);
+    snprintf(expected, sizeof expected,
+             "%sgolden/cli/tree/b.yml #1: Directory walk: 2 of 2 events: %s:1, %s:3\n", error, path,
+             path);
+    cr_assert_str_eq(out, expected);
+    cr_assert_eq(status, over, "exit status");
+    free(out);
+  }
+  unlink(path);
+}

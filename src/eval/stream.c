@@ -298,6 +298,58 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
     judge(s, text, len, line, candidates);
 }
 
+/* Lines are read in chunks of this many bytes and handed on where they lie: no copy a line. */
+enum { READ_CHUNK = 1 << 20 };
+
+/* The lines of file, each handed to take_line() in place, its newline included as getline()
+ * would give it; a line longer than an event may be is reported by its first bytes and skipped.
+ * The buffer keeps a byte past its data for a NUL after the last line. */
+static void read_lines(Stream *s, FILE *file) {
+  size_t capacity = READ_CHUNK, have = 0, start = 0, number = 0;
+  char *buffer = malloc(capacity + 1);
+  if (!buffer)
+    abort();
+  bool skipping = false; /* the rest of an overlong line, already reported, is being passed */
+  for (;;) {
+    char *newline;
+    while ((newline = memchr(buffer + start, '\n', have - start))) {
+      size_t len = (size_t)(newline + 1 - (buffer + start));
+      if (skipping)
+        skipping = false;
+      else if (++number, len > MAX_EVENT_BYTES)
+        malformed(s, buffer + start, 64, number,
+                  "this line is longer than an event may be (64 MiB)", 0);
+      else
+        take_line(s, buffer + start, len, number);
+      start += len;
+    }
+    memmove(buffer, buffer + start, have - start); /* the line begun, to the front */
+    have -= start;
+    start = 0;
+    if (have > MAX_EVENT_BYTES && !skipping) {
+      malformed(s, buffer, 64, ++number, "this line is longer than an event may be (64 MiB)", 0);
+      skipping = true;
+    }
+    if (skipping)
+      have = 0;
+    if (capacity - have < READ_CHUNK / 2) { /* a long line: room for the rest of it */
+      capacity *= 2;
+      buffer = realloc(buffer, capacity + 1);
+      if (!buffer)
+        abort();
+    }
+    size_t got = fread(buffer + have, 1, capacity - have, file);
+    if (got == 0)
+      break;
+    have += got;
+  }
+  if (have && !skipping) { /* the last line, without a newline */
+    buffer[have] = '\0';
+    take_line(s, buffer, have, ++number);
+  }
+  free(buffer);
+}
+
 static void read_file(Stream *s, const char *path) {
   FILE *file = fopen(path, "rb");
   if (!file) {
@@ -307,24 +359,13 @@ static void read_file(Stream *s, const char *path) {
   Source *src = source_from_text(s->arena, path, "", 0);
   s->file = src;
   s->malformed = 0;
-  char *line = NULL;
-  size_t capacity = 0, number = 0;
-  ssize_t len;
-  while ((len = getline(&line, &capacity, file)) >= 0) {
-    number++;
-    if ((size_t)len > MAX_EVENT_BYTES) {
-      malformed(s, line, 64, number, "this line is longer than an event may be (64 MiB)", 0);
-      continue;
-    }
-    take_line(s, line, (size_t)len, number);
-  }
+  read_lines(s, file);
   if (ferror(file))
     diag_report_file(s->diags, DIAG_ERROR, path, "io", "reading the events failed");
   if (s->malformed > REPORTED_PER_FILE)
     diag_report_file(s->diags, DIAG_ERROR, path, "event-json",
                      "%zu more malformed lines (the first %d are reported)",
                      s->malformed - REPORTED_PER_FILE, REPORTED_PER_FILE);
-  free(line);
   fclose(file);
 }
 
