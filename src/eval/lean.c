@@ -106,6 +106,15 @@ int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len) {
 
 bool lean_slot_named(const LeanKeys *keys, int32_t slot) { return keys->named[slot]; }
 
+bool lean_slot_kept(const LeanKeys *keys, int32_t slot) {
+  return keys->always[slot] || keys->stamp[slot] == keys->now;
+}
+
+const char *lean_slot_text(const LeanKeys *keys, int32_t slot, size_t *len) {
+  *len = keys->lens[slot];
+  return keys->slots[slot];
+}
+
 bool lean_slot_read(const LeanKeys *keys, int32_t slot) {
   return keys->always[slot] == FIXED || keys->stamp[slot] == keys->now;
 }
@@ -337,7 +346,7 @@ void lean_want(LeanKeys *keys, const uint32_t *rules, size_t count) {
  * json_check() has just looked up the same ones). */
 static bool wanted(LeanKeys *k, const char *text, size_t len) {
   int32_t slot = lean_key_slot(k, text, len);
-  return slot >= 0 && (k->always[slot] || k->stamp[slot] == k->now);
+  return slot >= 0 && lean_slot_kept(k, slot);
 }
 
 /* ---- the tree
@@ -388,6 +397,55 @@ static size_t put_utf8(char *out, unsigned cp) {
   return 4;
 }
 
+size_t lean_decode_string(const char *text, size_t len, char *out) {
+  const char *p = text, *close = text + len;
+  size_t n = 0;
+  while (p < close) {
+    if (*p != '\\') {
+      const char *escape = memchr(p, '\\', (size_t)(close - p));
+      size_t run = (size_t)((escape ? escape : close) - p);
+      memcpy(out + n, p, run);
+      n += run;
+      p += run;
+      continue;
+    }
+    char e = p[1];
+    p += 2;
+    switch (e) {
+    case 'b':
+      out[n++] = '\b';
+      break;
+    case 'f':
+      out[n++] = '\f';
+      break;
+    case 'n':
+      out[n++] = '\n';
+      break;
+    case 'r':
+      out[n++] = '\r';
+      break;
+    case 't':
+      out[n++] = '\t';
+      break;
+    case 'u': {
+      unsigned cp = hex4(p);
+      p += 4;
+      if (cp >= 0xD800 && cp <= 0xDBFF) { /* a pair: json_check has made sure of it */
+        unsigned low = hex4(p + 2);
+        p += 6;
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      }
+      n += put_utf8(out + n, cp);
+      break;
+    }
+    default: /* " \ / */
+      out[n++] = e;
+      break;
+    }
+  }
+  return n;
+}
+
 /* A string (at its opening quote), decoded into r->buf; its length. The text is valid JSON. */
 static size_t read_string(Reader *r) {
   const char *start = ++r->p;
@@ -405,50 +463,7 @@ static size_t read_string(Reader *r) {
     if (!r->buf)
       abort();
   }
-  size_t n = 0;
-  while (r->p < close) {
-    if (*r->p != '\\') {
-      const char *escape = memchr(r->p, '\\', (size_t)(close - r->p));
-      size_t run = (size_t)((escape ? escape : close) - r->p);
-      memcpy(r->buf + n, r->p, run);
-      n += run;
-      r->p += run;
-      continue;
-    }
-    char e = r->p[1];
-    r->p += 2;
-    switch (e) {
-    case 'b':
-      r->buf[n++] = '\b';
-      break;
-    case 'f':
-      r->buf[n++] = '\f';
-      break;
-    case 'n':
-      r->buf[n++] = '\n';
-      break;
-    case 'r':
-      r->buf[n++] = '\r';
-      break;
-    case 't':
-      r->buf[n++] = '\t';
-      break;
-    case 'u': {
-      unsigned cp = hex4(r->p);
-      r->p += 4;
-      if (cp >= 0xD800 && cp <= 0xDBFF) { /* a pair: json_check has made sure of it */
-        unsigned low = hex4(r->p + 2);
-        r->p += 6;
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-      }
-      n += put_utf8(r->buf + n, cp);
-      break;
-    }
-    default: /* " \ / */
-      r->buf[n++] = e;
-      break;
-    }
-  }
+  size_t n = lean_decode_string(start, (size_t)(close - start), r->buf);
   r->p = close + 1;
   return n;
 }
@@ -505,14 +520,17 @@ static json_t *read_value(Reader *r, bool keep_all);
 
 static json_t *read_number(Reader *r) {
   const char *start = r->p;
-  bool integer = true;
-  while (r->p < r->end && !number_end(*r->p)) {
-    if (*r->p == '.' || *r->p == 'e' || *r->p == 'E')
-      integer = false;
+  while (r->p < r->end && !number_end(*r->p))
     r->p++;
-  }
+  return lean_number(start, (size_t)(r->p - start));
+}
+
+json_t *lean_number(const char *start, size_t n) {
+  bool integer = true;
+  for (size_t i = 0; i < n; i++)
+    if (start[i] == '.' || start[i] == 'e' || start[i] == 'E')
+      integer = false;
   char buffer[64];
-  size_t n = (size_t)(r->p - start);
   char *text = n < sizeof buffer ? buffer : malloc(n + 1); /* a real of many digits */
   if (!text)
     abort();

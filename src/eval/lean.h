@@ -41,6 +41,20 @@ bool lean_slot_read(const LeanKeys *keys, int32_t slot);
  * and the keys every tree keeps; before the first call, they keep what any rule reads. */
 void lean_want(LeanKeys *keys, const uint32_t *rules, size_t count);
 
+/* Whether the trees lean_parse() builds now keep a member whose key has number slot. */
+bool lean_slot_kept(const LeanKeys *keys, int32_t slot);
+
+/* The text of the key of number slot, *len bytes. */
+const char *lean_slot_text(const LeanKeys *keys, int32_t slot, size_t *len);
+
+/* A JSON string's text between its quotes (valid JSON, len bytes), decoded into out (room for
+ * len bytes); the decoded length. */
+size_t lean_decode_string(const char *text, size_t len, char *out);
+
+/* A JSON number's text (valid JSON, as json_check() has found it) as jansson reads it: an
+ * integer when it has no fraction or exponent, else a real. */
+json_t *lean_number(const char *text, size_t len);
+
 /* The lean tree of text[0..len), which json_check() has found to be one JSON object; NULL when
  * it cannot be built (then parse it whole). The caller owns the reference. */
 json_t *lean_parse(LeanKeys *keys, const char *text, size_t len);

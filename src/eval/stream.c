@@ -8,6 +8,7 @@
 #include "eval/index_mapping.h"
 #include "eval/json_check.h"
 #include "eval/lean.h"
+#include "eval/lean_replay.h"
 #include "eval/logsource.h"
 #include "eval/memo.h"
 #include "eval/prefilter.h"
@@ -258,7 +259,10 @@ static void judge(Stream *s, const char *text, size_t len, size_t line, size_t c
     lean_want(s->lean, NULL, 0);
   }
   s->stats->parsed++;
-  json_t *root = whole ? NULL : lean_parse(s->lean, text, len);
+  /* the tree from the values the check recorded, else from the line */
+  json_t *root = whole ? NULL : lean_replay(s->lean, s->values, s->value_count, s->steps);
+  if (!root && !whole)
+    root = lean_parse(s->lean, text, len);
   if (!root)
     root = json_loadb(text, len, 0, NULL); /* checked above: it parses */
   if (!root)
