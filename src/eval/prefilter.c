@@ -407,7 +407,7 @@ size_t prefilter_end(Prefilter *pf, const uint64_t *allowed, uint32_t *out) {
   size_t n = 0, slots = pf->clause_slots; /* the candidates in ascending order */
   for (size_t w = 0; w < pf->found_words; w++) {
     uint64_t bits = allowed ? allowed[w] : ~(uint64_t)0;
-    for (size_t j = 0; j < slots; j++)
+    for (size_t j = 0; j < slots && bits; j++) /* most words are out after a clause or two */
       bits &= pf->held[w * slots + j];
     for (; bits; bits &= bits - 1)
       out[n++] = (uint32_t)(w * 64 + lowest_bit(bits));
