@@ -778,6 +778,45 @@ Test(prefilter, an_or_of_ands_requires_every_choice_of_their_clauses) {
   sigmac_session_free(session);
 }
 
+/* A value the memo has not seen whose head (up to its last backslash) it has: the head's texts
+ * are taken from the memo, the rest scanned from where a text ending past the head can start,
+ * so that a text across the two is found as well as one in each. */
+Test(prefilter, a_new_value_in_a_known_folder_finds_every_text) {
+  static const char rules_text[] =
+      "title: across\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {CommandLine|contains: 'Downloads\\evil'}\n  condition: sel\n---\n"
+      "title: head\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {CommandLine|contains: 'Users\\bob'}\n  condition: sel\n---\n"
+      "title: tail\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {CommandLine|contains: 'l.exe'}\n  condition: sel\n---\n"
+      "title: none\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {CommandLine|contains: 'nowhere'}\n  condition: sel\n---\n"
+      "title: just past\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {CommandLine|contains: 'oads\\e'}\n  condition: sel\n";
+  SigmacSession *session;
+  Arena arena;
+  Prefilter *pf = prefilter_of(&session, &arena, rules_text, 5);
+  static const struct {
+    const char *value; /* as JSON writes it */
+    size_t candidates;
+    uint32_t first;
+  } values[] = {
+      {"C:\\\\Users\\\\bob\\\\Downloads\\\\a.txt", 1, 1},    /* the head's texts remembered */
+      {"C:\\\\Users\\\\bob\\\\Downloads\\\\evil.exe", 4, 0}, /* the head from the memo */
+      {"C:\\\\Users\\\\bob\\\\Downloads\\\\evil.exe", 4, 0}, /* the value from the memo */
+      {"C:\\\\Users\\\\bob\\\\Downloads\\\\b.txt", 1, 1},
+      {"C:\\\\Users\\\\eve\\\\Downloads\\\\evil.exe", 3, 0}, /* another head */
+  };
+  uint32_t out[5];
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+    size_t n = prefilter_candidates(pf, values[i].value, strlen(values[i].value), out);
+    cr_assert_eq(n, values[i].candidates, "%s", values[i].value);
+    cr_assert_eq(out[0], values[i].first, "%s", values[i].value);
+  }
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 /* 70 rules over two words of candidate bits, rule r with r % 10 + 1 clauses, clause j the
  * token "tokjqz" of field fj: an event with the tokens of clauses 0 .. m-1 leaves the rules of
  * up to m clauses. A rule of more than eight clauses has eight tested (only more candidates). */

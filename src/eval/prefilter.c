@@ -12,6 +12,9 @@ enum {
   MEMO_SLOTS = 16384, /* values remembered with their anchor texts: 5.6 MB */
   MEMO_TEXT = 256,    /* bytes of a value remembered */
   MEMO_TEXTS = 16,    /* anchor texts of a value remembered */
+  PREFIX_MIN = 16,    /* a value's head up to its last backslash, remembered when this long */
+  MEMO_VALUE = 0,     /* the kinds of memo entries: a whole value's texts, */
+  MEMO_PREFIX = 1,    /* the texts wholly within a value's head */
   CLAUSE_SLOTS = 8,   /* clauses of a rule tested: the corpus's rules have at most 8; a rule's
                          further clauses are left out, which only adds candidates */
   PENDING_MAX = 64,   /* values whose memo slots are loaded together */
@@ -64,7 +67,14 @@ struct Prefilter {
   size_t pending_count;
   uint32_t heard[MEMO_TEXTS]; /* the texts found in the value being scanned, */
   size_t heard_count;
-  bool heard_all;         /* if that is all of them */
+  bool heard_all; /* if that is all of them */
+  /* A value scanned after its head (ending at split), from offset from: the texts ending in
+   * the head (when they are to be remembered) or past it (when the head's are known) */
+  size_t split, from;
+  uint32_t head[MEMO_TEXTS];
+  size_t head_count;
+  bool head_all;
+  size_t longest;         /* the longest text's length */
   uint32_t *clause_rule;  /* clause -> rule */
   uint32_t *rule_clauses; /* per rule: its number of clauses */
   size_t unanchored_count;
@@ -249,6 +259,8 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   const char **text_at = arena_array(arena, pf->anchor_count + 1, sizeof(char *));
   size_t *text_lens = arena_array(arena, pf->anchor_count + 1, sizeof(size_t));
   distinct_texts(pf, arena, texts, lens, text_at, text_lens);
+  for (size_t t = 0; t < pf->text_count; t++)
+    pf->longest = text_lens[t] > pf->longest ? text_lens[t] : pf->longest;
   file_bits(pf, arena);
   pf->grams = grams_build(arena, text_at, text_lens, pf->text_count);
   if (whole_event)
@@ -283,14 +295,21 @@ static void found_text(Prefilter *pf, uint32_t text) {
     pf->held[pf->bit_word[k]] |= pf->bit_mask[k];
 }
 
+/* Adds text to list[0..*count) (MEMO_TEXTS at most) unless it is there; false when it does
+ * not fit. */
+static bool note_text(uint32_t *list, size_t *count, uint32_t text) {
+  for (size_t i = 0; i < *count; i++)
+    if (list[i] == text)
+      return true;
+  if (*count == MEMO_TEXTS)
+    return false;
+  list[(*count)++] = text;
+  return true;
+}
+
 /* A text found by a scan of a value: noted for the memo too. */
 static void heard_text(Prefilter *pf, uint32_t text) {
-  bool known = false;
-  for (size_t i = 0; i < pf->heard_count && !known; i++)
-    known = pf->heard[i] == text;
-  if (!known && pf->heard_count < MEMO_TEXTS)
-    pf->heard[pf->heard_count++] = text;
-  else if (!known)
+  if (!note_text(pf->heard, &pf->heard_count, text))
     pf->heard_all = false;
   found_text(pf, text);
 }
@@ -299,6 +318,34 @@ static bool found_by_grams(uint32_t id, size_t end, void *context) {
   (void)end;
   heard_text(context, id);
   return false;
+}
+
+/* A text found by a scan of a whole value, noted also as its head's when it ends there. */
+static bool found_with_head(uint32_t id, size_t end, void *context) {
+  Prefilter *pf = context;
+  heard_text(pf, id);
+  if (end <= pf->split && !note_text(pf->head, &pf->head_count, id))
+    pf->head_all = false;
+  return false;
+}
+
+/* A text found by a scan of a value's tail (from pf->from on): the ones ending in the head are
+ * known already. */
+static bool found_past_head(uint32_t id, size_t end, void *context) {
+  Prefilter *pf = context;
+  if (pf->from + end > pf->split)
+    heard_text(pf, id);
+  return false;
+}
+
+/* Where a value's head ends: past its last backslash (a folder's path, a registry key's), when
+ * that leaves a head of PREFIX_MIN bytes and a tail; 0 when it has none. Values that miss the
+ * memo are mostly new names in known folders. */
+static size_t head_end(const char *text, size_t len) {
+  for (size_t i = len - 1; i >= PREFIX_MIN; i--)
+    if (text[i - 1] == '\\')
+      return i;
+  return 0;
 }
 
 /* A scan of a subset's texts. */
@@ -330,13 +377,40 @@ void prefilter_begin(Prefilter *pf) {
   memcpy(pf->held, pf->held_at_start, pf->found_words * pf->clause_slots * sizeof(uint64_t));
 }
 
+/* The texts of a value the memo has not seen, into pf->heard (and found): when its head is
+ * remembered, the head's texts and a scan of the rest (from where a text ending past the head can
+ * start); else a scan of it all, its head's texts remembered. */
+static void scan_value(Prefilter *pf, const Pending *v) {
+  size_t split = v->len > PREFIX_MIN ? head_end(v->text, v->len) : 0;
+  if (!split) {
+    grams_scan(pf->grams, v->text, v->len, found_by_grams, pf);
+    return;
+  }
+  pf->split = split;
+  uint64_t hash = memo_hash(v->text, split, MEMO_PREFIX);
+  size_t count;
+  const uint32_t *texts = memo_find(pf->memo, hash, v->text, split, MEMO_PREFIX, &count);
+  if (texts) {
+    for (size_t k = 0; k < count; k++)
+      heard_text(pf, texts[k]);
+    pf->from = split + 1 > pf->longest ? split + 1 - pf->longest : 0;
+    grams_scan(pf->grams, v->text + pf->from, v->len - pf->from, found_past_head, pf);
+    return;
+  }
+  pf->head_count = 0;
+  pf->head_all = true;
+  grams_scan(pf->grams, v->text, v->len, found_with_head, pf);
+  if (pf->head_all)
+    memo_keep(pf->memo, hash, v->text, split, MEMO_PREFIX, pf->head, pf->head_count);
+}
+
 /* The texts of the pending values, in the order they were fed: remembered, or scanned for and
  * remembered. */
 static void take_pending(Prefilter *pf) {
   for (size_t i = 0; i < pf->pending_count; i++) {
     const Pending *v = &pf->pending[i];
     size_t count;
-    const uint32_t *texts = memo_find(pf->memo, v->hash, v->text, v->len, 0, &count);
+    const uint32_t *texts = memo_find(pf->memo, v->hash, v->text, v->len, MEMO_VALUE, &count);
     if (texts) { /* seen lately: its texts are known */
       for (size_t k = 0; k < count; k++)
         found_text(pf, texts[k]);
@@ -344,9 +418,9 @@ static void take_pending(Prefilter *pf) {
     }
     pf->heard_count = 0;
     pf->heard_all = true;
-    grams_scan(pf->grams, v->text, v->len, found_by_grams, pf);
+    scan_value(pf, v);
     if (pf->heard_all)
-      memo_keep(pf->memo, v->hash, v->text, v->len, 0, pf->heard, pf->heard_count);
+      memo_keep(pf->memo, v->hash, v->text, v->len, MEMO_VALUE, pf->heard, pf->heard_count);
   }
   pf->pending_count = 0;
 }
@@ -360,7 +434,7 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
     return;
   if (pf->pending_count == PENDING_MAX)
     take_pending(pf);
-  uint64_t hash = memo_hash(text, len, 0);
+  uint64_t hash = memo_hash(text, len, MEMO_VALUE);
   memo_prefetch(pf->memo, hash);
   pf->pending[pf->pending_count++] = (Pending){text, len, hash};
 }
