@@ -127,6 +127,8 @@ Test(prefilter, grams_report_what_aho_corasick_reports) {
       /* 0 to 11 bytes: every gram size, and empty ones; every other round up to 23, past the
        * 16 bytes kept where a literal is filed */
       lens[i] = (seed >> 8) % (round % 2 ? 24 : 12);
+      if (round % 4 == 3) /* none shorter than six bytes: sampled scans, strides 3 to 20 */
+        lens[i] = 6 + (round / 4 + (seed >> 8) % 4) % 18;
       for (size_t k = 0; k < lens[i]; k++)
         texts[i][k] = random_byte(&seed);
       literals[i] = texts[i];
@@ -145,14 +147,18 @@ Test(prefilter, grams_report_what_aho_corasick_reports) {
             (char)(lit[k] >= 'a' && lit[k] <= 'z' && (seed >> (k % 16)) & 1 ? lit[k] - 32 : lit[k]);
     }
     HitSet *by_aho = arena_alloc(&arena, sizeof(HitSet));
-    HitSet *by_grams = arena_alloc(&arena, sizeof(HitSet));
     aho_scan(aho_build(&arena, literals, lens, count), text, len, collect, by_aho);
-    grams_scan(grams_build(&arena, literals, lens, count), text, len, collect, by_grams);
     qsort(by_aho->items, by_aho->count, sizeof(uint64_t), by_value);
-    qsort(by_grams->items, by_grams->count, sizeof(uint64_t), by_value);
-    cr_assert_eq(by_grams->count, by_aho->count, "round %d", round);
-    cr_assert_arr_eq(by_grams->items, by_aho->items, by_aho->count * sizeof(uint64_t), "round %d",
-                     round);
+    for (int sampled = 0; sampled < 2; sampled++) {
+      HitSet *by_grams = arena_alloc(&arena, sizeof(HitSet));
+      grams_scan(sampled ? grams_build_sampled(&arena, literals, lens, count)
+                         : grams_build(&arena, literals, lens, count),
+                 text, len, collect, by_grams);
+      qsort(by_grams->items, by_grams->count, sizeof(uint64_t), by_value);
+      cr_assert_eq(by_grams->count, by_aho->count, "round %d, sampled %d", round, sampled);
+      cr_assert_arr_eq(by_grams->items, by_aho->items, by_aho->count * sizeof(uint64_t),
+                       "round %d, sampled %d", round, sampled);
+    }
     arena_free(&arena);
   }
 }
@@ -696,6 +702,48 @@ Test(prefilter, unread_values_are_searched_for_keyword_anchors_only) {
   prefilter_begin(plain);
   prefilter_feed(plain, both, strlen(both), false);
   cr_assert_eq(prefilter_end(plain, NULL, out), 0, "no rule said to read every value");
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
+/* Unread values are searched at the end of the event for the keyword texts of the keyword
+ * rules its logsource leaves (a scanner per set of them: a long text alone is looked for at
+ * every few bytes, a short one at each), also past the values held for it, whatever the key
+ * and however often a value repeats. */
+Test(prefilter, unread_values_are_searched_for_the_keywords_of_the_rules_left) {
+  static const char keyword_rules[] =
+      "title: long\nlogsource: {product: windows}\n"
+      "detection:\n  kw: ['sekurlsa::logonpasswords']\n  condition: kw\n---\n"
+      "title: short\nlogsource: {product: windows, service: system}\n"
+      "detection:\n  kw: ['abc']\n  condition: kw\n";
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, keyword_rules, 2);
+  Arena arena;
+  arena_init(&arena);
+  bool whole_event[] = {true, true};
+  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL,
+                                  whole_event, NULL);
+  const uint64_t long_only = 1, both = 3;
+  static const char *const values[] = {"sekurlsa::logonpasswords", "abc", "no"};
+  char filler[300][8];
+  for (int round = 0; round < 12; round++) { /* rounds repeat values: the last-value table */
+    const uint64_t *allowed = round % 2 ? &long_only : &both;
+    size_t at = round / 2 % 3 == 2 ? 250 : (size_t)(round / 2 % 3) * 20; /* past 128 values */
+    prefilter_begin(pf);
+    for (size_t i = 0; i < 300; i++) {
+      snprintf(filler[i], sizeof filler[i], "v%zu", i);
+      const char *text = i == at ? values[0] : i == at + 1 ? values[1] : filler[i];
+      prefilter_feed_unread(pf, i % 2 ? "key" : "other", i % 2 ? 3 : 5, text, strlen(text));
+    }
+    uint32_t out[2];
+    size_t n = prefilter_end(pf, allowed, out);
+    cr_assert_eq(n, round % 2 ? 1 : 2, "round %d", round);
+    cr_assert_eq(out[0], 0, "round %d", round);
+    prefilter_begin(pf); /* neither keyword */
+    prefilter_feed_unread(pf, "key", 3, values[2], 2);
+    prefilter_feed_unread(pf, "key", 3, "abd sekurlsa::logonpassword", 27);
+    cr_assert_eq(prefilter_end(pf, allowed, out), 0, "round %d", round);
+  }
   arena_free(&arena);
   sigmac_session_free(session);
 }

@@ -40,6 +40,7 @@ struct Grams {
   char **literals; /* lower-cased copies */
   uint32_t *lens;
   int32_t *same_next; /* the next literal of the same text (only the first of them is filed), -1 */
+  size_t stride;      /* the positions looked at: every one, or every stride-th (sampled) */
   Aho *overflow;      /* the literals whose every gram was full (such as "aaaaa", "aaaaaa", ...
                          when 32 others hold only "aaaa"), or NULL: scanned the linear way */
   uint32_t *overflow_literal; /* overflow's id -> literal */
@@ -253,8 +254,19 @@ static void build_overflow(Grams *gr, Arena *arena, Arena *scratch, const uint32
   gr->overflow = aho_build(arena, texts, lens, count);
 }
 
-Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count) {
+/* The shortest nonempty length of lens[0..count), or 0. */
+static size_t shortest(const size_t *lens, size_t count) {
+  size_t least = 0;
+  for (size_t i = 0; i < count; i++)
+    if (lens[i] && (!least || lens[i] < least))
+      least = lens[i];
+  return least;
+}
+
+static Grams *build(Arena *arena, const char *const *literals, const size_t *lens, size_t count,
+                    size_t stride) {
   Grams *gr = arena_alloc(arena, sizeof *gr);
+  gr->stride = stride;
   gr->filter_bits = FILTER_BITS_MIN;
   while (gr->filter_bits < FILTER_BITS_MAX && ((size_t)1 << gr->filter_bits) < 8 * count)
     gr->filter_bits++;
@@ -273,8 +285,8 @@ Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens
   chain_same(gr, &scratch, count, first);
   Counts held, filed;
   count_grams(&scratch, &held, gr->literals, gr->lens, count);
-  counts_init(&filed, &scratch, count);
-  Entry *entries = arena_array(&scratch, count + 1, sizeof(Entry));
+  counts_init(&filed, &scratch, stride * count);
+  Entry *entries = arena_array(&scratch, stride * count + 1, sizeof(Entry));
   uint32_t *overflow = arena_array(&scratch, count + 1, sizeof(uint32_t));
   size_t n = 0, overflow_count = 0;
   for (size_t i = 0; i < count; i++) {
@@ -282,6 +294,21 @@ Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens
     uint64_t key;
     if (gr->lens[i] == 0 || !first[i])
       continue;
+    if (stride > 1) { /* sampled: under the grams at its first stride offsets, or none */
+      bool room = true;
+      for (uint32_t p = 0; p < stride && room; p++)
+        room =
+            count_of(&filed, slot_key(word_at(gr->literals[i] + p, GRAM_MAX), GRAM_MAX)) < SLOT_MAX;
+      for (uint32_t p = 0; p < stride && room; p++) {
+        key = slot_key(word_at(gr->literals[i] + p, GRAM_MAX), GRAM_MAX);
+        count_for(&filed, key, i);
+        set_bit(gr, arena, GRAM_MAX, (uint32_t)key);
+        entries[n++] = (Entry){key, (uint32_t)i, p};
+      }
+      if (!room)
+        overflow[overflow_count++] = (uint32_t)i;
+      continue;
+    }
     if (!choose_gram(&held, &filed, gr, i, &offset, &key)) {
       overflow[overflow_count++] = (uint32_t)i;
       continue;
@@ -296,6 +323,19 @@ Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens
   arena_free(&scratch);
   return gr;
 }
+
+Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count) {
+  return build(arena, literals, lens, count, 1);
+}
+
+Grams *grams_build_sampled(Arena *arena, const char *const *literals, const size_t *lens,
+                           size_t count) {
+  size_t least = shortest(lens, count); /* a position every least - 3 bytes: a gram of four
+                                           bytes at it lies within any occurrence */
+  return build(arena, literals, lens, count, least >= GRAM_MAX + 2 ? least - GRAM_MAX + 1 : 1);
+}
+
+size_t grams_stride(const Grams *grams) { return grams->stride; }
 
 /* ---- scanning ----------------------------------------------------------------------------------
  */
@@ -397,6 +437,12 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
     return;
   if (!gr->filter)
     return;
+  if (gr->stride > 1) { /* sampled: every literal's grams are of four bytes */
+    for (size_t at = 0; at + GRAM_MAX <= len; at += gr->stride)
+      if (probe(gr, text, len, at, word_at(text + at, GRAM_MAX), true, found, context))
+        return;
+    return;
+  }
   size_t at = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   /* five positions from one load of eight bytes folded at once: the word at at + i is the

@@ -25,6 +25,17 @@ typedef struct Grams Grams;
  * literals are copied. Owned by arena. */
 Grams *grams_build(Arena *arena, const char *const *literals, const size_t *lens, size_t count);
 
+/* The same for a few long literals searched in much text (Sigma keywords in every value no field
+ * reads): when the shortest nonempty literal has m >= 6 bytes, the scan looks at every
+ * (m - 3)-th position only, each literal being filed under its grams at its first m - 3 offsets
+ * (any occurrence covers one looked-at position with one of them); shorter literals make it
+ * what grams_build() makes. */
+Grams *grams_build_sampled(Arena *arena, const char *const *literals, const size_t *lens,
+                           size_t count);
+
+/* Every how many positions a scan looks: 1, or more for a sampled scanner. */
+size_t grams_stride(const Grams *grams);
+
 /* Calls found(id, end, context) for every occurrence in text[0..len) of a literal, end being the
  * offset just past it, in no particular order; stops early when found returns true. */
 void grams_scan(const Grams *grams, const char *text, size_t len,

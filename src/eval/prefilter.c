@@ -21,7 +21,17 @@ enum {
   LAST_SLOTS = 256,   /* keys whose last unread value is remembered, */
   LAST_TEXT = 64,     /* if it is this long at most, */
   LAST_TEXTS = 4,     /* with this many keyword texts at most */
+  UNREAD_MAX = 128,   /* values no field reads, searched at the end of the event */
+  KEYWORD_SETS = 8,   /* scanners of the keyword texts of some keyword rules, kept */
+  LAST_STRIDE = 4,    /* a scanner looking at every fourth byte or fewer beats a compare */
 };
+
+/* A value no field reads, the member of key[0..key_len) (0: not known): searched for the
+ * keyword texts of the rules the event's logsource leaves, once they are known. */
+typedef struct Unread {
+  const char *key, *text;
+  size_t key_len, len;
+} Unread;
 
 /* A value fed that a rule's field reads, looked up in the memo at the end of the event (its
  * slot is loaded meanwhile). */
@@ -33,7 +43,8 @@ typedef struct Pending {
 
 /* The last value of a key no rule reads, and the keyword texts it holds. */
 typedef struct LastValue {
-  uint32_t len; /* 0: none */
+  uint32_t len;     /* 0: none */
+  uint32_t scanner; /* the number of the scanner that found its texts */
   uint32_t count;
   uint32_t texts[LAST_TEXTS];
   char text[LAST_TEXT];
@@ -43,11 +54,35 @@ typedef struct LastValue {
 typedef struct Subset {
   Grams *grams; /* NULL: no text */
   uint32_t *text;
+  size_t count;    /* texts */
+  size_t shortest; /* the shortest text's length: a shorter value holds none */
+  uint32_t number; /* told apart from every other scanner made (LastValue.scanner) */
 } Subset;
 
+/* The scanner of the keyword texts of some of the rules that read every value: those the
+ * logsource of some events leaves (a Sysmon event: one rule's twenty long texts, looked for at
+ * every sixth byte). */
+typedef struct KeywordSet {
+  uint64_t *rules; /* per word of keyword_words: the rules */
+  Subset subset;
+  bool used;
+} KeywordSet;
+
 struct Prefilter {
-  Grams *grams;         /* the anchor texts (ids: texts) */
-  Subset keywords;      /* the texts of rules reading every value */
+  Grams *grams;            /* the anchor texts (ids: texts) */
+  Subset keywords;         /* the texts of rules reading every value (whatever the logsource) */
+  uint64_t *keyword_rules; /* per word of rules: those that read every value */
+  uint32_t *keyword_words; /* the words that hold some, keyword_word_count of them */
+  size_t keyword_word_count;
+  KeywordSet sets[KEYWORD_SETS];
+  size_t next_set;
+  uint32_t scanners;   /* scanners made so far */
+  uint64_t *set_rules; /* scratch: the keyword rules of the event's logsource */
+  Unread unread[UNREAD_MAX];
+  size_t unread_count;
+  Arena *arena;            /* the prefilter's, for the keyword scanners made on the way */
+  const char **text_at;    /* each text, */
+  const size_t *text_lens; /* and its length */
   Subset numbers;       /* the texts a JSON number can hold: digits, signs, points and exponents */
   uint32_t *text_first; /* text t's anchors: text_anchors[text_first[t] .. text_first[t+1]) */
   uint32_t *text_anchors;
@@ -147,30 +182,38 @@ static bool number_text(const char *text, size_t len) {
   return true;
 }
 
-/* Whether one of the rules of text t's anchors reads every value (Sigma keywords). */
-static bool keyword_text(const Prefilter *pf, size_t t, const bool *whole_event) {
-  for (uint32_t k = pf->text_first[t]; k < pf->text_first[t + 1]; k++)
-    if (whole_event[pf->clause_rule[pf->anchor_clause[pf->text_anchors[k]]]])
+/* Whether one of the rules of text t's anchors is one of rules (a bit per rule). */
+static bool text_of_rules(const Prefilter *pf, size_t t, const uint64_t *rules) {
+  for (uint32_t k = pf->text_first[t]; k < pf->text_first[t + 1]; k++) {
+    uint32_t r = pf->clause_rule[pf->anchor_clause[pf->text_anchors[k]]];
+    if (rules[r / 64] >> (r % 64) & 1)
       return true;
+  }
   return false;
 }
 
-/* The scanner of the texts that keyword rules (whole_event given) or numbers (NULL) may find:
- * values that no field reads are searched for the first alone, numbers for the second. */
-static Subset build_subset(Prefilter *pf, Arena *arena, const char **text_at,
-                           const size_t *text_lens, const bool *whole_event) {
-  Subset subset = {NULL, arena_array(arena, pf->text_count + 1, sizeof(uint32_t))};
-  size_t n = 0;
-  const char **kept = arena_array(arena, pf->text_count + 1, sizeof(char *));
-  size_t *kept_lens = arena_array(arena, pf->text_count + 1, sizeof(size_t));
-  for (size_t t = 0; t < pf->text_count; t++)
-    if (whole_event ? keyword_text(pf, t, whole_event) : number_text(text_at[t], text_lens[t])) {
-      kept[n] = text_at[t];
-      kept_lens[n] = text_lens[t];
-      subset.text[n++] = (uint32_t)t;
+/* The scanner of the texts that keyword rules (a bit per rule) or numbers (NULL) may find,
+ * among texts within[0..count) (NULL: every text): values that no field reads are searched for
+ * the first alone, numbers for the second. */
+static Subset build_subset(Prefilter *pf, const uint64_t *rules, const uint32_t *within,
+                           size_t count) {
+  Arena *arena = pf->arena;
+  Subset subset = {NULL, arena_array(arena, count + 1, sizeof(uint32_t)), 0, 0, ++pf->scanners};
+  const char **kept = arena_array(arena, count + 1, sizeof(char *));
+  size_t *kept_lens = arena_array(arena, count + 1, sizeof(size_t));
+  for (size_t i = 0; i < count; i++) {
+    size_t t = within ? within[i] : i;
+    if (rules ? text_of_rules(pf, t, rules) : number_text(pf->text_at[t], pf->text_lens[t])) {
+      kept[subset.count] = pf->text_at[t];
+      kept_lens[subset.count] = pf->text_lens[t];
+      if (!subset.shortest || pf->text_lens[t] < subset.shortest)
+        subset.shortest = pf->text_lens[t];
+      subset.text[subset.count++] = (uint32_t)t;
     }
-  if (n)
-    subset.grams = grams_build(arena, kept, kept_lens, n);
+  }
+  if (subset.count)
+    subset.grams = rules ? grams_build_sampled(arena, kept, kept_lens, subset.count)
+                         : grams_build(arena, kept, kept_lens, subset.count);
   return subset;
 }
 
@@ -263,9 +306,20 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
     pf->longest = text_lens[t] > pf->longest ? text_lens[t] : pf->longest;
   file_bits(pf, arena);
   pf->grams = grams_build(arena, text_at, text_lens, pf->text_count);
-  if (whole_event)
-    pf->keywords = build_subset(pf, arena, text_at, text_lens, whole_event);
-  pf->numbers = build_subset(pf, arena, text_at, text_lens, NULL);
+  pf->arena = arena;
+  pf->text_at = text_at;
+  pf->text_lens = text_lens;
+  pf->keyword_rules = arena_array(arena, pf->found_words, sizeof(uint64_t));
+  pf->keyword_words = arena_array(arena, pf->found_words, sizeof(uint32_t));
+  pf->set_rules = arena_array(arena, pf->found_words, sizeof(uint64_t));
+  for (size_t r = 0; whole_event && r < count; r++)
+    pf->keyword_rules[r / 64] |= (uint64_t)whole_event[r] << (r % 64);
+  for (size_t w = 0; w < pf->found_words; w++)
+    if (pf->keyword_rules[w])
+      pf->keyword_words[pf->keyword_word_count++] = (uint32_t)w;
+  if (pf->keyword_word_count)
+    pf->keywords = build_subset(pf, pf->keyword_rules, NULL, pf->text_count);
+  pf->numbers = build_subset(pf, NULL, NULL, pf->text_count);
   if (pf->keywords.grams)
     pf->last = arena_array(arena, LAST_SLOTS, sizeof(LastValue));
   pf->memo = memo_new(arena, MEMO_SLOTS, MEMO_TEXT, MEMO_TEXTS);
@@ -374,6 +428,7 @@ void prefilter_begin(Prefilter *pf) {
     pf->scan = 1;
   }
   pf->pending_count = 0;
+  pf->unread_count = 0;
   memcpy(pf->held, pf->held_at_start, pf->found_words * pf->clause_slots * sizeof(uint64_t));
 }
 
@@ -439,36 +494,86 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
   pf->pending[pf->pending_count++] = (Pending){text, len, hash};
 }
 
-void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const char *text,
-                           size_t len) {
-  if (!pf->keywords.grams || len < ANCHOR_MIN)
+/* An unread value searched for the texts of a keyword scanner. */
+static void search_unread(Prefilter *pf, const Subset *subset, const Unread *u) {
+  if (u->len < subset->shortest)
     return;
-  if (!key_len || len > LAST_TEXT) { /* the few keyword texts: a scan whose tables stay in the
-                                        cache beats a look-up in the memo */
-    scan_subset(pf, &pf->keywords, text, len);
+  if (!u->key_len || u->len > LAST_TEXT || grams_stride(subset->grams) >= LAST_STRIDE) {
+    /* the few keyword texts: a scan whose tables stay in the cache beats a look-up in the memo,
+     * and one that looks at every fourth byte or fewer a compare with the last value */
+    scan_subset(pf, subset, u->text, u->len);
     return;
   }
   /* most such values are their key's last one (a provider's name, a schema's address): a
    * compare in a table that stays in the cache instead of a scan; the key only says where to
-   * look, the texts found depend on the value alone */
+   * look, the texts found depend on the value alone (and the scanner) */
+  const char *key = u->key;
+  size_t key_len = u->key_len, len = u->len;
   uint32_t mix = (uint32_t)key_len * 0x9E3779B1u ^ (uint8_t)key[0] * 0x85EBCA77u ^
                  (uint8_t)key[key_len / 2] * 0xC2B2AE3Du ^ (uint8_t)key[key_len - 1];
   LastValue *last = &pf->last[(mix * 0x27D4EB2Fu) >> 24];
-  if (last->len == len && memcmp(last->text, text, len) == 0) {
+  if (last->len == len && last->scanner == subset->number &&
+      memcmp(last->text, u->text, len) == 0) {
     for (uint32_t k = 0; k < last->count; k++)
       found_text(pf, last->texts[k]);
     return;
   }
   pf->heard_count = 0;
   pf->heard_all = true;
-  scan_subset(pf, &pf->keywords, text, len);
+  scan_subset(pf, subset, u->text, len);
   last->len = 0;
   if (!pf->heard_all || pf->heard_count > LAST_TEXTS)
     return;
   memcpy(last->texts, pf->heard, pf->heard_count * sizeof(uint32_t));
-  memcpy(last->text, text, len);
+  memcpy(last->text, u->text, len);
   last->count = (uint32_t)pf->heard_count;
+  last->scanner = subset->number;
   last->len = (uint32_t)len;
+}
+
+/* The scanner of the keyword texts of the keyword rules allowed leaves (kept, or made now);
+ * NULL when it leaves none. */
+static const Subset *keyword_scanner(Prefilter *pf, const uint64_t *allowed) {
+  bool any = false;
+  for (size_t i = 0; i < pf->keyword_word_count; i++) {
+    uint32_t w = pf->keyword_words[i];
+    pf->set_rules[i] = allowed[w] & pf->keyword_rules[w];
+    any |= pf->set_rules[i] != 0;
+  }
+  if (!any)
+    return NULL;
+  size_t bytes = pf->keyword_word_count * sizeof(uint64_t);
+  for (size_t k = 0; k < KEYWORD_SETS; k++)
+    if (pf->sets[k].used && memcmp(pf->sets[k].rules, pf->set_rules, bytes) == 0)
+      return &pf->sets[k].subset;
+  KeywordSet *set = &pf->sets[pf->next_set++ % KEYWORD_SETS];
+  if (!set->used)
+    set->rules = arena_alloc(pf->arena, bytes);
+  memcpy(set->rules, pf->set_rules, bytes);
+  set->used = true;
+  uint64_t *rules = arena_array(pf->arena, pf->found_words, sizeof(uint64_t)); /* by word */
+  for (size_t i = 0; i < pf->keyword_word_count; i++)
+    rules[pf->keyword_words[i]] = pf->set_rules[i];
+  set->subset = build_subset(pf, rules, pf->keywords.text, pf->keywords.count);
+  return &set->subset;
+}
+
+/* The event's unread values, searched for the keyword texts of the rules allowed leaves (NULL:
+ * every keyword rule). */
+static void take_unread(Prefilter *pf, const uint64_t *allowed) {
+  const Subset *subset = allowed ? keyword_scanner(pf, allowed) : &pf->keywords;
+  for (size_t i = 0; subset && subset->grams && i < pf->unread_count; i++)
+    search_unread(pf, subset, &pf->unread[i]);
+  pf->unread_count = 0;
+}
+
+void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const char *text,
+                           size_t len) {
+  if (!pf->keywords.grams || len < ANCHOR_MIN)
+    return;
+  if (pf->unread_count == UNREAD_MAX) /* many: those so far searched for every keyword text */
+    take_unread(pf, NULL);
+  pf->unread[pf->unread_count++] = (Unread){key, text, key_len, len};
 }
 
 void prefilter_feed_number(Prefilter *pf, const char *text, size_t len) {
@@ -478,6 +583,7 @@ void prefilter_feed_number(Prefilter *pf, const char *text, size_t len) {
 
 size_t prefilter_end(Prefilter *pf, const uint64_t *allowed, uint32_t *out) {
   take_pending(pf);
+  take_unread(pf, allowed);
   size_t n = 0, slots = pf->clause_slots; /* the candidates in ascending order */
   for (size_t w = 0; w < pf->found_words; w++) {
     uint64_t bits = allowed ? allowed[w] : ~(uint64_t)0;
