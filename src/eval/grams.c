@@ -30,10 +30,17 @@ typedef struct Filed {
 
 struct Grams {
   /* Grams of three and four bytes, one load per position of a text: per hash of a gram's first
-   * three bytes, bit 16 for a three-byte gram, bit (fourth byte & 15) for a four-byte one. NULL
-   * when there are none. 2^filter_bits words: eight or more per literal. */
+   * three bytes, bit 16 for a three-byte gram, bit (fourth byte & 15) for a four-byte one, or bit
+   * 17 + (fourth byte & 7) for a four-byte one whose every literal goes on eight bytes or more
+   * from it (most: a hash, a path), which the wide filter must let through too. NULL when there
+   * are none. 2^filter_bits words: eight or more per literal. */
   uint32_t *filter;
   unsigned filter_bits;
+  /* The eight bytes from such a gram in its literals: a bit per hash of them, 2^wide_bits bits.
+   * A position of a hash or of a new name often starts a gram some literal has; seldom the
+   * eight bytes. NULL when no gram is such. */
+  uint64_t *wide;
+  unsigned wide_bits;
   uint64_t *short_bits[3]; /* grams of one and two bytes (literals that short): a bit per gram */
   Filed *filed;            /* open addressing on (gram, size): a gram's literals along its probes */
   size_t filed_mask, filed_count;
@@ -64,6 +71,18 @@ static uint32_t filter_hash(const Grams *gr, uint32_t gram) {
 
 static uint32_t filter_bit(uint32_t gram, uint32_t size) {
   return size == 3 ? 1u << 16 : 1u << (gram >> 24 & 15);
+}
+
+/* The bit of a four-byte gram whose literals all go on eight bytes from it. */
+static uint32_t long_bit(uint32_t gram) { return 1u << (17 + (gram >> 24 & 7)); }
+
+static size_t wide_hash(const Grams *gr, uint64_t eight) {
+  return (size_t)((eight * 0x9E3779B97F4A7C15ull) >> (64 - gr->wide_bits));
+}
+
+static bool wide_has(const Grams *gr, uint64_t eight) {
+  size_t h = wide_hash(gr, eight);
+  return gr->wide[h / 64] >> (h % 64) & 1;
 }
 
 static uint64_t slot_key(uint32_t gram, uint32_t size) { return (uint64_t)size << 32 | gram; }
@@ -204,13 +223,40 @@ static int by_key(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
-  if (size >= 3) {
+/* The filters' bits of the grams of entries[0..n), sorted by key: a four-byte gram whose
+ * literals all go on eight bytes or more from it takes a long bit, and its literals' eight bytes
+ * from it go in the wide filter. */
+static void set_filters(Grams *gr, Arena *arena, const Entry *entries, size_t n) {
+  gr->wide_bits = 16;
+  while (gr->wide_bits < 20 && ((size_t)1 << gr->wide_bits) < 32 * n)
+    gr->wide_bits++;
+  for (size_t i = 0, end; i < n; i = end) {
+    uint32_t gram = (uint32_t)entries[i].key, size = (uint32_t)(entries[i].key >> 32);
+    bool all_long = size == GRAM_MAX;
+    for (end = i; end < n && entries[end].key == entries[i].key; end++)
+      all_long = all_long && gr->lens[entries[end].literal] - entries[end].offset >= 8;
+    if (size < 3)
+      continue; /* set_bit() has */
     if (!gr->filter)
       gr->filter = arena_array(arena, (size_t)1 << gr->filter_bits, sizeof(uint32_t));
-    gr->filter[filter_hash(gr, gram)] |= filter_bit(gram, size);
-    return;
+    gr->filter[filter_hash(gr, gram)] |= all_long ? long_bit(gram) : filter_bit(gram, size);
+    if (!all_long)
+      continue;
+    if (!gr->wide)
+      gr->wide = arena_array(arena, ((size_t)1 << gr->wide_bits) / 64, sizeof(uint64_t));
+    for (size_t k = i; k < end; k++) {
+      uint64_t eight;
+      memcpy(&eight, gr->literals[entries[k].literal] + entries[k].offset, 8);
+      size_t h = wide_hash(gr, eight);
+      gr->wide[h / 64] |= (uint64_t)1 << (h % 64);
+    }
   }
+}
+
+/* The bit of a gram of one or two bytes (three and four: set_filters()). */
+static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
+  if (size >= 3)
+    return;
   if (!gr->short_bits[size])
     gr->short_bits[size] = arena_array(arena, 65536 / 64, sizeof(uint64_t));
   gr->short_bits[size][gram / 64] |= (uint64_t)1 << (gram % 64);
@@ -317,6 +363,7 @@ static Grams *build(Arena *arena, const char *const *literals, const size_t *len
     entries[n++] = (Entry){key, (uint32_t)i, offset};
   }
   qsort(entries, n, sizeof(Entry), by_key);
+  set_filters(gr, arena, entries, n);
   file_entries(gr, arena, entries, n);
   if (overflow_count)
     build_overflow(gr, arena, &scratch, overflow, overflow_count);
@@ -415,14 +462,21 @@ static bool scan_short(const Grams *gr, const char *text, size_t len,
  * asked to stop. */
 static inline bool probe(const Grams *gr, const char *text, size_t len, size_t at, uint32_t word,
                          bool four, bool (*found)(uint32_t, size_t, void *), void *context) {
-  uint32_t bits =
-      gr->filter[filter_hash(gr, word)] & (filter_bit(word, 3) | (four ? filter_bit(word, 4) : 0));
-  if (!bits) /* the usual case, and the better predicted for testing the two bits alone */
+  uint32_t bits = gr->filter[filter_hash(gr, word)] &
+                  (filter_bit(word, 3) | (four ? filter_bit(word, 4) | long_bit(word) : 0));
+  if (!bits) /* the usual case, and the better predicted for testing the bits alone */
     return false;
-  return (bits & filter_bit(word, 3) &&
-          try_slot(gr, text, len, at, word & 0xffffffu, 3, found, context)) ||
-         (four && bits & filter_bit(word, 4) &&
-          try_slot(gr, text, len, at, word, 4, found, context));
+  if (bits & filter_bit(word, 3) &&
+      try_slot(gr, text, len, at, word & 0xffffffu, 3, found, context))
+    return true;
+  if (!four || !(bits & (filter_bit(word, 4) | long_bit(word))))
+    return false;
+  /* a long gram's literals need the eight bytes from it: absent from the wide filter, or past
+   * the text's end, none of them is there */
+  if (!(bits & filter_bit(word, 4)) &&
+      (at + 8 > len || !wide_has(gr, swar_lower(swar_load(text + at)))))
+    return false;
+  return try_slot(gr, text, len, at, word, 4, found, context);
 }
 
 void grams_scan(const Grams *gr, const char *text, size_t len,
@@ -466,6 +520,7 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
 
 size_t grams_bytes(const Grams *gr) {
   size_t bytes = gr->filter ? ((size_t)1 << gr->filter_bits) * sizeof(uint32_t) : 0;
+  bytes += gr->wide ? ((size_t)1 << gr->wide_bits) / 8 : 0;
   for (size_t size = 1; size <= 2; size++)
     bytes += gr->short_bits[size] ? 65536 / 8 : 0;
   bytes += (gr->filed_mask + 1) * sizeof(Filed);
