@@ -3,9 +3,12 @@
 
 #include <string.h>
 
+#include "base/hash.h"
+
 enum {
   KEPT_FACTS_BITS = 6,
-  KEPT_FACTS = 1 << KEPT_FACTS_BITS, /* sets of facts whose rules are kept (direct-mapped) */
+  KEPT_FACTS = 1 << KEPT_FACTS_BITS, /* sets of facts whose rules are kept */
+  KEPT_PROBES = 8,                   /* slots a set of facts may take */
   CHANNEL_MAX = 96, /* a channel or an OS type longer than this is worked out every time */
   OS_TYPE_MAX = 32,
 };
@@ -62,12 +65,6 @@ static void work_out(Router *r, const EventFacts *facts, uint64_t *allowed) {
       allowed[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
-static uint64_t mix_bytes(uint64_t h, const char *text, size_t len) {
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
-  return h;
-}
-
 /* Whether k holds exactly these facts. */
 static bool same_facts(const KeptFacts *k, const EventFacts *f) {
   return k->used && k->evtx == f->evtx && k->has_event_id == f->has_event_id &&
@@ -96,13 +93,25 @@ const uint64_t *router_allowed(Router *r, const JsonFacts *seen) {
     return r->scratch;
   }
   uint64_t h = 1469598103934665603ull ^ (uint64_t)facts.event_id * 0x9E3779B97F4A7C15ull;
-  h = mix_bytes(h, facts.channel ? facts.channel : "", facts.channel ? facts.channel_len : 0);
-  h = mix_bytes(h, facts.os_type ? facts.os_type : "", facts.os_type ? facts.os_type_len : 0);
+  if (facts.channel) /* a word at a time: a channel's name is forty bytes */
+    h ^= hash_words(facts.channel, facts.channel_len, 1);
+  if (facts.os_type)
+    h ^= hash_words(facts.os_type, facts.os_type_len, 2);
   h ^= (uint64_t)facts.evtx << 1 | (uint64_t)facts.has_event_id << 2 |
        (uint64_t)facts.has_category << 3 | (uint64_t)(facts.channel != NULL) << 4;
-  KeptFacts *k = &r->kept[(h * 0x9E3779B97F4A7C15ull) >> (64 - KEPT_FACTS_BITS)];
-  if (same_facts(k, &facts))
-    return k->allowed;
+  /* open addressing over a few slots: facts whose hashes meet do not take turns at the one slot
+   * (a set of facts is worked out in microseconds); with none free, the first is taken */
+  size_t first = (size_t)((h * 0x9E3779B97F4A7C15ull) >> (64 - KEPT_FACTS_BITS));
+  KeptFacts *k = &r->kept[first];
+  for (size_t probe = 0; probe < KEPT_PROBES; probe++) {
+    KeptFacts *at = &r->kept[(first + probe) & (KEPT_FACTS - 1)];
+    if (same_facts(at, &facts))
+      return at->allowed;
+    if (!at->used) {
+      k = at;
+      break;
+    }
+  }
   work_out(r, &facts, k->allowed);
   k->used = true;
   k->evtx = facts.evtx;
