@@ -5,9 +5,9 @@
  * characters as UTF-8; not '/', '<', '>', '&' or '"', which writers may escape; a regex's
  * non-ASCII characters neither, since PCRE2 folds their case); AND takes its most selective
  * operands' clauses (text common to nearly every Windows event left out when others remain),
- * OR one clause of the union of its operands' anchors; a regex gives the literal its top level
- * requires. A rule for which no anchors can be found (a regex without literals, a negation, a
- * numeric range alone) has no clause. */
+ * OR a clause per choice of one clause of each operand (the union of their anchors); a regex
+ * gives the literal its top level requires. A rule for which no anchors can be found (a regex
+ * without literals, a negation, a numeric range alone) has no clause. */
 #ifndef SIGMAC_EVAL_ANCHORS_H
 #define SIGMAC_EVAL_ANCHORS_H
 
