@@ -248,6 +248,70 @@ Test(eval, networks_numbers_arrays_and_keywords) {
   cr_assert_eq(match_node(&m, keyword, &e), T_TRUE);
 }
 
+/* A value list of eight or more literals of one field is matched as a set (one Aho-Corasick
+ * pass, only over the value's last or first bytes when every literal is held at that end): the
+ * same verdicts as its literals tried one by one, for lists of endswith, startswith, equals and
+ * contains values and their mixes, over values shorter and longer than the longest literal. */
+Test(eval, value_lists_match_as_their_literals_do) {
+  static const char alphabet[] = "abAB.\\";
+  uint32_t seed = 5;
+  for (int round = 0; round < 3000; round++) {
+    size_t count = 8 + round % 5;
+    IrNode *children[12];
+    for (size_t i = 0; i < count; i++) {
+      char literal[16], text[24];
+      size_t len = 1 + (seed >> 8) % 5;
+      for (size_t k = 0; k < len; k++) {
+        seed = seed * 1103515245u + 12345u;
+        literal[k] = alphabet[(seed >> 16) % 6];
+      }
+      literal[len] = '\0';
+      /* round % 4: ends and equals, starts and equals, any, equals alone */
+      seed = seed * 1103515245u + 12345u;
+      int form = round % 4 == 0   ? (seed >> 9) % 2 * 2     /* endswith or equals */
+                 : round % 4 == 1 ? 1 + (seed >> 9) % 2 * 1 /* startswith or equals */
+                 : round % 4 == 2 ? (int)((seed >> 9) % 4)
+                                  : 2;
+      /* a backslash written twice: Sigma's escape of a literal backslash */
+      char *at = text;
+      if (form == 0 || form == 3)
+        *at++ = '*';
+      for (size_t k = 0; k < len; k++) {
+        if (literal[k] == '\\')
+          *at++ = '\\';
+        *at++ = literal[k];
+      }
+      if (form == 1 || form == 3)
+        *at++ = '*';
+      *at = '\0';
+      children[i] = pred_node("f", IR_MATCH_EQUALS, text, false);
+    }
+    IrNode *list = ir_join(&arena, IR_OR, children, count);
+    char value[24], json[96];
+    size_t value_len = (seed >> 12) % 12;
+    for (size_t k = 0; k < value_len; k++) {
+      seed = seed * 1103515245u + 12345u;
+      value[k] = alphabet[(seed >> 16) % 6];
+    }
+    char *j = json + sprintf(json, "{\"f\": \"");
+    for (size_t k = 0; k < value_len; k++) {
+      if (value[k] == '\\')
+        *j++ = '\\';
+      *j++ = value[k];
+    }
+    strcpy(j, "\"}");
+    Event e = event_of(json);
+    Matcher as_set, one_by_one;
+    matcher_init(&as_set, &arena, &diags, false);
+    matcher_init(&one_by_one, &arena, &diags, false);
+    Truth expected = T_FALSE;
+    for (size_t i = 0; i < count && expected != T_TRUE; i++)
+      if (match_node(&one_by_one, children[i], &e) == T_TRUE)
+        expected = T_TRUE;
+    cr_assert_eq(match_node(&as_set, list, &e), expected, "round %d: %s", round, json);
+  }
+}
+
 /* A sequence's state is bounded by maxspan: a key whose pending sequence has expired is evicted
  * as time moves on, so 20,000 keys seen once each, a second apart, with maxspan=5s, never make
  * more than a sweep interval's worth of state (src/eval/sequence.c). */

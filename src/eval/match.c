@@ -782,6 +782,11 @@ typedef struct LiteralSet {
   Aho *aho;
   IrMatchKind *kinds; /* per literal: equals, contains, startswith, endswith */
   size_t *lens;
+  size_t longest;
+  /* every literal is held at the value's end (endswith, equals), or at its start (startswith,
+   * equals): only that many bytes at that end are scanned (a list of file extensions reads the
+   * last five bytes of a path, not all of it) */
+  bool at_end, at_start;
 } LiteralSet;
 
 static bool set_member(const IrPredicate *p, const IrPredicate *first, const Matcher *m) {
@@ -812,11 +817,15 @@ static LiteralSet *literal_set(Matcher *m, const IrNode *node) {
     set->kinds = arena_array(m->arena, node->count, sizeof(IrMatchKind));
     set->lens = arena_array(m->arena, node->count, sizeof(size_t));
     const char **texts = arena_array(m->arena, node->count, sizeof(char *));
+    set->at_end = set->at_start = true;
     for (size_t i = 0; i < node->count; i++) {
       const IrPredicate *p = &node->children[i]->pred;
       set->kinds[i] = p->match;
       texts[i] = p->value.string.segs[0].text;
       set->lens[i] = p->value.string.segs[0].len;
+      set->longest = set->lens[i] > set->longest ? set->lens[i] : set->longest;
+      set->at_end &= p->match == IR_MATCH_ENDSWITH || p->match == IR_MATCH_EQUALS;
+      set->at_start &= p->match == IR_MATCH_STARTSWITH || p->match == IR_MATCH_EQUALS;
     }
     set->aho = aho_build(m->arena, texts, set->lens, node->count);
   }
@@ -828,13 +837,15 @@ static LiteralSet *literal_set(Matcher *m, const IrNode *node) {
 
 typedef struct SetScan {
   const LiteralSet *set;
-  size_t len; /* of the text scanned */
+  size_t len;  /* of the value */
+  size_t from; /* where the part of it scanned starts */
   bool hit;
 } SetScan;
 
 static bool set_found(uint32_t id, size_t end, void *context) {
   SetScan *scan = context;
   size_t n = scan->set->lens[id];
+  end += scan->from;
   switch (scan->set->kinds[id]) {
   case IR_MATCH_CONTAINS:
     scan->hit = true;
@@ -858,8 +869,13 @@ static bool set_scalar(const LiteralSet *set, const json_t *v) {
   size_t len;
   if (!value_text(v, buf, sizeof buf, &text, &len))
     return false;
-  SetScan scan = {set, len, false};
-  aho_scan(set->aho, text, len, set_found, &scan);
+  SetScan scan = {set, len, 0, false};
+  size_t scanned = len;
+  if (set->at_end && len > set->longest)
+    scan.from = len - set->longest;
+  else if (set->at_start && len > set->longest)
+    scanned = set->longest;
+  aho_scan(set->aho, text + scan.from, scanned - scan.from, set_found, &scan);
   return scan.hit;
 }
 
