@@ -908,6 +908,36 @@ Test(prefilter, each_rule_needs_all_its_clauses_whatever_its_word) {
 
 /* A value's non-ASCII characters are anchors as UTF-8 (Sigma folds ASCII case only); a regex's
  * are not (PCRE2 folds Unicode case); a line escaping one is not prefiltered at all. */
+/* One character of two UTF-8 bytes is an anchor (a Cyrillic look-alike in a file name): found
+ * in a longer value and as a value of its own (two bytes), its bytes' case never folded, and not
+ * in ASCII text. An ASCII run of two bytes is none. */
+Test(prefilter, a_two_byte_character_is_an_anchor) {
+  static const char rules_text[] =
+      "title: cyrillic a\nlogsource: {product: windows, category: file_event}\n"
+      "detection:\n  sel: {TargetFilename|contains: '\u0430'}\n  condition: sel\n---\n"
+      "title: ascii two\nlogsource: {product: windows, category: file_event}\n"
+      "detection:\n  sel: {TargetFilename|contains: 'ab'}\n  condition: sel\n";
+  SigmacSession *session;
+  Arena arena;
+  Prefilter *pf = prefilter_of(&session, &arena, rules_text, 2);
+  cr_assert_eq(prefilter_unanchored(pf), 1, "two ASCII bytes are no anchor");
+  uint32_t out[2];
+  static const struct {
+    const char *event;
+    size_t candidates;
+  } cases[] = {
+      {"{\"TargetFilename\":\"C:\\\\p\xd0\xb0yload.exe\"}", 2}, /* U+0430 inside */
+      {"{\"TargetFilename\":\"\xd0\xb0\"}", 2},                 /* a value of two bytes */
+      {"{\"TargetFilename\":\"C:\\\\payload.exe\"}", 1},        /* ASCII: the Latin a */
+      {"{\"TargetFilename\":\"\xd0\x90\"}", 1},                 /* U+0410: no case folding */
+      {"{\"TargetFilename\":\"x\xd1\x80\xd0\"}", 1},            /* other bytes of Cyrillic */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    cr_assert_eq(candidates(pf, cases[i].event, out), cases[i].candidates, "%s", cases[i].event);
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 Test(prefilter, non_ascii_values_are_anchors_as_utf8) {
   static const char unicode_rules[] =
       "title: braille\nlogsource: {product: windows, category: process_creation}\n"

@@ -46,7 +46,8 @@ static bool best_run(const IrString *s, bool non_ascii, const char **start, size
     *start += *len - ANCHOR_MAX;
     *len = ANCHOR_MAX;
   }
-  return *len >= ANCHOR_MIN;
+  return *len >= ANCHOR_MIN || (*len == ANCHOR_MIN_WIDE && (unsigned char)(*start)[0] >= 0x80 &&
+                                (unsigned char)(*start)[1] >= 0x80);
 }
 
 static Requirement one(Arena *arena, const char *text, size_t len) {

@@ -15,7 +15,9 @@
 #include "schema/mapping.h"
 #include "sigmac/ir.h"
 
-enum { ANCHOR_MIN = 3 }; /* shorter runs say too little to be worth a lookup */
+/* Shorter runs say too little to be worth a lookup, but for one character of two UTF-8 bytes
+ * (a Cyrillic or Greek look-alike of a Latin letter), which event text seldom holds. */
+enum { ANCHOR_MIN = 3, ANCHOR_MIN_WIDE = 2 };
 
 /* One of these anchors occurs when the node holds. */
 typedef struct Clause {

@@ -42,6 +42,7 @@ struct Grams {
   uint64_t *wide;
   unsigned wide_bits;
   uint64_t *short_bits[3]; /* grams of one and two bytes (literals that short): a bit per gram */
+  bool short_high;         /* every such gram starts with a byte from 0x80: ASCII text holds none */
   Filed *filed;            /* open addressing on (gram, size): a gram's literals along its probes */
   size_t filed_mask, filed_count;
   char **literals; /* lower-cased copies */
@@ -260,6 +261,7 @@ static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
   if (!gr->short_bits[size])
     gr->short_bits[size] = arena_array(arena, 65536 / 64, sizeof(uint64_t));
   gr->short_bits[size][gram / 64] |= (uint64_t)1 << (gram % 64);
+  gr->short_high &= (gram & 0xff) >= 0x80; /* the first byte is the word's lowest */
 }
 
 /* The table of entries[0..n), sorted by key (a gram's literals come one after another): a
@@ -313,6 +315,7 @@ static Grams *build(Arena *arena, const char *const *literals, const size_t *len
                     size_t stride) {
   Grams *gr = arena_alloc(arena, sizeof *gr);
   gr->stride = stride;
+  gr->short_high = true;
   gr->filter_bits = FILTER_BITS_MIN;
   while (gr->filter_bits < FILTER_BITS_MAX && ((size_t)1 << gr->filter_bits) < 8 * count)
     gr->filter_bits++;
@@ -444,6 +447,18 @@ static bool relay(uint32_t id, size_t end, void *context) {
   return r->stopped;
 }
 
+/* Whether text[0..len) holds a byte from 0x80, eight bytes at a time. */
+static bool has_high_byte(const char *text, size_t len) {
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8)
+    if (swar_load(text + i) & SWAR_TOPS)
+      return true;
+  for (; i < len; i++)
+    if ((unsigned char)text[i] >= 0x80)
+      return true;
+  return false;
+}
+
 /* Literals of one and two bytes, found bit by bit; true when found asked to stop. */
 static bool scan_short(const Grams *gr, const char *text, size_t len,
                        bool (*found)(uint32_t, size_t, void *), void *context) {
@@ -487,7 +502,8 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
     if (r.stopped)
       return;
   }
-  if ((gr->short_bits[1] || gr->short_bits[2]) && scan_short(gr, text, len, found, context))
+  if ((gr->short_bits[1] || gr->short_bits[2]) && (!gr->short_high || has_high_byte(text, len)) &&
+      scan_short(gr, text, len, found, context))
     return;
   if (!gr->filter)
     return;

@@ -109,7 +109,8 @@ struct Prefilter {
   uint32_t head[MEMO_TEXTS];
   size_t head_count;
   bool head_all;
-  size_t longest;         /* the longest text's length */
+  size_t longest;         /* the longest text's length, */
+  size_t shortest;        /* and the shortest's: a shorter value holds none */
   uint32_t *clause_rule;  /* clause -> rule */
   uint32_t *rule_clauses; /* per rule: its number of clauses */
   size_t unanchored_count;
@@ -302,8 +303,10 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   const char **text_at = arena_array(arena, pf->anchor_count + 1, sizeof(char *));
   size_t *text_lens = arena_array(arena, pf->anchor_count + 1, sizeof(size_t));
   distinct_texts(pf, arena, texts, lens, text_at, text_lens);
-  for (size_t t = 0; t < pf->text_count; t++)
+  for (size_t t = 0; t < pf->text_count; t++) {
     pf->longest = text_lens[t] > pf->longest ? text_lens[t] : pf->longest;
+    pf->shortest = !pf->shortest || text_lens[t] < pf->shortest ? text_lens[t] : pf->shortest;
+  }
   file_bits(pf, arena);
   pf->grams = grams_build(arena, text_at, text_lens, pf->text_count);
   pf->arena = arena;
@@ -485,7 +488,7 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
     prefilter_feed_unread(pf, NULL, 0, text, len);
     return;
   }
-  if (len < ANCHOR_MIN)
+  if (len < pf->shortest)
     return;
   if (pf->pending_count == PENDING_MAX)
     take_pending(pf);
@@ -569,7 +572,7 @@ static void take_unread(Prefilter *pf, const uint64_t *allowed) {
 
 void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const char *text,
                            size_t len) {
-  if (!pf->keywords.grams || len < ANCHOR_MIN)
+  if (!pf->keywords.grams || len < pf->keywords.shortest)
     return;
   if (pf->unread_count == UNREAD_MAX) /* many: those so far searched for every keyword text */
     take_unread(pf, NULL);
