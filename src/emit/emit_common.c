@@ -118,6 +118,16 @@ bool emit_number_text(StrBuf *out, const IrNumber *n) {
   }
   char text[64];
   ir_shortest_real(text, sizeof text, n->value);
+  double magnitude = fabs(n->value);
+  if (strpbrk(text, "eE") && magnitude >= 1e-6 && magnitude < 1e15) {
+    /* no exponent where a plain decimal says it (YAML's "90." is 90.0, not 9e+01): the KQL and
+     * SPL readers take a number written with one for text */
+    for (int decimals = 1; decimals <= 17; decimals++) {
+      snprintf(text, sizeof text, "%.*f", decimals, n->value);
+      if (strtod(text, NULL) == n->value)
+        break;
+    }
+  }
   sb_puts(out, text);
   return true;
 }
