@@ -748,6 +748,39 @@ Test(prefilter, unread_values_are_searched_for_the_keywords_of_the_rules_left) {
   sigmac_session_free(session);
 }
 
+/* More sets of keyword rules than the scanners kept: each set's scanner is made again when it
+ * comes back (its memory given back when another takes its place), and finds the same. */
+Test(prefilter, keyword_scanners_made_again_find_the_same) {
+  char yaml[2048] = "";
+  for (int r = 0; r < 5; r++)
+    snprintf(yaml + strlen(yaml), sizeof yaml - strlen(yaml),
+             "%stitle: k%d\nlogsource: {product: windows}\n"
+             "detection:\n  kw: ['keyword-number-%d']\n  condition: kw\n",
+             r ? "---\n" : "", r, r);
+  SigmacSession *session;
+  const IrRuleSet *set = compiled(&session, yaml, 5);
+  Arena arena;
+  arena_init(&arena);
+  bool whole_event[] = {true, true, true, true, true};
+  Prefilter *pf = prefilter_build(&arena, (const IrRule *const *)set->rules, set->count, NULL,
+                                  whole_event, NULL);
+  const char *value = "keyword-number-0 keyword-number-1 keyword-number-2 keyword-number-3 "
+                      "keyword-number-4";
+  for (int round = 0; round < 3; round++)
+    for (uint64_t allowed = 1; allowed < 32; allowed++) { /* 31 sets, 8 scanners kept */
+      prefilter_begin(pf);
+      prefilter_feed_unread(pf, "key", 3, value, strlen(value));
+      uint32_t out[5];
+      size_t n = prefilter_end(pf, &allowed, out);
+      cr_assert_eq(n, (size_t)__builtin_popcountll(allowed), "round %d, set %llu", round,
+                   (unsigned long long)allowed);
+      for (size_t i = 0; i < n; i++)
+        cr_assert(allowed >> out[i] & 1, "round %d, set %llu", round, (unsigned long long)allowed);
+    }
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 static const char rules[] =
     "title: a\nlogsource: {product: windows, category: process_creation}\n"
     "detection:\n  img: {Image|endswith: '\\certutil.exe'}\n"

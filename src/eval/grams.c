@@ -302,6 +302,22 @@ static void build_overflow(Grams *gr, Arena *arena, Arena *scratch, const uint32
   gr->overflow = aho_build(arena, texts, lens, count);
 }
 
+/* A literal of a sampled scanner filed under its grams at its first stride offsets, into
+ * entries[*n ..): all of them, or none (false) when a slot is full. */
+static bool file_sampled(const Grams *gr, Counts *filed, size_t literal, size_t stride,
+                         Entry *entries, size_t *n) {
+  for (uint32_t p = 0; p < stride; p++)
+    if (count_of(filed, slot_key(word_at(gr->literals[literal] + p, GRAM_MAX), GRAM_MAX)) >=
+        SLOT_MAX)
+      return false;
+  for (uint32_t p = 0; p < stride; p++) {
+    uint64_t key = slot_key(word_at(gr->literals[literal] + p, GRAM_MAX), GRAM_MAX);
+    count_for(filed, key, literal);
+    entries[(*n)++] = (Entry){key, (uint32_t)literal, p};
+  }
+  return true;
+}
+
 /* The shortest nonempty length of lens[0..count), or 0. */
 static size_t shortest(const size_t *lens, size_t count) {
   size_t least = 0;
@@ -343,18 +359,8 @@ static Grams *build(Arena *arena, const char *const *literals, const size_t *len
     uint64_t key;
     if (gr->lens[i] == 0 || !first[i])
       continue;
-    if (stride > 1) { /* sampled: under the grams at its first stride offsets, or none */
-      bool room = true;
-      for (uint32_t p = 0; p < stride && room; p++)
-        room =
-            count_of(&filed, slot_key(word_at(gr->literals[i] + p, GRAM_MAX), GRAM_MAX)) < SLOT_MAX;
-      for (uint32_t p = 0; p < stride && room; p++) {
-        key = slot_key(word_at(gr->literals[i] + p, GRAM_MAX), GRAM_MAX);
-        count_for(&filed, key, i);
-        set_bit(gr, arena, GRAM_MAX, (uint32_t)key);
-        entries[n++] = (Entry){key, (uint32_t)i, p};
-      }
-      if (!room)
+    if (stride > 1) {
+      if (!file_sampled(gr, &filed, i, stride, entries, &n))
         overflow[overflow_count++] = (uint32_t)i;
       continue;
     }

@@ -63,6 +63,8 @@ typedef struct Subset {
  * logsource of some events leaves (a Sysmon event: one rule's twenty long texts, looked for at
  * every sixth byte). */
 typedef struct KeywordSet {
+  Arena arena;     /* the scanner's: freed when another set takes the slot, so that a stream
+                      cycling through more sets than the slots keeps its memory */
   uint64_t *rules; /* per word of keyword_words: the rules */
   Subset subset;
   bool used;
@@ -80,7 +82,7 @@ struct Prefilter {
   uint64_t *set_rules; /* scratch: the keyword rules of the event's logsource */
   Unread unread[UNREAD_MAX];
   size_t unread_count;
-  Arena *arena;            /* the prefilter's, for the keyword scanners made on the way */
+  Arena *arena;            /* the prefilter's: its end frees the keyword scanners' arenas */
   const char **text_at;    /* each text, */
   const size_t *text_lens; /* and its length */
   Subset numbers;       /* the texts a JSON number can hold: digits, signs, points and exponents */
@@ -196,9 +198,8 @@ static bool text_of_rules(const Prefilter *pf, size_t t, const uint64_t *rules) 
 /* The scanner of the texts that keyword rules (a bit per rule) or numbers (NULL) may find,
  * among texts within[0..count) (NULL: every text): values that no field reads are searched for
  * the first alone, numbers for the second. */
-static Subset build_subset(Prefilter *pf, const uint64_t *rules, const uint32_t *within,
-                           size_t count) {
-  Arena *arena = pf->arena;
+static Subset build_subset(Prefilter *pf, Arena *arena, const uint64_t *rules,
+                           const uint32_t *within, size_t count) {
   Subset subset = {NULL, arena_array(arena, count + 1, sizeof(uint32_t)), 0, 0, ++pf->scanners};
   const char **kept = arena_array(arena, count + 1, sizeof(char *));
   size_t *kept_lens = arena_array(arena, count + 1, sizeof(size_t));
@@ -321,8 +322,8 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
     if (pf->keyword_rules[w])
       pf->keyword_words[pf->keyword_word_count++] = (uint32_t)w;
   if (pf->keyword_word_count)
-    pf->keywords = build_subset(pf, pf->keyword_rules, NULL, pf->text_count);
-  pf->numbers = build_subset(pf, NULL, NULL, pf->text_count);
+    pf->keywords = build_subset(pf, arena, pf->keyword_rules, NULL, pf->text_count);
+  pf->numbers = build_subset(pf, arena, NULL, NULL, pf->text_count);
   if (pf->keywords.grams)
     pf->last = arena_array(arena, LAST_SLOTS, sizeof(LastValue));
   pf->memo = memo_new(arena, MEMO_SLOTS, MEMO_TEXT, MEMO_TEXTS);
@@ -534,6 +535,8 @@ static void search_unread(Prefilter *pf, const Subset *subset, const Unread *u) 
   last->len = (uint32_t)len;
 }
 
+static void free_set(void *set) { arena_free(&((KeywordSet *)set)->arena); }
+
 /* The scanner of the keyword texts of the keyword rules allowed leaves (kept, or made now);
  * NULL when it leaves none. */
 static const Subset *keyword_scanner(Prefilter *pf, const uint64_t *allowed) {
@@ -550,14 +553,18 @@ static const Subset *keyword_scanner(Prefilter *pf, const uint64_t *allowed) {
     if (pf->sets[k].used && memcmp(pf->sets[k].rules, pf->set_rules, bytes) == 0)
       return &pf->sets[k].subset;
   KeywordSet *set = &pf->sets[pf->next_set++ % KEYWORD_SETS];
-  if (!set->used)
-    set->rules = arena_alloc(pf->arena, bytes);
-  memcpy(set->rules, pf->set_rules, bytes);
+  if (set->used)
+    arena_free(&set->arena);
+  else
+    arena_on_free(pf->arena, free_set, set); /* the prefilter's end frees the last one */
+  arena_init(&set->arena);
   set->used = true;
-  uint64_t *rules = arena_array(pf->arena, pf->found_words, sizeof(uint64_t)); /* by word */
+  set->rules = arena_alloc(&set->arena, bytes);
+  memcpy(set->rules, pf->set_rules, bytes);
+  uint64_t *rules = arena_array(&set->arena, pf->found_words, sizeof(uint64_t)); /* by word */
   for (size_t i = 0; i < pf->keyword_word_count; i++)
     rules[pf->keyword_words[i]] = pf->set_rules[i];
-  set->subset = build_subset(pf, rules, pf->keywords.text, pf->keywords.count);
+  set->subset = build_subset(pf, &set->arena, rules, pf->keywords.text, pf->keywords.count);
   return &set->subset;
 }
 

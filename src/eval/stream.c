@@ -302,6 +302,11 @@ static void take_line(Stream *s, const char *text, size_t len, size_t line) {
     judge(s, text, len, line, candidates);
 }
 
+/* A line past MAX_EVENT_BYTES, reported by its first bytes. */
+static void overlong(Stream *s, const char *line, size_t number) {
+  malformed(s, line, 64, number, "this line is longer than an event may be (64 MiB)", 0);
+}
+
 /* Lines are read in chunks of this many bytes and handed on where they lie: no copy a line. */
 enum { READ_CHUNK = 1 << 20 };
 
@@ -321,8 +326,7 @@ static void read_lines(Stream *s, FILE *file) {
       if (skipping)
         skipping = false;
       else if (++number, len > MAX_EVENT_BYTES)
-        malformed(s, buffer + start, 64, number,
-                  "this line is longer than an event may be (64 MiB)", 0);
+        overlong(s, buffer + start, number);
       else
         take_line(s, buffer + start, len, number);
       start += len;
@@ -331,7 +335,7 @@ static void read_lines(Stream *s, FILE *file) {
     have -= start;
     start = 0;
     if (have > MAX_EVENT_BYTES && !skipping) {
-      malformed(s, buffer, 64, ++number, "this line is longer than an event may be (64 MiB)", 0);
+      overlong(s, buffer, ++number);
       skipping = true;
     }
     if (skipping)
