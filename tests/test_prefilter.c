@@ -115,6 +115,44 @@ Test(prefilter, grams_find_literals_whose_every_gram_is_full) {
   arena_free(&arena);
 }
 
+/* A literal of eight bytes or more is filed where the wide filter tells it by eight bytes: the
+ * thousands of hashes among the anchors, filed by four, let every fifth position of a hash
+ * value through. */
+Test(prefilter, long_literals_are_told_by_eight_bytes) {
+  Arena arena;
+  arena_init(&arena);
+  enum { HASHES = 1000 };
+  static char texts[HASHES][16];
+  const char *literals[HASHES + 3];
+  size_t lens[HASHES + 3];
+  uint32_t seed = 11;
+  for (size_t i = 0; i < HASHES; i++) { /* the last sixteen hex digits of a hash, as anchors are */
+    for (size_t k = 0; k < 16; k++) {
+      seed = seed * 1103515245u + 12345u;
+      texts[i][k] = "0123456789abcdef"[(seed >> 16) % 16];
+    }
+    literals[i] = texts[i];
+    lens[i] = 16;
+  }
+  const char *others[] = {"\\svchost.exe", "cmd.exe", "certutil"};
+  for (size_t i = 0; i < 3; i++) {
+    literals[HASHES + i] = others[i];
+    lens[HASHES + i] = strlen(others[i]);
+  }
+  Grams *grams = grams_build(&arena, literals, lens, HASHES + 3);
+  cr_assert_eq(grams_wide_count(grams), HASHES + 2, "every one but cmd.exe (seven bytes)");
+  HitSet *hits = arena_alloc(&arena, sizeof(HitSet));
+  char value[80];
+  snprintf(value, sizeof value, "SHA256=%.16s%.16s,C:\\CMD.EXE", texts[7], texts[HASHES - 1]);
+  grams_scan(grams, value, strlen(value), collect, hits);
+  qsort(hits->items, hits->count, sizeof(uint64_t), by_value);
+  cr_assert_eq(hits->count, 3);
+  cr_assert_eq(hits->items[0], 7ull << 32 | 23);
+  cr_assert_eq(hits->items[1], (uint64_t)(HASHES - 1) << 32 | 39);
+  cr_assert_eq(hits->items[2], (uint64_t)(HASHES + 1) << 32 | 50);
+  arena_free(&arena);
+}
+
 Test(prefilter, grams_report_what_aho_corasick_reports) {
   uint32_t seed = 7;
   for (int round = 0; round < 2000; round++) {

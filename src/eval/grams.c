@@ -10,11 +10,12 @@
 
 enum {
   GRAM_MAX = 4,         /* bytes in a gram: one 32-bit word */
-  FILTER_BITS_MAX = 16, /* 2^16 words of 32 bits, 256 KB: a fifth of them set with 14,000 grams */
+  FILTER_BITS_MAX = 16, /* 2^16 words of 32 bits, 256 KB */
   FILTER_BITS_MIN = 10, /* a few literals get a filter of 4 KB, which stays in the L1 cache */
   SLOT_MAX = 32, /* literals filed under one gram: past this, a position costs too many compares */
   PREFIX_MAX = 16,    /* bytes of a literal kept where it is filed */
   OFFSET_MAX = 65535, /* a gram starts at most this far into its literal */
+  WIDE = 8,           /* bytes from a gram by which the wide filter tells its literals */
 };
 
 /* A literal filed under a gram that starts offset bytes into it, with its first bytes: most
@@ -29,18 +30,20 @@ typedef struct Filed {
 } Filed;
 
 struct Grams {
-  /* Grams of three and four bytes, one load per position of a text: per hash of a gram's first
-   * three bytes, bit 16 for a three-byte gram, bit (fourth byte & 15) for a four-byte one, or bit
-   * 17 + (fourth byte & 7) for a four-byte one whose every literal goes on eight bytes or more
-   * from it (most: a hash, a path), which the wide filter must let through too. NULL when there
-   * are none. 2^filter_bits words: eight or more per literal. */
+  /* Grams of three and four bytes filed for a literal that ends within eight bytes of them: per
+   * hash of a gram's first three bytes, bit 16 for a three-byte gram, bit (fourth byte & 15) for
+   * a four-byte one. 2^filter_bits words, eight or more per such gram. NULL when there are no
+   * grams of three or four bytes. */
   uint32_t *filter;
   unsigned filter_bits;
-  /* The eight bytes from such a gram in its literals: a bit per hash of them, 2^wide_bits bits.
-   * A position of a hash or of a new name often starts a gram some literal has; seldom the
-   * eight bytes. NULL when no gram is such. */
+  /* The other four-byte grams (most: a literal of eight bytes or more is filed under one of its
+   * first len - 7): a bit per hash of the eight bytes from the gram in its literal, 2^wide_bits
+   * bits, thirty-two or more per gram. A position of a hash or of a new name often starts a
+   * gram some literal has, seldom the eight bytes: the 5,600 hashes among the corpus's anchors
+   * held every fifth position of a hash value by its four bytes. Set with filter. */
   uint64_t *wide;
   unsigned wide_bits;
+  size_t wide_count;       /* literals filed in it */
   uint64_t *short_bits[3]; /* grams of one and two bytes (literals that short): a bit per gram */
   bool short_high;         /* every such gram starts with a byte from 0x80: ASCII text holds none */
   Filed *filed;            /* open addressing on (gram, size): a gram's literals along its probes */
@@ -73,9 +76,6 @@ static uint32_t filter_hash(const Grams *gr, uint32_t gram) {
 static uint32_t filter_bit(uint32_t gram, uint32_t size) {
   return size == 3 ? 1u << 16 : 1u << (gram >> 24 & 15);
 }
-
-/* The bit of a four-byte gram whose literals all go on eight bytes from it. */
-static uint32_t long_bit(uint32_t gram) { return 1u << (17 + (gram >> 24 & 7)); }
 
 static size_t wide_hash(const Grams *gr, uint64_t eight) {
   return (size_t)((eight * 0x9E3779B97F4A7C15ull) >> (64 - gr->wide_bits));
@@ -153,20 +153,24 @@ static void count_grams(Arena *scratch, Counts *held, char *const *literals, con
       count_for(held, slot_key(word_at(literals[i] + p, GRAM_MAX), GRAM_MAX), i);
 }
 
-/* The gram literal is filed under: of those whose slot has room, the one fewest literals hold
+/* The gram literal is filed under: of those whose slot has room, one the wide filter tells by
+ * the eight bytes from it when the literal has such, and of those the one fewest literals hold
  * (the last on a tie: literals end with what tells them apart more often than they begin with
  * it, "\\cmd.exe"). False when every slot it could go to is full. */
 static bool choose_gram(const Counts *held, Counts *filed, const Grams *gr, size_t literal,
                         uint32_t *offset, uint64_t *key) {
   uint32_t len = gr->lens[literal], size = len < GRAM_MAX ? len : GRAM_MAX;
   uint32_t best_count = UINT32_MAX;
-  bool found = false;
+  bool found = false, best_long = false;
   for (uint32_t p = 0; p + size <= len && p <= OFFSET_MAX; p++) {
     uint64_t at = slot_key(word_at(gr->literals[literal] + p, size), size);
     uint32_t n = len > GRAM_MAX ? count_of(held, at) : 0;
-    if (n > best_count || count_of(filed, at) >= SLOT_MAX)
+    bool is_long = p + WIDE <= len;
+    if ((best_long && !is_long) || (best_long == is_long && n > best_count) ||
+        count_of(filed, at) >= SLOT_MAX)
       continue;
     best_count = n;
+    best_long = is_long;
     *offset = p;
     *key = at;
     found = true;
@@ -224,33 +228,41 @@ static int by_key(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* The filters' bits of the grams of entries[0..n), sorted by key: a four-byte gram whose
- * literals all go on eight bytes or more from it takes a long bit, and its literals' eight bytes
- * from it go in the wide filter. */
+/* Whether entry goes in the wide filter: a four-byte gram with eight bytes of its literal from
+ * it. */
+static bool wide_entry(const Grams *gr, const Entry *entry) {
+  return entry->key >> 32 == GRAM_MAX && gr->lens[entry->literal] - entry->offset >= WIDE;
+}
+
+/* The filters' bits of the grams of entries[0..n): each gram's in filter, or the eight bytes
+ * from it in its literal in the wide filter. */
 static void set_filters(Grams *gr, Arena *arena, const Entry *entries, size_t n) {
   gr->wide_bits = 16;
   while (gr->wide_bits < 20 && ((size_t)1 << gr->wide_bits) < 32 * n)
     gr->wide_bits++;
-  for (size_t i = 0, end; i < n; i = end) {
+  size_t narrow = 0; /* entries of three and four bytes in filter */
+  for (size_t i = 0; i < n; i++)
+    narrow += entries[i].key >> 32 >= 3 && !wide_entry(gr, &entries[i]);
+  gr->filter_bits = FILTER_BITS_MIN;
+  while (gr->filter_bits < FILTER_BITS_MAX && ((size_t)1 << gr->filter_bits) < 8 * narrow)
+    gr->filter_bits++;
+  for (size_t i = 0; i < n; i++) {
     uint32_t gram = (uint32_t)entries[i].key, size = (uint32_t)(entries[i].key >> 32);
-    bool all_long = size == GRAM_MAX;
-    for (end = i; end < n && entries[end].key == entries[i].key; end++)
-      all_long = all_long && gr->lens[entries[end].literal] - entries[end].offset >= 8;
     if (size < 3)
       continue; /* set_bit() has */
-    if (!gr->filter)
+    if (!gr->filter) {
       gr->filter = arena_array(arena, (size_t)1 << gr->filter_bits, sizeof(uint32_t));
-    gr->filter[filter_hash(gr, gram)] |= all_long ? long_bit(gram) : filter_bit(gram, size);
-    if (!all_long)
-      continue;
-    if (!gr->wide)
       gr->wide = arena_array(arena, ((size_t)1 << gr->wide_bits) / 64, sizeof(uint64_t));
-    for (size_t k = i; k < end; k++) {
-      uint64_t eight;
-      memcpy(&eight, gr->literals[entries[k].literal] + entries[k].offset, 8);
-      size_t h = wide_hash(gr, eight);
-      gr->wide[h / 64] |= (uint64_t)1 << (h % 64);
     }
+    if (!wide_entry(gr, &entries[i])) {
+      gr->filter[filter_hash(gr, gram)] |= filter_bit(gram, size);
+      continue;
+    }
+    uint64_t eight;
+    gr->wide_count++;
+    memcpy(&eight, gr->literals[entries[i].literal] + entries[i].offset, WIDE);
+    size_t h = wide_hash(gr, eight);
+    gr->wide[h / 64] |= (uint64_t)1 << (h % 64);
   }
 }
 
@@ -332,9 +344,6 @@ static Grams *build(Arena *arena, const char *const *literals, const size_t *len
   Grams *gr = arena_alloc(arena, sizeof *gr);
   gr->stride = stride;
   gr->short_high = true;
-  gr->filter_bits = FILTER_BITS_MIN;
-  while (gr->filter_bits < FILTER_BITS_MAX && ((size_t)1 << gr->filter_bits) < 8 * count)
-    gr->filter_bits++;
   gr->literals = arena_array(arena, count + 1, sizeof(char *));
   gr->lens = arena_array(arena, count + 1, sizeof(uint32_t));
   for (size_t i = 0; i < count; i++) {
@@ -392,6 +401,8 @@ Grams *grams_build_sampled(Arena *arena, const char *const *literals, const size
 }
 
 size_t grams_stride(const Grams *grams) { return grams->stride; }
+
+size_t grams_wide_count(const Grams *grams) { return grams->wide_count; }
 
 /* ---- scanning ----------------------------------------------------------------------------------
  */
@@ -479,23 +490,20 @@ static bool scan_short(const Grams *gr, const char *text, size_t len,
 }
 
 /* The position at of text: the grams starting there (word: its next four bytes, lower-cased,
- * of which only three when four is false) looked up when the filter lets them; true when found
- * asked to stop. */
+ * of which only three when four is false; eight: its next eight, lower-cased, when has_eight)
+ * looked up when a filter lets them; true when found asked to stop. */
 static inline bool probe(const Grams *gr, const char *text, size_t len, size_t at, uint32_t word,
-                         bool four, bool (*found)(uint32_t, size_t, void *), void *context) {
-  uint32_t bits = gr->filter[filter_hash(gr, word)] &
-                  (filter_bit(word, 3) | (four ? filter_bit(word, 4) | long_bit(word) : 0));
-  if (!bits) /* the usual case, and the better predicted for testing the bits alone */
+                         bool four, uint64_t eight, bool has_eight,
+                         bool (*found)(uint32_t, size_t, void *), void *context) {
+  uint32_t bits =
+      gr->filter[filter_hash(gr, word)] & (filter_bit(word, 3) | (four ? filter_bit(word, 4) : 0));
+  bool wide = has_eight && wide_has(gr, eight);
+  if (!(bits | wide)) /* the usual case, and the better predicted for testing the bits alone */
     return false;
   if (bits & filter_bit(word, 3) &&
       try_slot(gr, text, len, at, word & 0xffffffu, 3, found, context))
     return true;
-  if (!four || !(bits & (filter_bit(word, 4) | long_bit(word))))
-    return false;
-  /* a long gram's literals need the eight bytes from it: absent from the wide filter, or past
-   * the text's end, none of them is there */
-  if (!(bits & filter_bit(word, 4)) &&
-      (at + 8 > len || !wide_has(gr, swar_lower(swar_load(text + at)))))
+  if (!(wide || (bits & filter_bit(word, 4))))
     return false;
   return try_slot(gr, text, len, at, word, 4, found, context);
 }
@@ -514,20 +522,27 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
   if (!gr->filter)
     return;
   if (gr->stride > 1) { /* sampled: every literal's grams are of four bytes */
-    for (size_t at = 0; at + GRAM_MAX <= len; at += gr->stride)
-      if (probe(gr, text, len, at, word_at(text + at, GRAM_MAX), true, found, context))
+    for (size_t at = 0; at + GRAM_MAX <= len; at += gr->stride) {
+      bool has_eight = at + WIDE <= len;
+      if (probe(gr, text, len, at, word_at(text + at, GRAM_MAX), true,
+                has_eight ? swar_lower(swar_load(text + at)) : 0, has_eight, found, context))
         return;
+    }
     return;
   }
   size_t at = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  /* five positions from one load of eight bytes folded at once: the word at at + i is the
-   * eight's bytes i .. i + 3, first byte lowest as word_at() gives it */
-  for (; at + 8 <= len; at += 5) {
-    uint64_t eight = swar_lower(swar_load(text + at));
-    for (unsigned i = 0; i < 5; i++)
-      if (probe(gr, text, len, at + i, (uint32_t)(eight >> (8 * i)), true, found, context))
+  /* eight positions from two loads of eight bytes folded at once: the eight bytes at at + i
+   * are lo's from byte i on and hi's first i, first byte lowest as word_at() gives it */
+  for (; at + 2 * WIDE <= len; at += WIDE) {
+    uint64_t lo = swar_lower(swar_load(text + at)), hi = swar_lower(swar_load(text + at + WIDE));
+    if (probe(gr, text, len, at, (uint32_t)lo, true, lo, true, found, context))
+      return;
+    for (unsigned i = 1; i < WIDE; i++) {
+      uint64_t eight = lo >> (8 * i) | hi << (64 - 8 * i);
+      if (probe(gr, text, len, at + i, (uint32_t)eight, true, eight, true, found, context))
         return;
+    }
   }
 #endif
   uint32_t word = word_at(text + at, len - at); /* the bytes at 'at', rolled on one at a time */
@@ -535,7 +550,9 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
     bool four = at + GRAM_MAX <= len;
     if (four)
       word |= (uint32_t)lower((uint8_t)text[at + GRAM_MAX - 1]) << 24;
-    if (probe(gr, text, len, at, word, four, found, context))
+    bool has_eight = at + WIDE <= len;
+    if (probe(gr, text, len, at, word, four, has_eight ? swar_lower(swar_load(text + at)) : 0,
+              has_eight, found, context))
       return;
   }
 }

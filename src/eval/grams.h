@@ -1,11 +1,14 @@
 /* Which of many literals occur in a text, ignoring ASCII case, found through rare grams: each
- * literal is filed under one gram of it (four bytes, or the whole literal when shorter), the one
- * that fewest literals share; a filter small enough to stay in the cache (a word per hash of a
- * gram's first three bytes, a bit in it for the fourth) says at each position of the text
- * whether a filed gram may start there, and only then are the literals filed under it compared.
+ * literal is filed under one gram of it (four bytes, or the whole literal when shorter): of
+ * those with eight bytes of the literal from them when it has such, the one fewest literals
+ * share. Two filters small enough to stay in the cache say at each position of the text whether
+ * a filed gram may start there, and only then are the literals filed under it compared: one
+ * with a bit per hash of the eight bytes from such a gram (a position of a hash value often
+ * starts four bytes that one of thousands of hashes has, seldom eight), one with a word per hash
+ * of another gram's first three bytes and a bit in it for the fourth.
  * The prefilter runs it over every event: an Aho-Corasick automaton of its 23,000 anchors is a
- * 40 MB table in which a scan waits on a cache miss at nearly every byte, where this takes one
- * load per byte from 256 KB, independent of the one before. A literal
+ * 40 MB table in which a scan waits on a cache miss at nearly every byte, where this takes two
+ * loads per byte from 256 KB, independent of the ones before. A literal
  * whose every gram already has 32 literals filed under it ("aaaaa" when "aaaa" is all it
  * holds) would make one position cost too many compares: such literals go to a small
  * Aho-Corasick automaton scanned as well, so a scan stays linear in the text whatever the
@@ -35,6 +38,9 @@ Grams *grams_build_sampled(Arena *arena, const char *const *literals, const size
 
 /* Every how many positions a scan looks: 1, or more for a sampled scanner. */
 size_t grams_stride(const Grams *grams);
+
+/* How many filed grams the wide filter tells by the eight bytes from them in their literal. */
+size_t grams_wide_count(const Grams *grams);
 
 /* Calls found(id, end, context) for every occurrence in text[0..len) of a literal, end being the
  * offset just past it, in no particular order; stops early when found returns true. */
