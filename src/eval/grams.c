@@ -19,15 +19,21 @@ enum {
 };
 
 /* A literal filed under a gram that starts offset bytes into it, with its first bytes: most
- * literals are compared without a look elsewhere, in the one cache line a look-up reads. */
+ * literals are compared without a look elsewhere. */
 typedef struct Filed {
-  uint32_t gram;
-  uint8_t size;       /* the gram's; 0: an empty entry */
-  uint8_t prefix_len; /* bytes of the literal in prefix */
   uint16_t offset;
+  uint8_t prefix_len; /* bytes of the literal in prefix */
   uint32_t literal, len;
   char prefix[PREFIX_MAX]; /* lower-cased */
 } Filed;
+
+/* A gram literals are filed under: theirs are filed[first .. first + count). */
+typedef struct Head {
+  uint32_t gram;
+  uint8_t size;  /* the gram's; 0: an empty entry */
+  uint8_t count; /* SLOT_MAX at most */
+  uint32_t first;
+} Head;
 
 struct Grams {
   /* Grams of three and four bytes filed for a literal that ends within eight bytes of them: per
@@ -46,8 +52,12 @@ struct Grams {
   size_t wide_count;       /* literals filed in it */
   uint64_t *short_bits[3]; /* grams of one and two bytes (literals that short): a bit per gram */
   bool short_high;         /* every such gram starts with a byte from 0x80: ASCII text holds none */
-  Filed *filed;            /* open addressing on (gram, size): a gram's literals along its probes */
-  size_t filed_mask, filed_count;
+  Head *heads; /* open addressing on (gram, size), half of it free: a look-up for a gram nobody
+                  filed (most) ends soon, and one for a gram with thirty-two literals does not
+                  pass others' on its way */
+  size_t head_mask;
+  Filed *filed; /* the literals, a gram's one after another */
+  size_t filed_count;
   char **literals; /* lower-cased copies */
   uint32_t *lens;
   int32_t *same_next; /* the next literal of the same text (only the first of them is filed), -1 */
@@ -276,23 +286,27 @@ static void set_bit(Grams *gr, Arena *arena, uint32_t size, uint32_t gram) {
   gr->short_high &= (gram & 0xff) >= 0x80; /* the first byte is the word's lowest */
 }
 
-/* The table of entries[0..n), sorted by key (a gram's literals come one after another): a
- * quarter of it or more left free. */
+/* The tables of entries[0..n), sorted by key (a gram's literals come one after another). */
 static void file_entries(Grams *gr, Arena *arena, const Entry *entries, size_t n) {
-  size_t capacity = 64;
-  while (capacity < n + n / 3 + 1)
-    capacity *= 2;
-  gr->filed_mask = capacity - 1;
-  gr->filed = arena_array(arena, capacity, sizeof(Filed));
+  size_t keys = 0;
+  for (size_t i = 0; i < n; i++)
+    keys += i == 0 || entries[i].key != entries[i - 1].key;
+  gr->head_mask = table_capacity(keys) - 1;
+  gr->heads = arena_array(arena, gr->head_mask + 1, sizeof(Head));
+  gr->filed = arena_array(arena, n + 1, sizeof(Filed));
   gr->filed_count = n;
+  for (size_t i = 0, end; i < n; i = end) {
+    for (end = i; end < n && entries[end].key == entries[i].key; end++)
+      ;
+    size_t at = slot_hash(entries[i].key, gr->head_mask);
+    while (gr->heads[at].size)
+      at = (at + 1) & gr->head_mask;
+    gr->heads[at] = (Head){(uint32_t)entries[i].key, (uint8_t)(entries[i].key >> 32),
+                           (uint8_t)(end - i), (uint32_t)i};
+  }
   for (size_t i = 0; i < n; i++) {
-    size_t at = slot_hash(entries[i].key, gr->filed_mask);
-    while (gr->filed[at].size)
-      at = (at + 1) & gr->filed_mask;
-    Filed *f = &gr->filed[at];
+    Filed *f = &gr->filed[i];
     uint32_t len = gr->lens[entries[i].literal];
-    f->gram = (uint32_t)entries[i].key;
-    f->size = (uint8_t)(entries[i].key >> 32);
     f->prefix_len = (uint8_t)(len < PREFIX_MAX ? len : PREFIX_MAX);
     f->offset = (uint16_t)entries[i].offset;
     f->literal = entries[i].literal;
@@ -434,11 +448,16 @@ static bool report(const Grams *gr, uint32_t first, size_t end,
 /* The literals filed under the gram of size at text[at]: each that occurs there is reported. */
 static bool try_slot(const Grams *gr, const char *text, size_t len, size_t at, uint32_t gram,
                      uint32_t size, bool (*found)(uint32_t, size_t, void *), void *context) {
-  for (size_t s = slot_hash(slot_key(gram, size), gr->filed_mask);; s = (s + 1) & gr->filed_mask) {
-    const Filed *f = &gr->filed[s];
-    if (!f->size)
+  const Head *h;
+  for (size_t s = slot_hash(slot_key(gram, size), gr->head_mask);; s = (s + 1) & gr->head_mask) {
+    h = &gr->heads[s];
+    if (!h->size)
       return false;
-    if (f->gram != gram || f->size != size || at < f->offset || at - f->offset + f->len > len)
+    if (h->gram == gram && h->size == size)
+      break;
+  }
+  for (const Filed *f = &gr->filed[h->first], *end = f + h->count; f < end; f++) {
+    if (at < f->offset || at - f->offset + f->len > len)
       continue;
     size_t start = at - f->offset;
     if (same_folded(text + start, f->prefix, f->prefix_len) &&
@@ -448,6 +467,7 @@ static bool try_slot(const Grams *gr, const char *text, size_t len, size_t at, u
         report(gr, f->literal, start + f->len, found, context))
       return true;
   }
+  return false;
 }
 
 /* The caller's callback, for the overflow automaton's ids. */
@@ -562,8 +582,8 @@ size_t grams_bytes(const Grams *gr) {
   bytes += gr->wide ? ((size_t)1 << gr->wide_bits) / 8 : 0;
   for (size_t size = 1; size <= 2; size++)
     bytes += gr->short_bits[size] ? 65536 / 8 : 0;
-  bytes += (gr->filed_mask + 1) * sizeof(Filed);
-  for (size_t i = 0; i <= gr->filed_mask; i++)
-    bytes += gr->filed[i].size ? gr->filed[i].len + 1 + sizeof(char *) + sizeof(uint32_t) : 0;
+  bytes += (gr->head_mask + 1) * sizeof(Head) + gr->filed_count * sizeof(Filed);
+  for (size_t i = 0; i < gr->filed_count; i++)
+    bytes += gr->filed[i].len + 1 + sizeof(char *) + sizeof(uint32_t);
   return bytes;
 }
