@@ -5,6 +5,7 @@
 #define SIGMAC_SCHEMA_MAPPING_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "base/diag.h"
@@ -70,8 +71,12 @@ typedef struct Mapping {
   const char *keyword_field; /* keywords.field: where unbound keywords are searched, or NULL */
   bool keep_names;           /* a field no table names is the target's own name (no warning) */
   bool strict; /* a field no table names, or a logsource no row names, has no form: refused */
-  IrStrList reverse_prefer;  /* Sigma names tried first when mapping fields back */
-  const EcsSchema *ecs;      /* the target schema, for field types */
+  IrStrList reverse_prefer; /* Sigma names tried first when mapping fields back */
+  const EcsSchema *ecs;     /* the target schema, for field types */
+  /* fields by Sigma name, open addressing (field number + 1; 0: free), a quarter full: every
+   * predicate of every rule is looked up; NULL (a mapping built by hand): looked through */
+  uint32_t *field_index;
+  size_t field_index_mask;
 } Mapping;
 
 /* Reads a mapping file; NULL after reporting errors. */

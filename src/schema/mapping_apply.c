@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/hash.h"
 #include "ir/ir_build.h"
 #include "schema/mapping.h"
 
@@ -26,6 +27,13 @@ static bool listed(const IrStrList *list, const char *item) {
 }
 
 static const MapField *find_field(const Mapping *m, const char *sigma) {
+  if (m->field_index) {
+    for (size_t at = hash_text(sigma) & m->field_index_mask; m->field_index[at];
+         at = (at + 1) & m->field_index_mask)
+      if (strcmp(m->fields[m->field_index[at] - 1].sigma, sigma) == 0)
+        return &m->fields[m->field_index[at] - 1];
+    return NULL;
+  }
   for (size_t i = 0; i < m->field_count; i++)
     if (strcmp(m->fields[i].sigma, sigma) == 0)
       return &m->fields[i];

@@ -1,6 +1,7 @@
 /* Reading a mapping file (data/mappings/README.md) into a Mapping. */
 #include <string.h>
 
+#include "base/hash.h"
 #include "schema/embedded.h"
 #include "schema/mapping.h"
 #include "sigma/yaml_tree.h"
@@ -182,6 +183,21 @@ static void read_mapping(Reader *r, const YamlNode *root, Mapping *m) {
     m->fallback.eql_category = "any";
 }
 
+/* The index of the fields by Sigma name (find_field() in mapping_apply.c reads it). */
+static void index_fields(Arena *arena, Mapping *m) {
+  size_t capacity = 16;
+  while (capacity < 4 * m->field_count)
+    capacity *= 2;
+  m->field_index_mask = capacity - 1;
+  m->field_index = arena_array(arena, capacity, sizeof(uint32_t));
+  for (size_t i = 0; i < m->field_count; i++) {
+    size_t at = hash_text(m->fields[i].sigma) & m->field_index_mask;
+    while (m->field_index[at])
+      at = (at + 1) & m->field_index_mask;
+    m->field_index[at] = (uint32_t)i + 1;
+  }
+}
+
 Mapping *mapping_load(Arena *arena, const Source *src, DiagSink *diags) {
   YamlFile file;
   if (!yaml_load(arena, src, NULL, diags, &file))
@@ -196,6 +212,7 @@ Mapping *mapping_load(Arena *arena, const Source *src, DiagSink *diags) {
   read_mapping(&r, root, mapping);
   if (r.failed)
     return NULL;
+  index_fields(arena, mapping);
   /* field types are known for ECS targets; other targets are taken as strings */
   mapping->ecs = mapping->target && strcmp(mapping->target, "ecs") == 0 ? ecs_builtin(arena) : NULL;
   return mapping;
