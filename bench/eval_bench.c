@@ -69,6 +69,8 @@ int main(int argc, char **argv) {
          100.0 * (double)stats.parsed / (double)(stats.events ? stats.events : 1), stats.remembered,
          100.0 * (double)stats.remembered / (double)(stats.events ? stats.events : 1),
          (double)stats.candidates / (double)(stats.events ? stats.events : 1), matches);
+  printf("values of keys whose values are new, scanned without the memo: %.2f per event\n",
+         (double)stats.unremembered / (double)(stats.events ? stats.events : 1));
   printf("evaluation arena: %zu MiB\n", arena.bytes_used >> 20);
   printf("seconds %.3f, events/s %.0f, peak RSS %ld MiB\n", seconds, (double)stats.events / seconds,
          usage.ru_maxrss / 1024);

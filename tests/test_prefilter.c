@@ -897,6 +897,40 @@ Test(prefilter, an_or_of_ands_requires_every_choice_of_their_clauses) {
   sigmac_session_free(session);
 }
 
+/* A key whose last sixteen values were all new (a hash, a GUID) has its values scanned without
+ * the memo, each still finding its texts; one in thirty-two still asks the memo, which keeps
+ * it, so that a value repeating again is known the next time and the key's count starts over. */
+Test(prefilter, values_of_a_key_always_new_skip_the_memo) {
+  static const char rule[] = "title: hash\nlogsource: {product: windows}\n"
+                             "detection:\n  sel: {Hashes|contains: 'DEADBEEF'}\n  condition: sel\n";
+  SigmacSession *session;
+  Arena arena;
+  Prefilter *pf = prefilter_of(&session, &arena, rule, 1);
+  uint8_t misses = 0;
+  uint32_t out[1];
+  char value[80];
+  for (unsigned i = 0; i < 200; i++) { /* new every time; every third holds the anchor */
+    snprintf(value, sizeof value, "SHA256=%08X%s%08X", i * 2654435761u, i % 3 ? "" : "deadbeef", i);
+    prefilter_begin(pf);
+    prefilter_feed_read(pf, value, strlen(value), &misses);
+    cr_assert_eq(prefilter_end(pf, NULL, out), i % 3 == 0, "%s", value);
+    cr_assert_eq(misses, i < 16 ? i + 1 : 16);
+  }
+  cr_assert_eq(prefilter_skipped(pf), 184 - 184 / 32, "all past the sixteenth but the retries");
+  snprintf(value, sizeof value, "SHA256=%s", "00DEADBEEF00");
+  size_t repeated = 0;
+  while (misses && repeated < 100) { /* the same value: known at the second retry */
+    prefilter_begin(pf);
+    prefilter_feed_read(pf, value, strlen(value), &misses);
+    cr_assert_eq(prefilter_end(pf, NULL, out), 1);
+    repeated++;
+  }
+  cr_assert_eq(misses, 0);
+  cr_assert_leq(repeated, 2 * 32);
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 /* A value the memo has not seen whose head (up to its last backslash) it has: the head's texts
  * are taken from the memo, the rest scanned from where a text ending past the head can start,
  * so that a text across the two is found as well as one in each. */

@@ -106,6 +106,8 @@ int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len) {
 
 bool lean_slot_named(const LeanKeys *keys, int32_t slot) { return keys->named[slot]; }
 
+size_t lean_slot_capacity(const LeanKeys *keys) { return keys->capacity; }
+
 bool lean_slot_kept(const LeanKeys *keys, int32_t slot) {
   return keys->always[slot] || keys->stamp[slot] == keys->now;
 }

@@ -33,6 +33,9 @@ int32_t lean_key_slot(LeanKeys *keys, const char *text, size_t len);
  * rule's verdict reads. */
 bool lean_slot_named(const LeanKeys *keys, int32_t slot);
 
+/* How many slots there are: every slot is below it. */
+size_t lean_slot_capacity(const LeanKeys *keys);
+
 /* Whether the rules of the last lean_want() can read the values of a key (its number): they
  * read it, or it is one of the keys events' facts are read from. */
 bool lean_slot_read(const LeanKeys *keys, int32_t slot);

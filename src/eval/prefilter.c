@@ -24,6 +24,8 @@ enum {
   UNREAD_MAX = 128,   /* values no field reads, searched at the end of the event */
   KEYWORD_SETS = 8,   /* scanners of the keyword texts of some keyword rules, kept */
   LAST_STRIDE = 4,    /* a scanner looking at every fourth byte or fewer beats a compare */
+  NEW_IN_A_ROW = 16,  /* a key whose last values were all new: its values skip the memo, */
+  RETRY_EVERY = 32,   /* but for one in this many, which tells when they repeat again */
 };
 
 /* A value no field reads, the member of key[0..key_len) (0: not known): searched for the
@@ -38,7 +40,8 @@ typedef struct Unread {
 typedef struct Pending {
   const char *text;
   size_t len;
-  uint64_t hash;
+  uint64_t hash;   /* 0: the memo is skipped */
+  uint8_t *misses; /* its key's new values in a row, or NULL */
 } Pending;
 
 /* The last value of a key no rule reads, and the keyword texts it holds. */
@@ -121,7 +124,9 @@ struct Prefilter {
    * others from the start (held_at_start). A rule is a candidate when it holds every one. */
   uint64_t *held, *held_at_start;
   size_t clause_slots;
-  uint32_t scan; /* the current scan's number */
+  uint32_t scan;       /* the current scan's number */
+  uint32_t always_new; /* values of keys whose values were all new of late */
+  size_t skipped;      /* values that skipped the memo */
   size_t found_words;
   size_t rule_count, clause_count;
 };
@@ -469,33 +474,46 @@ static void take_pending(Prefilter *pf) {
   for (size_t i = 0; i < pf->pending_count; i++) {
     const Pending *v = &pf->pending[i];
     size_t count;
-    const uint32_t *texts = memo_find(pf->memo, v->hash, v->text, v->len, MEMO_VALUE, &count);
+    const uint32_t *texts =
+        v->hash ? memo_find(pf->memo, v->hash, v->text, v->len, MEMO_VALUE, &count) : NULL;
     if (texts) { /* seen lately: its texts are known */
+      if (v->misses)
+        *v->misses = 0;
       for (size_t k = 0; k < count; k++)
         found_text(pf, texts[k]);
       continue;
     }
+    if (v->misses && v->hash && *v->misses < NEW_IN_A_ROW)
+      ++*v->misses;
     pf->heard_count = 0;
     pf->heard_all = true;
     scan_value(pf, v);
-    if (pf->heard_all)
+    if (v->hash && pf->heard_all)
       memo_keep(pf->memo, v->hash, v->text, v->len, MEMO_VALUE, pf->heard, pf->heard_count);
   }
   pf->pending_count = 0;
 }
 
-void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
-  if (!read) {
-    prefilter_feed_unread(pf, NULL, 0, text, len);
-    return;
-  }
+void prefilter_feed_read(Prefilter *pf, const char *text, size_t len, uint8_t *misses) {
   if (len < pf->shortest)
     return;
   if (pf->pending_count == PENDING_MAX)
     take_pending(pf);
-  uint64_t hash = memo_hash(text, len, MEMO_VALUE);
-  memo_prefetch(pf->memo, hash);
-  pf->pending[pf->pending_count++] = (Pending){text, len, hash};
+  uint64_t hash = 0;
+  if (misses && *misses >= NEW_IN_A_ROW && ++pf->always_new % RETRY_EVERY != 0) {
+    pf->skipped++;
+  } else {
+    hash = memo_hash(text, len, MEMO_VALUE);
+    memo_prefetch(pf->memo, hash);
+  }
+  pf->pending[pf->pending_count++] = (Pending){text, len, hash, misses};
+}
+
+void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read) {
+  if (read)
+    prefilter_feed_read(pf, text, len, NULL);
+  else
+    prefilter_feed_unread(pf, NULL, 0, text, len);
 }
 
 /* An unread value searched for the texts of a keyword scanner. */
@@ -612,6 +630,7 @@ size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_
 }
 
 size_t prefilter_unanchored(const Prefilter *pf) { return pf->unanchored_count; }
+size_t prefilter_skipped(const Prefilter *pf) { return pf->skipped; }
 size_t prefilter_anchor_count(const Prefilter *pf) { return pf->anchor_count; }
 size_t prefilter_bytes(const Prefilter *pf) {
   return grams_bytes(pf->grams) + (pf->keywords.grams ? grams_bytes(pf->keywords.grams) : 0) +

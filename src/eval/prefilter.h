@@ -34,6 +34,10 @@ size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_
  * anchors of rules that read every value. */
 void prefilter_begin(Prefilter *pf);
 void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read);
+/* A value a rule's field reads, as prefilter_feed() takes it, with its key's count of values
+ * in a row that were not remembered (NULL: none kept): a key whose values are new every time
+ * (a hash, a GUID) has them scanned without the memo, which they would only crowd. */
+void prefilter_feed_read(Prefilter *pf, const char *text, size_t len, uint8_t *misses);
 /* A value no field of any rule reads, the member of key[0..key_len) (0: an item, or not known):
  * its keyword texts. */
 void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const char *text,
@@ -48,6 +52,8 @@ size_t prefilter_end(Prefilter *pf, const uint64_t *allowed, uint32_t *out);
 /* How many rules are candidates for every event (they have no anchors), and how many anchors
  * the others have in all; for the benchmark's report. */
 size_t prefilter_unanchored(const Prefilter *pf);
+/* How many values skipped the memo (prefilter_feed_read()) so far. */
+size_t prefilter_skipped(const Prefilter *pf);
 size_t prefilter_anchor_count(const Prefilter *pf);
 size_t prefilter_bytes(const Prefilter *pf);
 

@@ -49,6 +49,7 @@ typedef struct Stream {
   RecordedValue *values; /* the values of the line being read that some lean tree keeps */
   size_t value_count, value_capacity;
   JsonStep *steps; /* their paths */
+  uint8_t *misses; /* per lean slot: its values in a row the prefilter's memo did not know */
   size_t step_count, step_capacity;
   Memo *verdicts;          /* the verdicts on events seen lately: the rules each matched */
   char *verdict_key;       /* VERDICT_KEY bytes: the current event's key */
@@ -164,7 +165,7 @@ static void take_value(const JsonValue *v, void *context) {
   } else if (v->kind == '0') {
     prefilter_feed_number(s->prefilter, v->text, v->len);
   } else {
-    prefilter_feed(s->prefilter, v->text, v->len, true);
+    prefilter_feed_read(s->prefilter, v->text, v->len, v->key >= 0 ? &s->misses[v->key] : NULL);
   }
   if (!v->kept)
     return;
@@ -499,6 +500,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   s.prefilter =
       prefilter_build(arena, runnable, s.rule_count, fields->time, s.whole_event, mapping);
   s.sink = (JsonValueSink){take_value, key_slot, &s};
+  s.misses = arena_alloc(arena, lean_slot_capacity(s.lean));
   s.verdicts = memo_new(arena, VERDICT_SLOTS, VERDICT_KEY, VERDICT_MATCHES);
   s.verdict_key = arena_alloc(arena, VERDICT_KEY);
   s.matched = arena_array(arena, s.rule_count + 1, sizeof(uint32_t));
@@ -513,6 +515,7 @@ RuleResult *stream_rules(Arena *arena, DiagSink *diags, const IrRuleSet *rules,
   }
   free(s.values);
   free(s.steps);
+  stats->unremembered = prefilter_skipped(s.prefilter);
   finish(&s, limits);
   eval_correlations(arena, diags, mapping, fields, results, *count);
   return results;

@@ -16,12 +16,13 @@ bool stream_possible(const IrRuleSet *rules);
 bool stream_file(const char *path);
 
 typedef struct StreamStats {
-  size_t events;     /* events read */
-  size_t parsed;     /* events some rule was a candidate for, and so parsed */
-  size_t remembered; /* events whose verdicts were remembered from an event seen lately */
-  size_t candidates; /* rule evaluations done */
-  size_t unanchored; /* rules the prefilter finds no anchor for: candidates for every event */
-  size_t anchors;    /* anchors of the others */
+  size_t events;       /* events read */
+  size_t parsed;       /* events some rule was a candidate for, and so parsed */
+  size_t remembered;   /* events whose verdicts were remembered from an event seen lately */
+  size_t candidates;   /* rule evaluations done */
+  size_t unanchored;   /* rules the prefilter finds no anchor for: candidates for every event */
+  size_t anchors;      /* anchors of the others */
+  size_t unremembered; /* values scanned without the prefilter's memo: their keys' are new */
   size_t prefilter_bytes;
 } StreamStats;
 
