@@ -519,15 +519,20 @@ static int32_t slot_of_key(const char *key, size_t len, void *context) {
   return lean_key_slot(((Values *)context)->keys, key, len);
 }
 
-/* The verdict key of an event for rule 0 of keys (lean_want() for it), into key; its length. */
-static size_t key_of(LeanKeys *keys, const char *event, char *key) {
+/* The verdict key of an event for rule 0 of keys (lean_want() for it), into key, with the
+ * prefilter's counts of new values per key (NULL: none); its length. */
+static size_t key_with(LeanKeys *keys, const char *event, char *key, const uint8_t *misses) {
   Values values = {.count = 0, .keys = keys};
   JsonValueSink sink = {keep_value, slot_of_key, &values};
   bool is_object;
   cr_assert(json_check(event, strlen(event), &is_object, NULL, &sink), "%s", event);
   uint32_t rule = 0;
   lean_want(keys, &rule, 1);
-  return verdict_key(key, &rule, 1, values.items, values.count, values.steps, keys);
+  return verdict_key(key, &rule, 1, values.items, values.count, values.steps, keys, misses);
+}
+
+static size_t key_of(LeanKeys *keys, const char *event, char *key) {
+  return key_with(keys, event, key, NULL);
 }
 
 /* An event's verdict key holds what its rules read, where and as what: events that differ
@@ -572,6 +577,32 @@ Test(prefilter, verdict_keys_hold_what_the_rules_read) {
     bool same = len == first_len && memcmp(key, first, len) == 0;
     cr_assert_eq(same, cases[i].same, "%s", cases[i].event);
   }
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
+/* An event one of whose values the rules read is of a key whose values are new every time has
+ * no verdict key (it would be new too); a key the rules do not read, or one whose values were
+ * new fewer times in a row, leaves the key as it is. */
+Test(prefilter, verdict_keys_leave_out_events_whose_values_are_always_new) {
+  Arena arena;
+  arena_init(&arena);
+  SigmacSession *session;
+  LeanKeys *keys = three_rule_keys(&arena, &session);
+  const char *event = "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Image\": "
+                      "\"a.exe\", \"User\": \"u\"}}}";
+  uint8_t *misses = arena_alloc(&arena, lean_slot_capacity(keys));
+  int32_t image = lean_key_slot(keys, "Image", 5), user = lean_key_slot(keys, "User", 4);
+  cr_assert(image >= 0 && user >= 0);
+  char plain[VERDICT_KEY], key[VERDICT_KEY];
+  size_t plain_len = key_with(keys, event, plain, misses);
+  cr_assert_gt(plain_len, 0);
+  misses[user] = PREFILTER_NEW_IN_A_ROW; /* read by another rule only */
+  misses[image] = PREFILTER_NEW_IN_A_ROW - 1;
+  cr_assert_eq(key_with(keys, event, key, misses), plain_len);
+  cr_assert_arr_eq(key, plain, plain_len);
+  misses[image] = PREFILTER_NEW_IN_A_ROW;
+  cr_assert_eq(key_with(keys, event, key, misses), 0);
   arena_free(&arena);
   sigmac_session_free(session);
 }

@@ -24,8 +24,9 @@ enum {
   UNREAD_MAX = 128,   /* values no field reads, searched at the end of the event */
   KEYWORD_SETS = 8,   /* scanners of the keyword texts of some keyword rules, kept */
   LAST_STRIDE = 4,    /* a scanner looking at every fourth byte or fewer beats a compare */
-  NEW_IN_A_ROW = 16,  /* a key whose last values were all new: its values skip the memo, */
-  RETRY_EVERY = 32,   /* but for one in this many, which tells when they repeat again */
+  NEW_IN_A_ROW = PREFILTER_NEW_IN_A_ROW, /* a key whose last values were all new: its values
+                                           skip the memo, */
+  RETRY_EVERY = 32, /* but for one in this many, which tells when they repeat again */
 };
 
 /* A value no field reads, the member of key[0..key_len) (0: not known): searched for the

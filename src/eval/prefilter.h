@@ -38,6 +38,7 @@ void prefilter_feed(Prefilter *pf, const char *text, size_t len, bool read);
  * in a row that were not remembered (NULL: none kept): a key whose values are new every time
  * (a hash, a GUID) has them scanned without the memo, which they would only crowd. */
 void prefilter_feed_read(Prefilter *pf, const char *text, size_t len, uint8_t *misses);
+enum { PREFILTER_NEW_IN_A_ROW = 16 }; /* such a count at which the memo is skipped */
 /* A value no field of any rule reads, the member of key[0..key_len) (0: an item, or not known):
  * its keyword texts. */
 void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const char *text,

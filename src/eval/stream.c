@@ -244,9 +244,10 @@ static void judge(Stream *s, const char *text, size_t len, size_t line, size_t c
     lean_want(s->lean, s->candidates, candidates); /* the tree of what these rules read */
   /* an event the same rules saw lately, with the same values they read, has the same verdict;
    * an index mapping rewrites values, and a whole-event rule reads them all: not remembered */
-  size_t key_len = whole || s->mapping ? 0
-                                       : verdict_key(s->verdict_key, s->candidates, candidates,
-                                                     s->values, s->value_count, s->steps, s->lean);
+  size_t key_len = whole || s->mapping
+                       ? 0
+                       : verdict_key(s->verdict_key, s->candidates, candidates, s->values,
+                                     s->value_count, s->steps, s->lean, s->misses);
   uint64_t hash = key_len ? memo_hash(s->verdict_key, key_len, 0) : 0;
   size_t known_count = 0;
   const uint32_t *known =

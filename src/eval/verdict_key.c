@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "eval/prefilter.h"
+
 /* Appends n bytes at key + *len; false when they do not fit. */
 static bool put(char *key, size_t *len, const void *bytes, size_t n) {
   if (n > VERDICT_KEY - *len)
@@ -15,7 +17,7 @@ static bool put(char *key, size_t *len, const void *bytes, size_t n) {
 
 size_t verdict_key(char *key, const uint32_t *candidates, size_t candidate_count,
                    const RecordedValue *values, size_t value_count, const JsonStep *steps,
-                   const LeanKeys *keys) {
+                   const LeanKeys *keys, const uint8_t *misses) {
   size_t len = 0;
   uint32_t n = (uint32_t)candidate_count;
   if (!put(key, &len, &n, sizeof n) ||
@@ -27,6 +29,8 @@ size_t verdict_key(char *key, const uint32_t *candidates, size_t candidate_count
       continue; /* no tree of these rules holds it */
     if (v->depth == JSON_PATH_UNKNOWN)
       return 0; /* too deep to say where it is */
+    if (misses && v->key >= 0 && misses[v->key] >= PREFILTER_NEW_IN_A_ROW)
+      return 0; /* new every time: so would the key be */
     uint32_t depth = (uint32_t)v->depth, value_len = (uint32_t)v->len;
     if (!put(key, &len, &depth, sizeof depth))
       return 0;

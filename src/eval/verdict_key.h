@@ -32,10 +32,12 @@ typedef struct RecordedValue {
 /* Writes into key (VERDICT_KEY bytes) the key of an event: its candidate rules (indexes), then
  * each of its values and containers the lean tree of those rules holds (lean_want() has been
  * called for them), with its path (keys by number or text, items by index) and JSON type, in
- * the order written. Returns its length, or 0 when it does not fit or a value lies too deep
- * (such an event is not remembered). */
+ * the order written. Returns its length, or 0 when it does not fit, a value lies too deep or
+ * one is of a key whose values are new every time (such an event is not remembered): misses
+ * (NULL: none) holds per key its values in a row new to the prefilter's memo, and a key at
+ * PREFILTER_NEW_IN_A_ROW is such. */
 size_t verdict_key(char *key, const uint32_t *candidates, size_t candidate_count,
                    const RecordedValue *values, size_t value_count, const JsonStep *steps,
-                   const LeanKeys *keys);
+                   const LeanKeys *keys, const uint8_t *misses);
 
 #endif
