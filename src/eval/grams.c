@@ -544,8 +544,13 @@ void grams_scan(const Grams *gr, const char *text, size_t len,
   if (gr->stride > 1) { /* sampled: every literal's grams are of four bytes */
     for (size_t at = 0; at + GRAM_MAX <= len; at += gr->stride) {
       bool has_eight = at + WIDE <= len;
-      if (probe(gr, text, len, at, word_at(text + at, GRAM_MAX), true,
-                has_eight ? swar_lower(swar_load(text + at)) : 0, has_eight, found, context))
+      uint64_t eight = has_eight ? swar_lower(swar_load(text + at)) : 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      uint32_t word = has_eight ? (uint32_t)eight : word_at(text + at, GRAM_MAX);
+#else
+      uint32_t word = word_at(text + at, GRAM_MAX);
+#endif
+      if (probe(gr, text, len, at, word, true, eight, has_eight, found, context))
         return;
     }
     return;
