@@ -243,7 +243,7 @@ Test(eval_corpus, stream_cases_stream_as_they_load) {
                {"regex_escapes", NULL}, {"value_map", NULL},     {"empty_key", NULL},
                {"question_mark", NULL}, {"regex_quoting", NULL}, {"eql_caseless", NULL},
                {"eql_extended", NULL},  {"ordering", NULL},      {"remembered_order", NULL},
-               {"unread_last", NULL},   {"two_byte", NULL}};
+               {"unread_last", NULL},   {"two_byte", NULL},      {"whole_numbers", NULL}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char rules[256], events[256];
     snprintf(rules, sizeof rules, "golden/eval/stream/%s", cases[i].name);

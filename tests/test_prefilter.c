@@ -962,6 +962,39 @@ Test(prefilter, values_of_a_key_always_new_skip_the_memo) {
   sigmac_session_free(session);
 }
 
+/* An integer of one or two digits a field equals is found as a value's whole text, as a number
+ * or a string (the matcher compares a string with its digits exactly), not inside another
+ * value; 0, which -0 equals, gives no anchor. */
+Test(prefilter, short_integers_are_whole_values) {
+  static const char rules_text[] =
+      "title: port\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {DestinationPort: 88}\n  condition: sel\n---\n"
+      "title: zero\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {Count: 0}\n  condition: sel\n";
+  SigmacSession *session;
+  Arena arena;
+  Prefilter *pf = prefilter_of(&session, &arena, rules_text, 2);
+  cr_assert_eq(prefilter_unanchored(pf), 1, "the zero");
+  static const struct {
+    const char *value;
+    bool number;
+    size_t candidates; /* the zero's rule is always one */
+  } values[] = {{"88", true, 2},   {"88", false, 2},  {"8888", true, 1},
+                {"088", false, 1}, {"8", true, 1},    {"x88", false, 1},
+                {"-8", true, 1},   {"880", false, 1}, {"SourcePort 88", false, 1}};
+  uint32_t out[2];
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+    prefilter_begin(pf);
+    if (values[i].number)
+      prefilter_feed_number(pf, values[i].value, strlen(values[i].value));
+    else
+      prefilter_feed(pf, values[i].value, strlen(values[i].value), true);
+    cr_assert_eq(prefilter_end(pf, NULL, out), values[i].candidates, "%s", values[i].value);
+  }
+  arena_free(&arena);
+  sigmac_session_free(session);
+}
+
 /* A value the memo has not seen whose head (up to its last backslash) it has: the head's texts
  * are taken from the memo, the rest scanned from where a text ending past the head can start,
  * so that a text across the two is found as well as one in each. */

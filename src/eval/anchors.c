@@ -286,6 +286,9 @@ static Requirement predicate(Arena *arena, const IrPredicate *pred, const char *
         return always; /* compared as a double, a larger one equals numbers of other digits */
       char *text = arena_printf(arena, "%lld", n); /* the digits as events write the number */
       size_t len = strlen(text);
+      /* too short to look for in values: a whole value (not 0, which -0 equals) */
+      if (len < ANCHOR_MIN && n != 0 && pred->field && !pred->free_text)
+        return one(arena, arena_printf(arena, "%c%s", ANCHOR_WHOLE, text), len + 1);
       IrSegment seg = {IR_SEG_LITERAL, text, len};
       IrString s = {&seg, 1};
       return literal(arena, &s, false);

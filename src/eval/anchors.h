@@ -19,7 +19,14 @@
  * (a Cyrillic or Greek look-alike of a Latin letter), which event text seldom holds. */
 enum { ANCHOR_MIN = 3, ANCHOR_MIN_WIDE = 2 };
 
-/* One of these anchors occurs when the node holds. */
+/* The first byte of an anchor that is a value's whole text, not a part of one (no JSON text
+ * holds it raw): an integer of one or two digits a field equals (port 88) is too short to look
+ * for inside values, and a number equal to it, or a string the matcher compares with it, is
+ * written as those digits exactly. */
+#define ANCHOR_WHOLE '\x01'
+
+/* One of these anchors occurs when the node holds (for one starting with ANCHOR_WHOLE: is a
+ * value's whole text). */
 typedef struct Clause {
   const char **items; /* as they appear in JSON text (a backslash doubled) */
   size_t count;

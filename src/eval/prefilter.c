@@ -26,8 +26,17 @@ enum {
   LAST_STRIDE = 4,    /* a scanner looking at every fourth byte or fewer beats a compare */
   NEW_IN_A_ROW = PREFILTER_NEW_IN_A_ROW, /* a key whose last values were all new: its values
                                            skip the memo, */
-  RETRY_EVERY = 32, /* but for one in this many, which tells when they repeat again */
+  RETRY_EVERY = 32,  /* but for one in this many, which tells when they repeat again */
+  WHOLE_SLOTS = 256, /* whole-value texts (ANCHOR_WHOLE): at most 2 * 99 integers */
 };
+
+/* A whole-value text (an integer of one or two digits, its sign included), and its text's
+ * number; len 0: a free slot. */
+typedef struct Whole {
+  char text[2];
+  uint8_t len;
+  uint32_t id;
+} Whole;
 
 /* A value no field reads, the member of key[0..key_len) (0: not known): searched for the
  * keyword texts of the rules the event's logsource leaves, once they are known. */
@@ -90,6 +99,7 @@ struct Prefilter {
   const char **text_at;    /* each text, */
   const size_t *text_lens; /* and its length */
   Subset numbers;       /* the texts a JSON number can hold: digits, signs, points and exponents */
+  Whole *wholes;        /* open addressing on the text: the texts that are whole values, or NULL */
   uint32_t *text_first; /* text t's anchors: text_anchors[text_first[t] .. text_first[t+1]) */
   uint32_t *text_anchors;
   /* What finding text t sets: held[bit_word[k]] |= bit_mask[k] for k in
@@ -191,6 +201,29 @@ static bool number_text(const char *text, size_t len) {
   return true;
 }
 
+static bool whole_text(const char *text) { return text[0] == ANCHOR_WHOLE; }
+
+static size_t whole_slot(const char *text, size_t len) {
+  return ((unsigned char)text[0] * 31u + (len > 1 ? (unsigned char)text[1] : 0u) * 7u + len) %
+         WHOLE_SLOTS;
+}
+
+/* The whole-value texts into a table of their own (the grams look for none of them). */
+static void file_wholes(Prefilter *pf, Arena *arena) {
+  for (size_t t = 0; t < pf->text_count; t++) {
+    const char *text = pf->text_at[t] + 1;
+    size_t len = pf->text_lens[t] - 1;
+    if (!whole_text(pf->text_at[t]) || len > sizeof pf->wholes->text)
+      continue;
+    if (!pf->wholes)
+      pf->wholes = arena_array(arena, WHOLE_SLOTS, sizeof(Whole));
+    size_t at = whole_slot(text, len);
+    while (pf->wholes[at].len)
+      at = (at + 1) % WHOLE_SLOTS;
+    pf->wholes[at] = (Whole){{text[0], len > 1 ? text[1] : 0}, (uint8_t)len, (uint32_t)t};
+  }
+}
+
 /* Whether one of the rules of text t's anchors is one of rules (a bit per rule). */
 static bool text_of_rules(const Prefilter *pf, size_t t, const uint64_t *rules) {
   for (uint32_t k = pf->text_first[t]; k < pf->text_first[t + 1]; k++) {
@@ -211,6 +244,8 @@ static Subset build_subset(Prefilter *pf, Arena *arena, const uint64_t *rules,
   size_t *kept_lens = arena_array(arena, count + 1, sizeof(size_t));
   for (size_t i = 0; i < count; i++) {
     size_t t = within ? within[i] : i;
+    if (whole_text(pf->text_at[t]))
+      continue; /* found by the table of whole values, not in a value */
     if (rules ? text_of_rules(pf, t, rules) : number_text(pf->text_at[t], pf->text_lens[t])) {
       kept[subset.count] = pf->text_at[t];
       kept_lens[subset.count] = pf->text_lens[t];
@@ -310,15 +345,20 @@ Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t coun
   const char **text_at = arena_array(arena, pf->anchor_count + 1, sizeof(char *));
   size_t *text_lens = arena_array(arena, pf->anchor_count + 1, sizeof(size_t));
   distinct_texts(pf, arena, texts, lens, text_at, text_lens);
+  size_t *scanned_lens = arena_array(arena, pf->text_count + 1, sizeof(size_t)); /* 0: whole */
   for (size_t t = 0; t < pf->text_count; t++) {
+    if (whole_text(text_at[t]))
+      continue;
+    scanned_lens[t] = text_lens[t];
     pf->longest = text_lens[t] > pf->longest ? text_lens[t] : pf->longest;
     pf->shortest = !pf->shortest || text_lens[t] < pf->shortest ? text_lens[t] : pf->shortest;
   }
   file_bits(pf, arena);
-  pf->grams = grams_build(arena, text_at, text_lens, pf->text_count);
+  pf->grams = grams_build(arena, text_at, scanned_lens, pf->text_count);
   pf->arena = arena;
   pf->text_at = text_at;
   pf->text_lens = text_lens;
+  file_wholes(pf, arena);
   pf->keyword_rules = arena_array(arena, pf->found_words, sizeof(uint64_t));
   pf->keyword_words = arena_array(arena, pf->found_words, sizeof(uint32_t));
   pf->set_rules = arena_array(arena, pf->found_words, sizeof(uint64_t));
@@ -495,7 +535,22 @@ static void take_pending(Prefilter *pf) {
   pf->pending_count = 0;
 }
 
+/* A value of one or two bytes: the whole-value text it is, if any. */
+static void find_whole(Prefilter *pf, const char *text, size_t len) {
+  if (!pf->wholes || len == 0 || len > sizeof pf->wholes->text)
+    return;
+  for (size_t at = whole_slot(text, len); pf->wholes[at].len; at = (at + 1) % WHOLE_SLOTS) {
+    const Whole *w = &pf->wholes[at];
+    if (w->len == len && w->text[0] == text[0] && (len == 1 || w->text[1] == text[1])) {
+      found_text(pf, w->id);
+      return;
+    }
+  }
+}
+
 void prefilter_feed_read(Prefilter *pf, const char *text, size_t len, uint8_t *misses) {
+  if (len < ANCHOR_MIN)
+    find_whole(pf, text, len);
   if (len < pf->shortest)
     return;
   if (pf->pending_count == PENDING_MAX)
@@ -608,6 +663,8 @@ void prefilter_feed_unread(Prefilter *pf, const char *key, size_t key_len, const
 void prefilter_feed_number(Prefilter *pf, const char *text, size_t len) {
   if (len >= ANCHOR_MIN) /* a few texts: no memo (process IDs and record numbers seldom repeat) */
     scan_subset(pf, &pf->numbers, text, len);
+  else
+    find_whole(pf, text, len);
 }
 
 size_t prefilter_end(Prefilter *pf, const uint64_t *allowed, uint32_t *out) {

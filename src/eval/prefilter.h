@@ -24,8 +24,10 @@ typedef struct Prefilter Prefilter;
 Prefilter *prefilter_build(Arena *arena, const IrRule *const *rules, size_t count,
                            const char *time_field, const bool *whole_event, const Mapping *mapping);
 
-/* The candidate rules for an event whose JSON text is text[0..len): their numbers, ascending,
- * into out (room for every rule); returns how many. */
+/* The candidate rules for an event whose JSON text is text[0..len), taken as one value: their
+ * numbers, ascending, into out (room for every rule); returns how many. An anchor that is a
+ * whole value (ANCHOR_WHOLE) is found only when text is that value: a caller that walks the
+ * event feeds its values one by one (below). */
 size_t prefilter_candidates(Prefilter *pf, const char *text, size_t len, uint32_t *out);
 
 /* The same in steps, for a caller that walks the event: begin, feed each value's text (the

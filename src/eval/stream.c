@@ -49,8 +49,8 @@ typedef struct Stream {
   RecordedValue *values; /* the values of the line being read that some lean tree keeps */
   size_t value_count, value_capacity;
   JsonStep *steps; /* their paths */
-  uint8_t *misses; /* per lean slot: its values in a row the prefilter's memo did not know */
   size_t step_count, step_capacity;
+  uint8_t *misses; /* per lean slot: its values in a row the prefilter's memo did not know */
   Memo *verdicts;          /* the verdicts on events seen lately: the rules each matched */
   char *verdict_key;       /* VERDICT_KEY bytes: the current event's key */
   uint32_t *matched;       /* the rules the current event matched */
