@@ -70,34 +70,45 @@ static void required_event_ids(Arena *arena, const IrRule *rule, LogsourceTest *
   }
 }
 
-/* The rows of kind ("category" or "service") and name, read from the embedded table. */
+/* Whether field[0..len) is text, ignoring case when caseless. */
+static bool field_is(const char *field, size_t len, const char *text, bool caseless) {
+  return strlen(text) == len &&
+         (caseless ? strncasecmp(field, text, len) : strncmp(field, text, len)) == 0;
+}
+
+/* The rows of kind ("category" or "service") and name, read from the embedded table: only the
+ * rows that match are copied (every rule of thousands reads the table). */
 static EvtxRows rows_of(Arena *arena, const char *kind, const char *name) {
   EvtxRows rows = {0};
   if (!name)
     return rows;
   const char *text = (const char *)embedded_evtx_logsources;
-  for (const char *line = text; *line;) {
-    const char *end = strchr(line, '\n');
-    size_t len = end ? (size_t)(end - line) : strlen(line);
-    char *copy = arena_strndup(arena, line, len);
-    line += len + (end != NULL);
-    if (copy[0] == '#' || !*copy)
-      continue;
-    char *fields[4] = {copy, NULL, NULL, NULL};
+  const char *table_end = text + embedded_evtx_logsources_len;
+  for (const char *line = text; line < table_end && *line;) {
+    const char *end = memchr(line, '\n', (size_t)(table_end - line));
+    end = end ? end : table_end;
+    const char *fields[4] = {line, NULL, NULL, NULL}, *stops[4] = {end, end, end, end};
     for (int f = 1; f < 4; f++) {
-      char *tab = fields[f - 1] ? strchr(fields[f - 1], '\t') : NULL;
+      const char *tab =
+          fields[f - 1] ? memchr(fields[f - 1], '\t', (size_t)(end - fields[f - 1])) : NULL;
       if (tab) {
-        *tab = '\0';
+        stops[f - 1] = tab;
         fields[f] = tab + 1;
       }
     }
-    if (!fields[2] || strcmp(fields[0], kind) != 0 || strcasecmp(fields[1], name) != 0)
+    line = end < table_end ? end + 1 : table_end;
+    if (fields[0][0] == '#' || !fields[2] ||
+        !field_is(fields[0], (size_t)(stops[0] - fields[0]), kind, false) ||
+        !field_is(fields[1], (size_t)(stops[1] - fields[1]), name, true))
       continue;
     rows.items = arena_grow(arena, rows.items, rows.count, rows.count + 1, sizeof(EvtxRow));
     EvtxRow *row = &rows.items[rows.count++];
-    row->channel = fields[2];
-    row->channel_len = strlen(fields[2]);
-    for (char *id = fields[3]; id && *id;) {
+    row->channel_len = (size_t)(stops[2] - fields[2]);
+    row->channel = arena_strndup(arena, fields[2], row->channel_len);
+    /* the IDs, comma-separated, each read as strtoll() reads it from the field alone */
+    const char *ids =
+        fields[3] ? arena_strndup(arena, fields[3], (size_t)(stops[3] - fields[3])) : NULL;
+    for (const char *id = ids; id && *id;) {
       char *next;
       long long value = strtoll(id, &next, 10);
       if (next == id)
