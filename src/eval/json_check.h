@@ -64,7 +64,9 @@ typedef struct JsonValue {
   bool kept;      /* a lean tree keeps it */
   bool below_all; /* it is kept whatever its key: below a kept array, UserData, or an escaped key */
   int32_t key;    /* its key's number (key_slot()); -1 for an array's item or below_all */
-  const JsonStep *path; /* the steps from the root to it, depth of them (valid during the call) */
+  /* the steps from the root to it, depth of them, valid during the call: the first of an array
+   * of JSON_PATH_MAX steps, every one readable (a sink may copy whole blocks of them) */
+  const JsonStep *path;
   size_t depth;
 } JsonValue;
 

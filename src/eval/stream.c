@@ -17,10 +17,12 @@
 #include "eval/verdict_key.h"
 
 enum {
-  VERDICT_SLOTS = 8192,              /* events remembered: 13 MB */
-  REPORTED_PER_FILE = 100,           /* malformed lines reported one by one, then counted */
-  MAX_EVENT_BYTES = 64 * 1024 * 1024 /* one event line; more is not an event */
+  VERDICT_SLOTS = 8192,               /* events remembered: 13 MB */
+  REPORTED_PER_FILE = 100,            /* malformed lines reported one by one, then counted */
+  MAX_EVENT_BYTES = 64 * 1024 * 1024, /* one event line; more is not an event */
+  STEP_BLOCK = 4                      /* steps of a path copied at once */
 };
+_Static_assert(JSON_PATH_MAX % STEP_BLOCK == 0, "a path's array holds whole blocks");
 
 /* A match, with what orders it among the others. */
 typedef struct Found {
@@ -50,11 +52,11 @@ typedef struct Stream {
   size_t value_count, value_capacity;
   JsonStep *steps; /* their paths */
   size_t step_count, step_capacity;
-  uint8_t *misses; /* per lean slot: its values in a row the prefilter's memo did not know */
-  Memo *verdicts;          /* the verdicts on events seen lately: the rules each matched */
-  char *verdict_key;       /* VERDICT_KEY bytes: the current event's key */
-  uint32_t *matched;       /* the rules the current event matched */
-  Router *router;          /* the candidates an event's facts leave */
+  uint8_t *misses;   /* per lean slot: its values in a row the prefilter's memo did not know */
+  Memo *verdicts;    /* the verdicts on events seen lately: the rules each matched */
+  char *verdict_key; /* VERDICT_KEY bytes: the current event's key */
+  uint32_t *matched; /* the rules the current event matched */
+  Router *router;    /* the candidates an event's facts leave */
   FieldCache *field_cache; /* the fields the rules have read of the current event */
   bool *whole_event;       /* per rule: it reads the whole event (Sigma keywords) */
   bool keep_matches;       /* correlations read the matched events afterwards: keep their JSON */
@@ -176,14 +178,16 @@ static void take_value(const JsonValue *v, void *context) {
       abort();
   }
   size_t depth = v->depth == JSON_PATH_UNKNOWN ? 0 : v->depth;
-  while (s->step_count + depth > s->step_capacity) {
+  /* room for whole blocks of STEP_BLOCK steps: a path (JSON_PATH_MAX steps at most, in the
+   * checker's array of as many) is copied a block at a time, a copy of fixed size */
+  while (s->step_count + JSON_PATH_MAX > s->step_capacity) {
     s->step_capacity = s->step_capacity ? 2 * s->step_capacity : 256;
     s->steps = realloc(s->steps, s->step_capacity * sizeof(JsonStep));
     if (!s->steps)
       abort();
   }
-  if (depth)
-    memcpy(s->steps + s->step_count, v->path, depth * sizeof(JsonStep));
+  for (size_t d = 0; d < depth; d += STEP_BLOCK)
+    memcpy(s->steps + s->step_count + d, v->path + d, STEP_BLOCK * sizeof(JsonStep));
   s->values[s->value_count++] = (RecordedValue){v->text,      v->len, v->kind,  v->kept,
                                                 v->below_all, v->key, v->depth, s->step_count};
   s->step_count += depth;
