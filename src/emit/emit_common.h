@@ -50,6 +50,15 @@ bool emit_number_text(StrBuf *out, const IrNumber *n);
  * cannot be written there. */
 bool emit_number_as_shown(const IrNumber *n, char shown[64]);
 
+/* The refusal of such a number, and the warning on a comparison of a field the schema does not
+ * know, as the EQL and KQL backends word them (arguments: the field, the number as written, its
+ * form shown twice; the field, the comparison's name). */
+#define EMIT_NUMBER_NOT_AS_SHOWN                                                                   \
+  "'%s' holds text: %s would match only that text, not an event's number %s, which the rule's "    \
+  "number equals; write it as %s"
+#define EMIT_NUMERIC_UNKNOWN_FIELD                                                                 \
+  "'%s' is not an ECS field; if the data keeps it as a string, '%s' compares text, not numbers"
+
 /* The operands of an 'and' (or an 'or') with nested ones of the same kind spliced in: 'and' and
  * 'or' are associative, and text printed from a flat list reads back flat. */
 typedef struct EmitOperands {

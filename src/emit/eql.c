@@ -250,10 +250,8 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
   char shown[64];
   if (pred->match == IR_MATCH_EQUALS && on_string &&
       !emit_number_as_shown(&pred->value.number, shown)) {
-    refuse(p, pred, "eql-refused-type",
-           "'%s' holds text: %s would match only that text, not an event's number %s, which "
-           "the rule's number equals; write it as %s",
-           pred->field, pred->value.number.text, shown, shown);
+    refuse(p, pred, "eql-refused-type", EMIT_NUMBER_NOT_AS_SHOWN, pred->field,
+           pred->value.number.text, shown, shown);
   } else if (pred->match == IR_MATCH_EQUALS && on_string) { /* Sigma numbers compare as text */
     eql_string(value, sb_text(&number), number.len);
     form = FORM_COLON;
@@ -263,9 +261,7 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
   } else {
     if (sigma && !ecs_field(p, pred->field) && p->ctx->mapping && p->ctx->mapping->ecs)
       diag_report(p->ctx->diags, DIAG_WARNING, pred->src, pred->span, "eql-numeric-unknown-field",
-                  "'%s' is not an ECS field; if the data keeps it as a string, '%s' "
-                  "compares text, not numbers",
-                  pred->field, ir_match_kind_name(pred->match));
+                  EMIT_NUMERIC_UNKNOWN_FIELD, pred->field, ir_match_kind_name(pred->match));
     pred_field(p, whole, pred);
     sb_puts(whole, operators[pred->match]);
     sb_puts(whole, sb_text(&number));

@@ -205,10 +205,8 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
   bool as_text = on_string || (fam == ECS_STRING && p->rule->origin == IR_LANG_SIGMA);
   if (pred->match == IR_MATCH_EQUALS && as_text &&
       !emit_number_as_shown(&pred->value.number, shown)) {
-    refuse(p, pred, "kql-refused-type",
-           "'%s' holds text: %s would match only that text, not an event's number %s, which "
-           "the rule's number equals; write it as %s",
-           pred->field, pred->value.number.text, shown, shown);
+    refuse(p, pred, "kql-refused-type", EMIT_NUMBER_NOT_AS_SHOWN, pred->field,
+           pred->value.number.text, shown, shown);
   } else if (pred->match == IR_MATCH_EQUALS) {
     if (as_text)
       kql_quoted(value, sb_text(&number), number.len); /* Sigma numbers compare as strings */
@@ -222,9 +220,7 @@ static Form compare_pred(Printer *p, const IrPredicate *pred, StrBuf *value, Str
   } else {
     if (!ecs_field(p, pred->field) && p->ctx->mapping && p->ctx->mapping->ecs)
       diag_report(p->ctx->diags, DIAG_WARNING, pred->src, pred->span, "kql-numeric-unknown-field",
-                  "'%s' is not an ECS field; if the data keeps it as a string, '%s' compares "
-                  "text, not numbers",
-                  pred->field, ir_match_kind_name(pred->match));
+                  EMIT_NUMERIC_UNKNOWN_FIELD, pred->field, ir_match_kind_name(pred->match));
     field_name(p, whole, pred->field);
     sb_puts(whole, operators[pred->match]);
     sb_puts(whole, sb_text(&number));
