@@ -488,6 +488,65 @@ static bool big_integer(const IrNumber *n) {
   return *t && strspn(t, "0123456789") == strlen(t);
 }
 
+/* An equality: a number as a number (or, past 64 bits, by its digits; a string by the digits
+ * the rule writes), a boolean as itself or its text, anything else as text. */
+static bool match_equals(Matcher *m, const IrPredicate *pred, const json_t *v) {
+  char buf[64];
+  const char *text;
+  size_t len;
+  if (pred->value.kind == IR_VALUE_NUMBER && big_integer(&pred->value.number)) {
+    /* past 64 bits a double rounds (1e20 would equal 99999999999999999999): the digits */
+    const char *digits = pred->value.number.text + (pred->value.number.text[0] == '+');
+    return value_text(v, buf, sizeof buf, &text, &len) && len == strlen(digits) &&
+           memcmp(text, digits, len) == 0;
+  }
+  if (pred->value.kind == IR_VALUE_NUMBER && json_is_string(v)) {
+    /* "4688" is 4688, as every target compares text with text; "04688" and "4688.0" are not */
+    const IrNumber *n = &pred->value.number;
+    char canonical[40];
+    if (n->is_integer)
+      snprintf(canonical, sizeof canonical, "%lld", n->integer);
+    else if (!n->text)
+      snprintf(canonical, sizeof canonical, "%.17g", n->value);
+    const char *want = n->is_integer || !n->text ? canonical : n->text + (n->text[0] == '+');
+    return strcmp(json_string_value(v), want) == 0;
+  }
+  if (pred->value.kind == IR_VALUE_NUMBER) { /* 4688 equals 4688 and 4688.0 */
+    double number;
+    return value_number(v, &number) && number == pred->value.number.value;
+  }
+  if (pred->value.kind == IR_VALUE_BOOL) {
+    if (json_is_boolean(v))
+      return json_is_true(v) == pred->value.boolean;
+    return json_is_string(v) &&
+           strcmp(json_string_value(v), pred->value.boolean ? "true" : "false") == 0;
+  }
+  return match_text(m, pred, v);
+}
+
+/* A value compared with another field's (Sigma's fieldref): equal, or holding it at the end,
+ * the start or inside, as the predicate anchors it. */
+static bool match_fieldref(Matcher *m, const IrPredicate *pred, const json_t *v,
+                           const Event *event) {
+  const json_t *other = field_value(m, pred, pred->pattern, event);
+  char buf[64], other_buf[64];
+  const char *text, *other_text;
+  size_t len, other_len;
+  if (!other || !value_text(other, other_buf, sizeof other_buf, &other_text, &other_len) ||
+      !value_text(v, buf, sizeof buf, &text, &len))
+    return false;
+  IrStringBuilder b;
+  ir_sb_init(&b, m->arena);
+  if (pred->ref_anchor == IR_ANCHOR_SUFFIX || pred->ref_anchor == IR_ANCHOR_INSIDE)
+    ir_sb_wildcard(&b, IR_SEG_ANY);
+  ir_sb_literal(&b, other_text, other_len);
+  if (pred->ref_anchor == IR_ANCHOR_PREFIX || pred->ref_anchor == IR_ANCHOR_INSIDE)
+    ir_sb_wildcard(&b, IR_SEG_ANY);
+  IrString pattern = ir_sb_finish(&b);
+  return match_pattern(&pattern, text, len, pred->cased);
+}
+
+/* Whether one value (not an array: its items are tried one by one) satisfies a predicate. */
 static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, const Event *event) {
   char buf[64];
   const char *text;
@@ -500,34 +559,7 @@ static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, c
   }
   switch (pred->match) {
   case IR_MATCH_EQUALS:
-    if (pred->value.kind == IR_VALUE_NUMBER && big_integer(&pred->value.number)) {
-      /* past 64 bits a double rounds (1e20 would equal 99999999999999999999): the digits */
-      const char *digits = pred->value.number.text + (pred->value.number.text[0] == '+');
-      return value_text(v, buf, sizeof buf, &text, &len) && len == strlen(digits) &&
-             memcmp(text, digits, len) == 0;
-    }
-    if (pred->value.kind == IR_VALUE_NUMBER && json_is_string(v)) {
-      /* "4688" is 4688, as every target compares text with text; "04688" and "4688.0" are not */
-      const IrNumber *n = &pred->value.number;
-      char canonical[40];
-      if (n->is_integer)
-        snprintf(canonical, sizeof canonical, "%lld", n->integer);
-      else if (!n->text)
-        snprintf(canonical, sizeof canonical, "%.17g", n->value);
-      const char *want = n->is_integer || !n->text ? canonical : n->text + (n->text[0] == '+');
-      return strcmp(json_string_value(v), want) == 0;
-    }
-    if (pred->value.kind == IR_VALUE_NUMBER) { /* 4688 equals 4688 and 4688.0 */
-      double number;
-      return value_number(v, &number) && number == pred->value.number.value;
-    }
-    if (pred->value.kind == IR_VALUE_BOOL) {
-      if (json_is_boolean(v))
-        return json_is_true(v) == pred->value.boolean;
-      return json_is_string(v) &&
-             strcmp(json_string_value(v), pred->value.boolean ? "true" : "false") == 0;
-    }
-    return match_text(m, pred, v);
+    return match_equals(m, pred, v);
   case IR_MATCH_CONTAINS:
   case IR_MATCH_STARTSWITH:
   case IR_MATCH_ENDSWITH:
@@ -553,24 +585,8 @@ static bool match_scalar(Matcher *m, const IrPredicate *pred, const json_t *v, c
     return value_number(v, &number) &&
            compare_number(pred->match, number, pred->value.number.value);
   }
-  case IR_MATCH_FIELDREF: {
-    const json_t *other = field_value(m, pred, pred->pattern, event);
-    char other_buf[64];
-    const char *other_text;
-    size_t other_len;
-    if (!other || !value_text(other, other_buf, sizeof other_buf, &other_text, &other_len) ||
-        !value_text(v, buf, sizeof buf, &text, &len))
-      return false;
-    IrStringBuilder b;
-    ir_sb_init(&b, m->arena);
-    if (pred->ref_anchor == IR_ANCHOR_SUFFIX || pred->ref_anchor == IR_ANCHOR_INSIDE)
-      ir_sb_wildcard(&b, IR_SEG_ANY);
-    ir_sb_literal(&b, other_text, other_len);
-    if (pred->ref_anchor == IR_ANCHOR_PREFIX || pred->ref_anchor == IR_ANCHOR_INSIDE)
-      ir_sb_wildcard(&b, IR_SEG_ANY);
-    IrString pattern = ir_sb_finish(&b);
-    return match_pattern(&pattern, text, len, pred->cased);
-  }
+  case IR_MATCH_FIELDREF:
+    return match_fieldref(m, pred, v, event);
   case IR_MATCH_EXISTS:
   case IR_MATCH_NULL:
   case IR_MATCH_EXPR:
