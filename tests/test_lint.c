@@ -116,6 +116,34 @@ Test(lint, every_check_of_the_docs_fires_on_its_failing_example_only) {
   free(doc);
 }
 
+/* Ids and titles are looked up across the whole run: 600 rules, the last 300 repeating the
+ * titles of the first 300 and every twentieth id (fewer than the 20 errors a file shows), each
+ * repeat reported against its first. */
+Test(lint, duplicates_are_found_across_many_rules) {
+  size_t size = 600 * 256, len = 0;
+  char *text = malloc(size);
+  cr_assert(text);
+  for (int i = 0; i < 600; i++)
+    len += (size_t)snprintf(text + len, size - len,
+                            "%stitle: Rule %d\nid: 0b4ea9b8-0b1f-4c56-9d7f-%012d\nlogsource: "
+                            "{product: windows, category: process_creation}\ndetection:\n  "
+                            "selection: {Image|endswith: '\\\\r%d.exe'}\n  condition: selection\n",
+                            i ? "---\n" : "", i % 300, i >= 300 && i % 20 == 0 ? i - 300 : i, i);
+  char *out = lint_text("rules.yml", text);
+  size_t titles = 0, ids = 0;
+  for (const char *p = out; (p = strstr(p, "[sigma-duplicate-title]")); p++)
+    titles++;
+  for (const char *p = out; (p = strstr(p, "[sigma-duplicate-id]")); p++)
+    ids++;
+  cr_assert_eq(titles, 300, "%s", out);
+  cr_assert_eq(ids, 15, "%zu: %s", ids, out);
+  cr_assert(strstr(out, "rules.yml:4194:8: warning: title 'Rule 299' is also the title of the rule "
+                        "at rules.yml:2094:8 [sigma-duplicate-title]\n"),
+            "%s", out);
+  free(out);
+  free(text);
+}
+
 static int run(const char *args, char **out) { return test_sigmac(args, false, out); }
 
 /* The reports: JSON with places, JUnit failing the file with errors, SARIF with a rule per

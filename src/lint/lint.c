@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/source.h"
 #include "lint/checks.h"
 #include "lint/config.h"
@@ -72,27 +73,47 @@ typedef struct Seen {
   const YamlNode *node;
 } Seen;
 
+/* The values seen, by text: open addressing, at most half full (a run lints thousands of rules,
+ * each looked up once). */
 typedef struct SeenList {
-  Seen *items;
-  size_t count;
+  Seen *slots; /* text NULL: free */
+  size_t count, capacity;
 } SeenList;
+
+/* The slot of text in seen: its own, or the free one it would take. */
+static Seen *seen_slot(const SeenList *seen, const char *text) {
+  size_t at = hash_text(text) & (seen->capacity - 1);
+  while (seen->slots[at].text && strcmp(seen->slots[at].text, text) != 0)
+    at = (at + 1) & (seen->capacity - 1);
+  return &seen->slots[at];
+}
+
+static void seen_grow(Arena *arena, SeenList *seen) {
+  SeenList grown = {arena_array(arena, seen->capacity ? 2 * seen->capacity : 256, sizeof(Seen)),
+                    seen->count, seen->capacity ? 2 * seen->capacity : 256};
+  for (size_t i = 0; i < seen->capacity; i++)
+    if (seen->slots[i].text)
+      *seen_slot(&grown, seen->slots[i].text) = seen->slots[i];
+  *seen = grown;
+}
 
 /* Reports node when its text was seen before under the same key; remembers it otherwise. */
 static void once_per_run(LintCtx *ctx, SeenList *seen, const char *id, const char *what,
                          const Source *src, const YamlNode *node) {
   if (!node || node->kind != YAML_SCALAR || node->len == 0)
     return;
-  for (size_t i = 0; i < seen->count; i++) {
-    if (strcmp(seen->items[i].text, node->text) != 0)
-      continue;
+  if (2 * (seen->count + 1) > seen->capacity)
+    seen_grow(ctx->arena, seen);
+  Seen *slot = seen_slot(seen, node->text);
+  if (slot->text) {
     size_t line, column;
-    source_locate(seen->items[i].src, seen->items[i].node->span.start, &line, &column);
+    source_locate(slot->src, slot->node->span.start, &line, &column);
     lint_report(ctx, id, src, node->span, "%s '%s' is also the %s of the rule at %s:%zu:%zu", what,
-                node->text, what, seen->items[i].src->path, line, column);
+                node->text, what, slot->src->path, line, column);
     return;
   }
-  seen->items = arena_push_slot(ctx->arena, seen->items, seen->count, sizeof(Seen));
-  seen->items[seen->count++] = (Seen){node->text, src, node};
+  *slot = (Seen){node->text, src, node};
+  seen->count++;
 }
 
 /* A file a .sigmac.yml names, read whole; NULL (reported) when it cannot be. */
@@ -126,7 +147,7 @@ void lint_run(Arena *arena, DiagSink *diags, const LintInput *in) {
                   "an index-patterns file is a map with the key patterns (as "
                   "data/index-patterns/index-patterns.yml)");
   }
-  SeenList ids = {NULL, 0}, titles = {NULL, 0};
+  SeenList ids = {NULL, 0, 0}, titles = {NULL, 0, 0};
   for (size_t s = 0; s < in->sigma_source_count; s++) {
     const Source *src = in->sigma_sources[s];
     DiagSink quiet; /* YAML errors were the front end's to report */
