@@ -200,6 +200,18 @@ static int check_options(const Options *opts) {
   return -1;
 }
 
+/* The subcommand arg names ("check" is sigma-cli's name for lint), or NULL: a conversion's
+ * first argument. */
+static const char *subcommand(const char *arg) {
+  static const char *const names[] = {"lint", "test", "prove", "convert"};
+  if (strcmp(arg, "check") == 0)
+    return "lint";
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(arg, names[i]) == 0)
+      return names[i];
+  return NULL;
+}
+
 /* Returns -1 to go on, or the exit code to stop with. */
 static int parse_args(int argc, char **argv, Options *opts) {
   opts->inputs = calloc((size_t)argc, sizeof(char *));
@@ -207,15 +219,12 @@ static int parse_args(int argc, char **argv, Options *opts) {
   opts->events = calloc((size_t)argc, sizeof(char *));
   opts->event_mappings = calloc((size_t)argc, sizeof(char *));
   int first = 1;
-  const char *command = NULL; /* lint, test, prove, convert: what --help is about */
-  if (argc > 1 && strcmp(argv[1], "check") == 0)
-    argv[1] = "lint"; /* sigma-cli's name for it */
-  if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "test") == 0 ||
-                   strcmp(argv[1], "prove") == 0 || strcmp(argv[1], "convert") == 0)) {
-    command = argv[1];
-    opts->lint = strcmp(argv[1], "lint") == 0;
-    opts->test = strcmp(argv[1], "test") == 0;
-    opts->prove = strcmp(argv[1], "prove") == 0;
+  /* lint, test, prove, convert: what --help is about */
+  const char *command = argc > 1 ? subcommand(argv[1]) : NULL;
+  if (command) {
+    opts->lint = strcmp(command, "lint") == 0;
+    opts->test = strcmp(command, "test") == 0;
+    opts->prove = strcmp(command, "prove") == 0;
     first = 2;
   }
   for (int i = first; i < argc; i++) {
