@@ -18,8 +18,9 @@ typedef struct Item {
   const char *key; /* field|modifiers, or "|all"-style keyword key, or NULL for keywords */
   char **values;   /* YAML scalars */
   size_t count;
-  bool scalar; /* one value written without a list */
-  bool all;    /* several values that must all hold (|all) */
+  size_t capacity; /* of values (item_push()); 0: as many as count */
+  bool scalar;     /* one value written without a list */
+  bool all;        /* several values that must all hold (|all) */
 } Item;
 
 typedef struct Selection {
@@ -277,13 +278,24 @@ static bool item_of(Writer *w, const IrPredicate *pred, const char **key, char *
 
 /* ---- selections ------------------------------------------------------------------------------ */
 
+/* Adds value to an item's values, doubling their room when it is full (a list of n values
+ * copied log n times, not n). */
+static void item_push(Writer *w, Item *item, char *value) {
+  if (item->count >= item->capacity) {
+    size_t capacity = item->count < 4 ? 8 : 2 * item->count;
+    item->values = arena_grow(w->ctx->arena, item->values, item->count, capacity, sizeof(char *));
+    item->capacity = capacity;
+  }
+  item->values[item->count++] = value;
+}
+
 /* A node that is one detection item: a predicate, an 'or' of predicates with one key (a value
  * list), a 'not' of those (neq; exists: false), or an 'and' of one key (|all). */
 static bool as_item(Writer *w, const IrNode *node, Item *out) {
   memset(out, 0, sizeof *out);
   if (node->kind == IR_PRED) {
     out->values = arena_alloc(w->ctx->arena, sizeof(char *));
-    out->count = 1;
+    out->count = out->capacity = 1;
     out->scalar = true;
     return item_of(w, &node->pred, &out->key, &out->values[0]);
   }
@@ -307,6 +319,7 @@ static bool as_item(Writer *w, const IrNode *node, Item *out) {
   if (node->kind != IR_OR && node->kind != IR_AND)
     return false;
   out->values = arena_array(w->ctx->arena, node->count, sizeof(char *));
+  out->capacity = node->count;
   for (size_t i = 0; i < node->count; i++) {
     const IrNode *child = node->children[i];
     const char *key;
@@ -338,7 +351,8 @@ static bool as_wildcard_item(Writer *w, const IrNode *node, Item *out) {
   size_t n = node->kind == IR_OR ? node->count : 1;
   if (node->kind != IR_PRED && node->kind != IR_OR)
     return false;
-  Item item = {.values = arena_array(w->ctx->arena, n, sizeof(char *)), .scalar = n == 1};
+  Item item = {
+      .values = arena_array(w->ctx->arena, n, sizeof(char *)), .capacity = n, .scalar = n == 1};
   for (size_t i = 0; i < n; i++) {
     const IrNode *leaf = node->kind == IR_OR ? node->children[i] : node;
     const IrPredicate *pred = &leaf->pred;
@@ -393,9 +407,7 @@ static bool as_map(Writer *w, const IrNode *node, Item **items, size_t *count) {
     } /* the key again: its values must all hold, which Sigma writes with |all */
     if (!same->scalar || !item.scalar || strstr(item.key, "|neq") || strstr(item.key, "|all"))
       return false;
-    same->values = /* values may come from arena_array: grown one by one */
-        arena_grow(w->ctx->arena, same->values, same->count, same->count + 1, sizeof(char *));
-    same->values[same->count++] = item.values[0];
+    item_push(w, same, item.values[0]);
     same->all = true;
   }
   for (size_t k = 0; k < *count; k++)
@@ -449,9 +461,7 @@ static bool as_selection(Writer *w, const IrNode *node, Selection *sel) {
              !(last && strcmp(last->values[0], "null") == 0);
     if (single && last && sel->alt_counts[sel->alt_count - 1] == 1 &&
         strcmp(last->key, item.key) == 0 && !strstr(last->key, "|all")) {
-      last->values = /* values may come from arena_array: grown one by one */
-          arena_grow(w->ctx->arena, last->values, last->count, last->count + 1, sizeof(char *));
-      last->values[last->count++] = item.values[0];
+      item_push(w, last, item.values[0]);
       last->scalar = false;
       continue;
     }
