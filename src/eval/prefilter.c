@@ -27,7 +27,7 @@ enum {
   NEW_IN_A_ROW = PREFILTER_NEW_IN_A_ROW, /* a key whose last values were all new: its values
                                            skip the memo, */
   RETRY_EVERY = 32,  /* but for one in this many, which tells when they repeat again */
-  WHOLE_SLOTS = 256, /* whole-value texts (ANCHOR_WHOLE): at most 2 * 99 integers */
+  WHOLE_SLOTS = 256, /* whole-value texts (ANCHOR_WHOLE): at most 108 integers, -9 to 99 */
 };
 
 /* A whole-value text (an integer of one or two digits, its sign included), and its text's
